@@ -1,0 +1,46 @@
+import type { TurnContext } from 'botbuilder';
+import { hashId, type Logger } from '../../services/logger';
+
+/** Flow ids, shared with the Emulator's trace view and the logs; they are also persisted dialog ids. */
+export type FlowId =
+  | 'mainMenu'
+  | 'onlineServices'
+  | 'hoursContact'
+  | 'passwordReset'
+  | 'authenticate'
+  | 'secretQuestions'
+  | 'requestStatus'
+  | 'accessRequest'
+  | 'escalation';
+
+/** Payload of a `flow` trace activity. */
+export interface FlowTraceValue {
+  flow: FlowId;
+  step?: string;
+}
+
+/**
+ * Reports a flow starting or ending: as a Bot Framework trace activity (the Emulator shows it; the bot's
+ * middleware drops it on other channels) and as a structured log line without personal data.
+ */
+export async function traceFlow(
+  context: TurnContext,
+  logger: Logger,
+  flow: FlowId,
+  label: 'start' | 'end',
+  step?: string,
+): Promise<void> {
+  const value: FlowTraceValue = step ? { flow, step } : { flow };
+  logger.info(
+    {
+      event: 'flow',
+      conversation: hashId(context.activity.conversation?.id),
+      channel: context.activity.channelId,
+      flow,
+      label,
+      step: step ?? label,
+    },
+    'flow',
+  );
+  await context.sendTraceActivity('flow', value, 'https://ramq.gouv.qc.ca/schemas/bot/flow', label);
+}

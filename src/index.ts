@@ -1,0 +1,202 @@
+import {
+  ActivityTypes,
+  CloudAdapter,
+  ConfigurationBotFrameworkAuthentication,
+  ConversationState,
+  MemoryStorage,
+  type Storage,
+  type TurnContext,
+  UserState,
+} from 'botbuilder';
+import { RamqBot } from './bot';
+import { ConfigError, loadConfig, type Config } from './config';
+import { RootDialog } from './dialogs/rootDialog';
+import { phonesInline } from './dialogs/shared/contactInfo';
+import type { DialogDependencies } from './dialogs/shared/dependencies';
+import { Responder } from './dialogs/shared/responder';
+import { Messages } from './i18n';
+import { Lexicon } from './nlu/lexicon';
+import { MenuRecognizer } from './nlu/menuRecognizer';
+import { warmNumberRecognizers } from './nlu/numbers';
+import { createBotServer, type BotServer } from './server';
+import { loadCentreInfo } from './services/centre';
+import { FixedClock, systemClock, type Clock } from './services/clock';
+import { createLogger, type Logger } from './services/logger';
+import { createStateAccessors } from './state';
+
+/** Replacements for tests: real local implementations, never mocks of the bot's own logic. */
+export interface ApplicationOverrides {
+  logger?: Logger;
+  storage?: Storage;
+  clock?: Clock;
+}
+
+/** The running assistant, built by {@link buildApplication}. */
+export interface Application {
+  config: Config;
+  logger: Logger;
+  adapter: CloudAdapter;
+  bot: RamqBot;
+  http: BotServer;
+  messages: Messages;
+  /** Starts listening; resolves with the base URL. */
+  start(): Promise<string>;
+  /** Stops accepting, lets turns in flight finish, closes storage. */
+  stop(): Promise<void>;
+  isReady(): Promise<boolean>;
+}
+
+/**
+ * The composition root: the one place where configuration, services, dialogs, the bot and the server are
+ * built and wired.
+ */
+export async function buildApplication(
+  config: Config,
+  overrides: ApplicationOverrides = {},
+): Promise<Application> {
+  const logger = overrides.logger ?? createLogger(config.logLevel);
+  const clock = overrides.clock ?? (config.clockNow ? new FixedClock(config.clockNow) : systemClock);
+  const messages = new Messages();
+  const centre = loadCentreInfo();
+
+  const storage = overrides.storage ?? new MemoryStorage();
+  const closeStorage = async () => undefined;
+  const pingStorage = async () => true;
+
+  const state = createStateAccessors(new ConversationState(storage), new UserState(storage));
+  const responder = new Responder(messages, {
+    fr: { voice: config.voices.fr, xmlLang: 'fr-CA' },
+    en: { voice: config.voices.en, xmlLang: 'en-CA' },
+  });
+  const lexicon = new Lexicon(messages);
+  const deps: DialogDependencies = {
+    responder,
+    logger,
+    centre,
+    clock,
+    lexicon,
+    menuRecognizer: new MenuRecognizer(messages, lexicon),
+    state,
+  };
+  const bot = new RamqBot({ state, rootDialog: new RootDialog(deps), responder });
+
+  if (!config.microsoftApp.appId) {
+    logger.warn('MicrosoftAppId is not set: running in local anonymous mode, requests are not authenticated');
+  }
+  const adapter = new CloudAdapter(
+    new ConfigurationBotFrameworkAuthentication({
+      MicrosoftAppId: config.microsoftApp.appId,
+      MicrosoftAppPassword: config.microsoftApp.appPassword,
+      MicrosoftAppType: config.microsoftApp.appType,
+      MicrosoftAppTenantId: config.microsoftApp.tenantId,
+    }),
+  );
+  // Trace activities are for the Emulator; with expectReplies they would otherwise reach every client.
+  adapter.use({
+    onTurn: async (context: TurnContext, next: () => Promise<void>) => {
+      if (context.activity.channelId !== 'emulator') {
+        context.onSendActivities(async (_ctx, activities, nextSend) => {
+          const visible = activities.filter((a) => a.type !== ActivityTypes.Trace);
+          activities.splice(0, activities.length, ...visible);
+          return nextSend();
+        });
+      }
+      await next();
+    },
+  });
+  adapter.onTurnError = async (context, error) => {
+    logger.error(
+      {
+        err: {
+          name: (error as Error)?.name,
+          stack: String((error as Error)?.stack ?? '')
+            .split('\n')[1]
+            ?.trim(),
+        },
+      },
+      'turn failed',
+    );
+    try {
+      const t = responder.translator(context);
+      await responder.send(context, [{ key: 'common:error', vars: { phones: phonesInline(t, centre) } }]);
+    } catch {
+      // The channel itself may be what failed; nothing more can be said to the user.
+    }
+  };
+
+  let warmed = false;
+  const isReady = async () => warmed && (await pingStorage());
+  const http = createBotServer({ adapter, bot, logger, maxBodyBytes: config.maxBodyBytes, isReady });
+
+  return {
+    config,
+    logger,
+    adapter,
+    bot,
+    http,
+    messages,
+    isReady,
+    async start() {
+      await new Promise<void>((resolve) => http.server.listen(config.port, config.host, resolve));
+      // Warm after listening so /healthz answers at once while /readyz waits for the recognizers.
+      setImmediate(() => {
+        warmNumberRecognizers();
+        warmed = true;
+        logger.info('recognizers warm, ready');
+      });
+      const address = http.server.address();
+      const port = typeof address === 'object' && address ? address.port : config.port;
+      return `http://127.0.0.1:${port}`;
+    },
+    async stop() {
+      await new Promise<void>((resolve) => {
+        http.server.close(() => resolve());
+        http.server.server.closeIdleConnections?.();
+        const waitForTurns = setInterval(() => {
+          http.server.server.closeIdleConnections?.();
+          if (http.inFlight() === 0) {
+            clearInterval(waitForTurns);
+            resolve();
+          }
+        }, 50);
+      });
+      await closeStorage();
+    },
+  };
+}
+
+async function main(): Promise<void> {
+  let config: Config;
+  try {
+    config = loadConfig(process.env);
+  } catch (error) {
+    if (error instanceof ConfigError) {
+      console.error(error.message);
+      process.exit(1);
+    }
+    throw error;
+  }
+  const app = await buildApplication(config);
+  const url = await app.start();
+  app.logger.info({ url, storage: config.storage, demoData: config.demoData }, 'bot listening');
+  if (config.localChat) app.logger.info(`chat page: http://localhost:${config.port}/`);
+  let stopping = false;
+  const shutdown = (signal: string) => {
+    if (stopping) return;
+    stopping = true;
+    app.logger.info({ signal }, 'shutting down');
+    app
+      .stop()
+      .then(() => process.exit(0))
+      .catch(() => process.exit(1));
+  };
+  process.on('SIGTERM', () => shutdown('SIGTERM'));
+  process.on('SIGINT', () => shutdown('SIGINT'));
+}
+
+if (require.main === module) {
+  main().catch((error: unknown) => {
+    console.error(`The bot could not start: ${(error as Error)?.message ?? String(error)}`);
+    process.exit(1);
+  });
+}

@@ -1,0 +1,100 @@
+import { LANGUAGES, type Messages } from '../i18n';
+import { containsPhrase, normalizeText } from './normalize';
+
+/** Control intents that interrupt any flow. */
+export type ControlIntent = 'help' | 'cancel' | 'menu' | 'restart' | 'agent' | 'english' | 'french';
+/** Intents that route free text to a flow. */
+export type RoutingIntent = 'agent' | 'hoursContact' | 'passwordReset';
+
+const CONTROL_INTENTS: readonly ControlIntent[] = [
+  'help',
+  'cancel',
+  'menu',
+  'restart',
+  'agent',
+  'english',
+  'french',
+];
+const ROUTING_INTENTS: readonly RoutingIntent[] = ['agent', 'hoursContact', 'passwordReset'];
+const DIGITS = ['0', '1', '2', '3', '4', '5', '6', '7', '8', '9'];
+
+function uniqueNormalized(values: string[]): string[] {
+  return [...new Set(values.map(normalizeText).filter((v) => v.length > 0))];
+}
+
+/**
+ * Every keyword the bot understands, in both languages at once (a French user who types "yes" or "agent" is
+ * understood), normalized once at start-up so each turn only does set lookups and substring checks.
+ */
+export class Lexicon {
+  private readonly exact = new Map<string, ControlIntent>();
+  private readonly phrases: Array<{ phrase: string; intent: RoutingIntent }> = [];
+  private readonly numberWords = new Map<string, string>();
+  private readonly ordinalWords = new Map<string, string>();
+  private readonly fillers: string[];
+  private readonly repeatWords: Set<string>;
+
+  constructor(private readonly messages: Messages) {
+    for (const lang of LANGUAGES) {
+      for (const intent of CONTROL_INTENTS) {
+        for (const word of uniqueNormalized(messages.list(lang, `intents:exact.${intent}`))) {
+          if (!this.exact.has(word)) this.exact.set(word, intent);
+        }
+      }
+      for (const intent of ROUTING_INTENTS) {
+        for (const phrase of uniqueNormalized(messages.list(lang, `intents:phrases.${intent}`))) {
+          this.phrases.push({ phrase, intent });
+        }
+      }
+      for (const digit of DIGITS) {
+        for (const w of uniqueNormalized(messages.list(lang, `intents:numbers.${digit}`)))
+          this.numberWords.set(w, digit);
+        for (const w of uniqueNormalized(messages.list(lang, `intents:ordinals.${digit}`)))
+          this.ordinalWords.set(w, digit);
+      }
+    }
+    // Longest first so that "je voudrais" is removed before "je".
+    this.fillers = uniqueNormalized(LANGUAGES.flatMap((l) => messages.list(l, 'intents:fillers'))).sort(
+      (a, b) => b.length - a.length,
+    );
+    this.repeatWords = new Set(
+      uniqueNormalized(LANGUAGES.flatMap((l) => messages.list(l, 'intents:repeat'))),
+    );
+    this.repeatWords.add('*');
+  }
+
+  /** A control intent when the whole message is one of its keywords. */
+  controlIntent(normalized: string): ControlIntent | undefined {
+    return this.exact.get(normalized);
+  }
+
+  /** A routing intent when the message contains one of its phrases. */
+  routingIntent(normalized: string): RoutingIntent | undefined {
+    return this.phrases.find((p) => containsPhrase(normalized, p.phrase))?.intent;
+  }
+
+  /** True when the message asks to hear the prompt again. */
+  isRepeat(normalized: string): boolean {
+    return this.repeatWords.has(normalized);
+  }
+
+  /** Removes politeness and framing words ("option", "le", "please") so that the core answer remains. */
+  stripFillers(normalized: string): string {
+    let text = ` ${normalized} `;
+    for (const filler of this.fillers) {
+      const needle = ` ${filler} `;
+      while (text.includes(needle)) text = text.replace(needle, ' ');
+    }
+    return text.replace(/\s+/g, ' ').trim();
+  }
+
+  /** A single digit for "1", "un", "one", or undefined. */
+  digitWord(word: string): string | undefined {
+    return this.numberWords.get(word);
+  }
+
+  /** A position (as a digit) for "premier", "2e", "third", or undefined. */
+  ordinalWord(word: string): string | undefined {
+    return this.ordinalWords.get(word);
+  }
+}

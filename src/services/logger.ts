@@ -1,0 +1,42 @@
+import { createHash } from 'node:crypto';
+import pino, { type Logger } from 'pino';
+
+export type { Logger };
+
+/**
+ * Fields that could carry personal data are censored by pino itself, so a careless log call cannot leak them.
+ */
+const REDACTED_PATHS = [
+  'text',
+  'value',
+  'password',
+  'answer',
+  'answers',
+  'nam',
+  'activity',
+  'body',
+  '*.text',
+  '*.value',
+  '*.password',
+  '*.answer',
+  '*.nam',
+];
+
+/** Builds the process logger: JSON lines on stdout, personal fields censored. */
+export function createLogger(level: string, destination?: pino.DestinationStream): Logger {
+  return pino(
+    {
+      level,
+      base: { service: 'ramq-bot' },
+      redact: { paths: REDACTED_PATHS, censor: '[redacted]' },
+      timestamp: pino.stdTimeFunctions.isoTime,
+    },
+    destination,
+  );
+}
+
+/** A stable, non-reversible id for a conversation or user, so log lines can be correlated without exposing ids. */
+export function hashId(id: string | undefined): string {
+  if (!id) return '-';
+  return createHash('sha256').update(id).digest('hex').slice(0, 16);
+}

@@ -1,0 +1,139 @@
+import { createClient, type RedisClientType } from 'redis';
+
+/** The subset of a pino logger the Redis client needs; `info` is optional so a bare `{ warn, error }` works. */
+export interface RedisLogger {
+  warn(obj: object, msg: string): void;
+  error(obj: object, msg: string): void;
+  info?(obj: object, msg: string): void;
+}
+
+/** Tuning knobs for {@link createRedisClient}; the defaults suit the bot in production. */
+export interface RedisClientTuning {
+  /** How long one TCP (and TLS) connection attempt may take before it is abandoned. Default 2000 ms. */
+  connectTimeoutMs?: number;
+  /** Ceiling of the exponential reconnect backoff. Default 5000 ms. */
+  maxReconnectDelayMs?: number;
+  /** Minimum interval between two "still unreachable" warnings during one outage. Default 30000 ms. */
+  outageLogIntervalMs?: number;
+}
+
+/** The client type returned by {@link createRedisClient} (node-redis v6 defaults: RESP3, no extra scripts). */
+export type AppRedisClient = RedisClientType;
+
+const FIRST_RETRY_DELAY_MS = 100;
+
+/**
+ * Creates (but does not connect) a node-redis client configured so that a Redis outage degrades the bot
+ * instead of crashing or freezing it:
+ *
+ * - an `'error'` listener is always attached, because node-redis emits `'error'` on every failed
+ *   (re)connection and an unhandled `'error'` event would kill the process;
+ * - the reconnect strategy never gives up (capped exponential backoff with jitter), so the same client
+ *   recovers by itself when Redis comes back;
+ * - `disableOfflineQueue` makes commands issued while disconnected reject at once ("The client is
+ *   offline") rather than pile up in memory and hang the turn until Redis returns.
+ *
+ * Call `client.connect()` yourself. Note that its promise only settles once Redis has answered (it keeps
+ * retrying meanwhile), so do not block start-up on it if the bot should start while Redis is down.
+ *
+ * @param url - `redis://` or `rediss://` URL; it may carry credentials, which are never logged.
+ * @param logger - receives connection problems; messages never contain the URL or stored values.
+ * @param tuning - optional overrides of the timeouts, mainly for tests.
+ */
+export function createRedisClient(
+  url: string,
+  logger?: RedisLogger,
+  tuning: RedisClientTuning = {},
+): AppRedisClient {
+  const connectTimeout = tuning.connectTimeoutMs ?? 2000;
+  const maxDelay = tuning.maxReconnectDelayMs ?? 5000;
+  const outageLogInterval = tuning.outageLogIntervalMs ?? 30_000;
+
+  const client = createClient({
+    url,
+    disableOfflineQueue: true,
+    socket: {
+      connectTimeout,
+      // Returning a number (never false/Error) keeps the client alive forever: a client whose strategy
+      // gave up is closed for good and would need to be recreated, which the composition root does not do.
+      // Jitter spreads the reconnect storm when several bot instances lose Redis at the same moment.
+      reconnectStrategy: (retries: number) =>
+        Math.min(FIRST_RETRY_DELAY_MS * 2 ** Math.min(retries, 16), maxDelay) +
+        Math.floor(Math.random() * 100),
+    },
+  });
+
+  // One log line per outage at error level, then throttled warnings: during a long outage the client
+  // retries every few seconds and would otherwise flood the logs.
+  let outageStartedAt: number | undefined;
+  let lastWarnAt = 0;
+  let failures = 0;
+  client.on('error', (err: unknown) => {
+    const now = Date.now();
+    failures += 1;
+    if (outageStartedAt === undefined) {
+      outageStartedAt = now;
+      lastWarnAt = now;
+      logger?.error({ err: describeRedisError(err) }, 'Redis connection error');
+    } else if (now - lastWarnAt >= outageLogInterval) {
+      lastWarnAt = now;
+      logger?.warn(
+        { err: describeRedisError(err), failures, outageMs: now - outageStartedAt },
+        'Redis still unreachable',
+      );
+    }
+  });
+  client.on('ready', () => {
+    if (outageStartedAt !== undefined) {
+      const details = { failures, outageMs: Date.now() - outageStartedAt };
+      if (logger?.info) logger.info(details, 'Redis connection restored');
+      else logger?.warn(details, 'Redis connection restored');
+    }
+    outageStartedAt = undefined;
+    failures = 0;
+  });
+
+  return client;
+}
+
+/**
+ * Tells whether Redis answers a PING within `timeoutMs`. Never throws, so a readiness probe can call it
+ * directly.
+ *
+ * The timer is ours rather than node-redis's command `timeout` option, because that option only bounds the
+ * time a command waits to be *sent*; a command already written to a stalled server would wait forever.
+ */
+export async function pingRedis(
+  client: { readonly isReady: boolean; ping(): Promise<unknown> },
+  timeoutMs: number,
+): Promise<boolean> {
+  if (!client.isReady) return false;
+  let timer: NodeJS.Timeout | undefined;
+  const timedOut = new Promise<false>((resolve) => {
+    timer = setTimeout(() => resolve(false), timeoutMs);
+  });
+  try {
+    return await Promise.race([client.ping().then(() => true), timedOut]);
+  } catch {
+    return false;
+  } finally {
+    clearTimeout(timer);
+  }
+}
+
+const CREDENTIALS_IN_URL = /(rediss?:\/\/)[^@\s/]*@/gi;
+
+/**
+ * Reduces an error to fields that are safe to log. Spreading the raw error into a log line could leak
+ * whatever a library attached to it (options objects, URLs with passwords), so only name, code and a
+ * message with any URL credentials masked are kept.
+ */
+export function describeRedisError(err: unknown): { name: string; code?: string; message: string } {
+  if (!(err instanceof Error)) return { name: typeof err, message: 'non-Error value thrown' };
+  const code = (err as { code?: unknown }).code;
+  return {
+    name: err.constructor?.name ?? err.name,
+    ...(typeof code === 'string' ? { code } : {}),
+    message: err.message.replace(CREDENTIALS_IN_URL, '$1***@'),
+  };
+}

@@ -1,0 +1,226 @@
+import { createHash, randomUUID } from 'node:crypto';
+import type { Storage, StoreItem, StoreItems } from 'botbuilder';
+import type { RedisClientType } from 'redis';
+
+/** The node-redis commands {@link RedisStorage} uses; a client from `createRedisClient` satisfies it. */
+export type RedisStorageClient = Pick<RedisClientType, 'mGet' | 'del' | 'eval' | 'evalSha'>;
+
+/** Options of {@link RedisStorage}. */
+export interface RedisStorageOptions {
+  /** A connected (or connecting) node-redis client; the storage never connects or closes it. */
+  client: RedisStorageClient;
+  /**
+   * Prepended verbatim to every botbuilder key (include your own separator, e.g. `ramq:`). It lets several
+   * bots or environments share one Redis and lets tests clean up only their own keys.
+   */
+  keyPrefix: string;
+  /**
+   * Returns the idle expiry, in seconds, for a botbuilder key (without the prefix), or `undefined` for no
+   * expiry. Consulted on every write, so an item that keeps being written never expires while one that is
+   * left alone disappears, e.g. `(k) => (k.includes('/conversations/') ? 3600 : undefined)`.
+   */
+  ttlSeconds?: (key: string) => number | undefined;
+  /**
+   * Upper bound, in milliseconds, for one read, write or delete. Default 3000 ms.
+   *
+   * `disableOfflineQueue` already makes calls fail fast while the connection is down; this bound covers a
+   * connection that is up but whose server has stopped answering (stalled process, half-open TCP), which
+   * node-redis would otherwise wait on indefinitely. A write that times out may still be applied later.
+   */
+  operationTimeoutMs?: number;
+}
+
+// Stored values always start with `{"eTag":"<uuid>"` (see serialize()), so the script can read the stored
+// eTag with an anchored pattern instead of cjson-decoding the whole item on every write.
+// ARGV[1]: the eTag the caller read ('' = unconditional write); ARGV[2]: the serialized item, already
+// carrying its new eTag; ARGV[3]: expiry in seconds ('0' = none; a plain SET also drops an older expiry).
+const WRITE_IF_MATCH_LUA = `
+if ARGV[1] ~= '' then
+  local current = redis.call('GET', KEYS[1])
+  if current and string.match(current, '^{"eTag":"([^"]*)"') ~= ARGV[1] then
+    return 0
+  end
+end
+local ttl = tonumber(ARGV[3])
+if ttl > 0 then
+  redis.call('SET', KEYS[1], ARGV[2], 'EX', ttl)
+else
+  redis.call('SET', KEYS[1], ARGV[2])
+end
+return 1
+`;
+const WRITE_IF_MATCH_SHA1 = createHash('sha1').update(WRITE_IF_MATCH_LUA).digest('hex');
+
+const DEFAULT_OPERATION_TIMEOUT_MS = 3000;
+
+/**
+ * botbuilder `Storage` backed by Redis, with the same optimistic-concurrency semantics as botbuilder's own
+ * `MemoryStorage`:
+ *
+ * - a write whose item carries an eTag other than `'*'` succeeds only if it equals the stored eTag (or
+ *   nothing is stored under that key), otherwise it rejects with an "eTag conflict" error;
+ * - a write with `'*'`, an empty or no eTag overwrites unconditionally;
+ * - every successful write assigns a fresh eTag, which `read` returns in the item's `eTag` property;
+ * - in a multi-key write each key is checked and written on its own, so keys without a conflict are still
+ *   written when another key conflicts (the call then rejects with the first conflict).
+ *
+ * The check-and-set of one key runs as a single Lua script, so it is atomic even with many bot instances
+ * sharing the Redis. Values are stored as JSON strings; neither logs nor errors ever include them, since
+ * conversation state may hold personal health information.
+ */
+export class RedisStorage implements Storage {
+  private readonly client: RedisStorageClient;
+  private readonly keyPrefix: string;
+  private readonly ttlSeconds: ((key: string) => number | undefined) | undefined;
+  private readonly operationTimeoutMs: number;
+
+  constructor(options: RedisStorageOptions) {
+    if (typeof options.keyPrefix !== 'string') {
+      throw new TypeError('RedisStorage: keyPrefix must be a string');
+    }
+    const timeout = options.operationTimeoutMs ?? DEFAULT_OPERATION_TIMEOUT_MS;
+    if (!Number.isFinite(timeout) || timeout <= 0) {
+      throw new RangeError('RedisStorage: operationTimeoutMs must be a positive number');
+    }
+    this.client = options.client;
+    this.keyPrefix = options.keyPrefix;
+    this.ttlSeconds = options.ttlSeconds;
+    this.operationTimeoutMs = timeout;
+  }
+
+  /**
+   * Reads items in one MGET. Keys with nothing stored are absent from the result.
+   *
+   * @param keys - botbuilder keys, without the prefix.
+   * @returns the items found, each with its `eTag`.
+   */
+  async read(keys: string[]): Promise<StoreItems> {
+    if (!keys) throw new ReferenceError('Keys are required when reading.');
+    // MGET with no key is a Redis error, and an empty list is a legitimate request.
+    if (keys.length === 0) return {};
+    const values = await this.bounded('read', this.client.mGet(keys.map((k) => this.keyPrefix + k)));
+    const items: StoreItems = {};
+    keys.forEach((key, i) => {
+      const raw = values[i];
+      if (raw === null || raw === undefined) return;
+      try {
+        items[key] = JSON.parse(String(raw)) as StoreItem;
+      } catch {
+        // Deliberately no `cause`: a JSON SyntaxError quotes the offending text.
+        throw new Error(`Storage: stored value for "${key}" is not valid JSON.`);
+      }
+    });
+    return items;
+  }
+
+  /**
+   * Writes items, enforcing eTags as described on the class.
+   *
+   * @param changes - items indexed by botbuilder key (without the prefix).
+   */
+  async write(changes: StoreItems): Promise<void> {
+    if (!changes) throw new ReferenceError('Changes are required when writing.');
+    const entries = Object.entries(changes);
+    if (entries.length === 0) return;
+    // Serialize (and validate TTLs) for every key before sending anything, so that a programming error
+    // in one item does not leave the others half-written.
+    const prepared = entries.map(([key, item]) => this.prepare(key, item));
+    const outcomes = await this.bounded(
+      'write',
+      Promise.allSettled(prepared.map((p) => this.writeIfMatch(p.redisKey, p.args))),
+    );
+    let conflict: Error | undefined;
+    for (const [i, outcome] of outcomes.entries()) {
+      if (outcome.status === 'rejected') throw outcome.reason;
+      if (outcome.value !== 1 && !conflict) {
+        conflict = new Error(`Storage: error writing "${prepared[i].key}" due to eTag conflict.`);
+      }
+    }
+    if (conflict) throw conflict;
+  }
+
+  /**
+   * Deletes items in one DEL; deleting a key that does not exist is not an error.
+   *
+   * @param keys - botbuilder keys, without the prefix.
+   */
+  async delete(keys: string[]): Promise<void> {
+    if (!keys) throw new ReferenceError('Keys are required when deleting.');
+    if (keys.length === 0) return;
+    await this.bounded('delete', this.client.del(keys.map((k) => this.keyPrefix + k)));
+  }
+
+  private prepare(key: string, item: StoreItem) {
+    if (typeof item !== 'object' || item === null) {
+      throw new TypeError(`Storage: item "${key}" must be an object.`);
+    }
+    const { eTag: expected, ...rest } = item;
+    // Same test as MemoryStorage: any falsy eTag, like '*', means "overwrite whatever is there".
+    const expectedETag = !expected || expected === '*' ? '' : String(expected);
+    const ttl = this.ttlSeconds?.(key);
+    if (ttl !== undefined && (!Number.isFinite(ttl) || ttl <= 0)) {
+      throw new RangeError(`Storage: ttlSeconds for "${key}" must be a positive number or undefined.`);
+    }
+    return {
+      key,
+      redisKey: this.keyPrefix + key,
+      args: [
+        expectedETag,
+        serialize(key, randomUUID(), rest),
+        String(ttl === undefined ? 0 : Math.ceil(ttl)),
+      ],
+    };
+  }
+
+  private async writeIfMatch(redisKey: string, args: string[]): Promise<unknown> {
+    const options = { keys: [redisKey], arguments: args };
+    try {
+      return await this.client.evalSha(WRITE_IF_MATCH_SHA1, options);
+    } catch (err) {
+      // The script cache is empty after a Redis restart, failover or SCRIPT FLUSH; EVAL reloads it.
+      if (!(err instanceof Error) || !err.message.startsWith('NOSCRIPT')) throw err;
+      return this.client.eval(WRITE_IF_MATCH_LUA, options);
+    }
+  }
+
+  private async bounded<T>(operation: string, work: Promise<T>): Promise<T> {
+    let timer: NodeJS.Timeout | undefined;
+    const timeout = new Promise<never>((_, reject) => {
+      timer = setTimeout(
+        () =>
+          reject(
+            new Error(`Storage: Redis ${operation} did not complete within ${this.operationTimeoutMs} ms.`),
+          ),
+        this.operationTimeoutMs,
+      );
+    });
+    // The losing promise must not surface later as an unhandled rejection.
+    work.catch(() => undefined);
+    try {
+      return await Promise.race([work, timeout]);
+    } finally {
+      clearTimeout(timer);
+    }
+  }
+}
+
+/**
+ * JSON of the item with `eTag` as its very first property. Built by hand because JavaScript always orders
+ * integer-like keys ("0", "1") before others, so `{ eTag, ...rest }` would not guarantee the prefix the Lua
+ * script relies on.
+ */
+function serialize(key: string, eTag: string, rest: Record<string, unknown>): string {
+  let body: string | undefined;
+  try {
+    body = JSON.stringify(rest);
+  } catch (err) {
+    // JSON.stringify errors name properties and constructors, never values, so they are safe to keep.
+    throw new Error(`Storage: item "${key}" cannot be serialized to JSON.`, { cause: err });
+  }
+  // An own toJSON() could turn the item into a non-object, which would break the eTag prefix.
+  if (body === undefined || !body.startsWith('{')) {
+    throw new TypeError(`Storage: item "${key}" must serialize to a JSON object.`);
+  }
+  const head = `{"eTag":${JSON.stringify(eTag)}`;
+  return body === '{}' ? `${head}}` : `${head},${body.slice(1)}`;
+}

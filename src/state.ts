@@ -1,0 +1,37 @@
+import type { ConversationState, StatePropertyAccessor, UserState } from 'botbuilder';
+import type { DialogState } from 'botbuilder-dialogs';
+import type { Language } from './i18n';
+
+/** What the bot remembers about a user across conversations. */
+export interface UserProfile {
+  /** Set only when the user asked for a language; French otherwise. */
+  language?: Language;
+}
+
+/** Per-conversation facts outside the dialog stack. */
+export interface ConversationFlags {
+  welcomed?: boolean;
+}
+
+/** The typed state accessors, named once. */
+export interface StateAccessors {
+  conversationState: ConversationState;
+  userState: UserState;
+  dialogState: StatePropertyAccessor<DialogState>;
+  userProfile: StatePropertyAccessor<UserProfile>;
+  conversationFlags: StatePropertyAccessor<ConversationFlags>;
+}
+
+/** Creates the accessors over the given state objects. Property names are persisted: never rename them. */
+export function createStateAccessors(
+  conversationState: ConversationState,
+  userState: UserState,
+): StateAccessors {
+  return {
+    conversationState,
+    userState,
+    dialogState: conversationState.createProperty<DialogState>('dialogState'),
+    userProfile: userState.createProperty<UserProfile>('profile'),
+    conversationFlags: conversationState.createProperty<ConversationFlags>('flags'),
+  };
+}
