@@ -3,7 +3,6 @@ import {
   CloudAdapter,
   ConfigurationBotFrameworkAuthentication,
   ConversationState,
-  MemoryStorage,
   type Storage,
   type TurnContext,
   UserState,
@@ -14,14 +13,18 @@ import { RootDialog } from './dialogs/rootDialog';
 import { phonesInline } from './dialogs/shared/contactInfo';
 import type { DialogDependencies } from './dialogs/shared/dependencies';
 import { Responder } from './dialogs/shared/responder';
-import { Messages } from './i18n';
+import { DEFAULT_LANGUAGE, Messages } from './i18n';
+import { registerLocalChat } from './localChat';
 import { Lexicon } from './nlu/lexicon';
 import { MenuRecognizer } from './nlu/menuRecognizer';
 import { warmNumberRecognizers } from './nlu/numbers';
 import { createBotServer, type BotServer } from './server';
 import { loadCentreInfo } from './services/centre';
 import { FixedClock, systemClock, type Clock } from './services/clock';
+import { IdleMemoryStorage } from './services/idleMemoryStorage';
 import { createLogger, type Logger } from './services/logger';
+import { createRedisClient, pingRedis } from './services/redisClient';
+import { RedisStorage } from './services/redisStorage';
 import { createStateAccessors } from './state';
 
 /** Replacements for tests: real local implementations, never mocks of the bot's own logic. */
@@ -59,9 +62,29 @@ export async function buildApplication(
   const messages = new Messages();
   const centre = loadCentreInfo();
 
-  const storage = overrides.storage ?? new MemoryStorage();
-  const closeStorage = async () => undefined;
-  const pingStorage = async () => true;
+  const isConversationKey = (key: string) => key.includes('/conversations/');
+  const idleSeconds = config.conversationIdleMinutes * 60;
+  let storage: Storage;
+  let closeStorage = async () => undefined as void;
+  let pingStorage = async () => true;
+  if (overrides.storage) {
+    storage = overrides.storage;
+  } else if (config.storage === 'redis') {
+    const client = createRedisClient(config.redisUrl, logger);
+    // Not awaited: connect() only settles once Redis answers; until then /readyz says 503 and turns fail politely.
+    client.connect().catch(() => undefined);
+    storage = new RedisStorage({
+      client,
+      keyPrefix: config.redisKeyPrefix,
+      ttlSeconds: (key) => (isConversationKey(key) ? idleSeconds : undefined),
+    });
+    pingStorage = () => pingRedis(client, 1000);
+    closeStorage = async () => {
+      await client.close().catch(() => undefined);
+    };
+  } else {
+    storage = new IdleMemoryStorage({ expires: isConversationKey, idleMs: idleSeconds * 1000 });
+  }
 
   const state = createStateAccessors(new ConversationState(storage), new UserState(storage));
   const responder = new Responder(messages, {
@@ -124,6 +147,7 @@ export async function buildApplication(
     }
   };
 
+  let localChat: { close(): void } | undefined;
   let warmed = false;
   const isReady = async () => warmed && (await pingStorage());
   const http = createBotServer({ adapter, bot, logger, maxBodyBytes: config.maxBodyBytes, isReady });
@@ -138,17 +162,27 @@ export async function buildApplication(
     isReady,
     async start() {
       await new Promise<void>((resolve) => http.server.listen(config.port, config.host, resolve));
+      const address = http.server.address();
+      const port = typeof address === 'object' && address ? address.port : config.port;
+      const baseUrl = `http://127.0.0.1:${port}`;
+      if (config.localChat) {
+        localChat = registerLocalChat(http.server, {
+          botUrl: `${baseUrl}/api/messages`,
+          publicBaseUrl: baseUrl,
+          t: messages.forLanguage(DEFAULT_LANGUAGE),
+          logger,
+        });
+      }
       // Warm after listening so /healthz answers at once while /readyz waits for the recognizers.
       setImmediate(() => {
         warmNumberRecognizers();
         warmed = true;
         logger.info('recognizers warm, ready');
       });
-      const address = http.server.address();
-      const port = typeof address === 'object' && address ? address.port : config.port;
-      return `http://127.0.0.1:${port}`;
+      return baseUrl;
     },
     async stop() {
+      localChat?.close();
       await new Promise<void>((resolve) => {
         http.server.close(() => resolve());
         http.server.server.closeIdleConnections?.();

@@ -60,7 +60,7 @@ export interface LocalChatOptions {
 
 /** Handle returned by {@link registerLocalChat}. */
 export interface LocalChatHandle {
-  /** Stops the idle sweeper, aborts forwards in flight and makes the routes answer 503 (restify cannot unregister them). */
+  /** Stops the idle sweeper and in-flight forwards; routes then answer 503, as restify cannot unregister them. */
   close(): void;
 }
 
@@ -445,7 +445,7 @@ function renderPage(t: (key: string) => string): string {
  *
  * Meant for development only: it refuses to run when `NODE_ENV=production`. The server must already have
  * `restify.plugins.bodyParser()` and `queryParser()` registered (it also copes without them), and the bot
- * at `botUrl` must accept unauthenticated requests (empty MicrosoftAppId), as the Bot Framework Emulator does.
+ * at `botUrl` must accept unauthenticated requests (empty MicrosoftAppId), as for the Bot Framework Emulator.
  *
  * @returns a handle whose `close()` stops timers and in-flight forwards.
  */
@@ -621,7 +621,7 @@ export function registerLocalChat(server: restify.Server, options: LocalChatOpti
     }
   }
 
-  /** Sends the conversationUpdate that lets the bot greet; a failing bot must not prevent the page from opening. */
+  /** Sends the conversationUpdate that lets the bot greet; a failing bot must not stop the page from opening. */
   async function start(conversation: Conversation): Promise<void> {
     conversation.started = true;
     const activity: JsonObject = {
@@ -643,6 +643,21 @@ export function registerLocalChat(server: restify.Server, options: LocalChatOpti
     }
   }
 
+  // A request with neither Content-Length nor Transfer-Encoding has no body (RFC 9112 §6.3), but restify then
+  // assumes application/octet-stream and a `rejectUnknown` bodyParser answers 415 before any route runs. The
+  // bot's ConnectorClient sends exactly that for deleteActivity, so say explicitly that there is no body.
+  server.pre((req: restify.Request, _res: restify.Response, next: restify.Next) => {
+    const url = req.url ?? '';
+    if (
+      (url.startsWith(`${LOCAL_CONNECTOR_PATH}/`) || url.startsWith('/directline/')) &&
+      req.headers['content-length'] === undefined &&
+      req.headers['transfer-encoding'] === undefined
+    ) {
+      req.headers['content-length'] = '0';
+    }
+    return next();
+  });
+
   type Handler = (req: restify.Request, res: restify.Response) => Promise<void>;
 
   /** Turns every failure into a JSON error so hostile input gets a 4xx and never crashes the process. */
@@ -663,7 +678,7 @@ export function registerLocalChat(server: restify.Server, options: LocalChatOpti
     };
   }
 
-  // ---- Page ------------------------------------------------------------------------------------------------
+  // ---- Page ----
 
   server.get(
     '/',
@@ -740,7 +755,7 @@ export function registerLocalChat(server: restify.Server, options: LocalChatOpti
     }),
   );
 
-  // ---- Direct Line v3 subset -------------------------------------------------------------------------------
+  // ---- Direct Line v3 subset ----
 
   server.post(
     '/directline/tokens/generate',
@@ -832,7 +847,9 @@ export function registerLocalChat(server: restify.Server, options: LocalChatOpti
         id = `${conversation.id}|typing`;
         activity.id = id;
       } else {
-        id = append(conversation, activity).activity.id;
+        // Clients have no use for the connector URL: it is stored without it and sent to the bot with it.
+        const { serviceUrl: _forBotOnly, ...forClients } = activity;
+        id = append(conversation, forClients).activity.id;
         activity.id = id;
       }
       await forward(conversation, activity);
@@ -840,7 +857,7 @@ export function registerLocalChat(server: restify.Server, options: LocalChatOpti
     }),
   );
 
-  // ---- Bot Connector v3 subset (what CloudAdapter calls on serviceUrl) ---------------------------------------
+  // ---- Bot Connector v3 subset (what CloudAdapter calls on serviceUrl) ----
 
   const connector = `${LOCAL_CONNECTOR_PATH}/v3/conversations/:conversationId`;
 

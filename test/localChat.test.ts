@@ -14,10 +14,9 @@ import { registerLocalChat, type LocalChatLimits } from '../src/localChat';
 type Json = Record<string, unknown>;
 
 /** The real locale file, so a missing key shows up here rather than on the page. */
-const FR = JSON.parse(fs.readFileSync(path.join(__dirname, '..', 'locales', 'fr', 'webchat.json'), 'utf8')) as Record<
-  string,
-  string
->;
+const FR = JSON.parse(
+  fs.readFileSync(path.join(__dirname, '..', 'locales', 'fr', 'webchat.json'), 'utf8'),
+) as Record<string, string>;
 const frT = (key: string): string => FR[key.replace(/^webchat:/, '')] ?? key;
 
 /** Echo bot speaking through the real CloudAdapter, so replies take the serviceUrl path the real bot takes. */
@@ -28,7 +27,8 @@ class EchoBot extends ActivityHandler {
     super();
     this.onMembersAdded(async (context, next) => {
       for (const member of context.activity.membersAdded ?? []) {
-        if (member.id !== context.activity.recipient.id) await context.sendActivity('Bonjour! Je suis le robot écho.');
+        if (member.id !== context.activity.recipient.id)
+          await context.sendActivity('Bonjour! Je suis le robot écho.');
       }
       await next();
     });
@@ -76,8 +76,16 @@ async function startServer(
 ): Promise<TestServer> {
   const server = restify.createServer();
   if (opts.parsers !== false) {
-    server.use(restify.plugins.queryParser());
-    server.use(restify.plugins.bodyParser());
+    // The same options as the main server (src/server.ts), so the module is tested as it runs.
+    server.use(restify.plugins.queryParser({ mapParams: false }));
+    server.use(
+      restify.plugins.bodyParser({
+        maxBodySize: 64 * 1024,
+        mapParams: false,
+        mapFiles: false,
+        rejectUnknown: true,
+      }),
+    );
   }
   const adapter = new CloudAdapter(new ConfigurationBotFrameworkAuthentication({}));
   adapter.onTurnError = async (_context, error) => {
@@ -137,7 +145,9 @@ class Client {
   ) {}
 
   static async start(base: string, userId = 'dl_testuser'): Promise<Client> {
-    const generated = await call(base, 'POST', '/directline/tokens/generate', { body: { user: { id: userId } } });
+    const generated = await call(base, 'POST', '/directline/tokens/generate', {
+      body: { user: { id: userId } },
+    });
     expect(generated.status).toBe(200);
     const token = String(generated.json.token);
     const started = await call(base, 'POST', '/directline/conversations', { token });
@@ -169,7 +179,8 @@ class Client {
     for (;;) {
       const found = this.seen.find(predicate);
       if (found) return found;
-      if (Date.now() > deadline) throw new Error(`timed out; saw ${JSON.stringify(this.seen.map((a) => a.text))}`);
+      if (Date.now() > deadline)
+        throw new Error(`timed out; saw ${JSON.stringify(this.seen.map((a) => a.text))}`);
       await this.poll();
       await sleep(50);
     }
@@ -204,13 +215,17 @@ describe('registerLocalChat', () => {
       expect(response.headers.get('content-type')).toMatch(/^text\/html/);
       expect(response.headers.get('content-security-policy')).toContain("script-src 'self'");
       expect(html).toContain('<html lang="fr-CA">');
-      expect(html).toContain('<title>Assistant – Médicaments d&#39;exception et Patient d&#39;exception</title>');
+      expect(html).toContain(
+        '<title>Assistant – Médicaments d&#39;exception et Patient d&#39;exception</title>',
+      );
       expect(html).toContain('Page de test locale – n&#39;entrez aucun renseignement réel.');
       expect(html).toContain('<script src="webchat.js"></script>');
     });
 
     it('has the same webchat keys in French and English', () => {
-      const en = JSON.parse(fs.readFileSync(path.join(__dirname, '..', 'locales', 'en', 'webchat.json'), 'utf8'));
+      const en = JSON.parse(
+        fs.readFileSync(path.join(__dirname, '..', 'locales', 'en', 'webchat.json'), 'utf8'),
+      );
       expect(Object.keys(en).sort()).toEqual(Object.keys(FR).sort());
     });
 
@@ -274,6 +289,8 @@ describe('registerLocalChat', () => {
         channelData: { clientActivityID: 'client-1' },
       });
       expect(typeof mine?.timestamp).toBe('string');
+      expect(mine?.serviceUrl).toBeUndefined();
+      expect(echo.serviceUrl).toBeUndefined();
 
       await client.send({ type: 'message', text: 'later' });
       await client.waitFor(fromBot('echo: later'));
@@ -307,9 +324,14 @@ describe('registerLocalChat', () => {
       await client.send({ type: 'message', text: 'edit' });
       await client.send({ type: 'message', text: 'delete' });
       await client.waitFor(fromBot('supprimé'));
-      const { json } = await call(srv.base, 'GET', `/directline/conversations/${client.conversationId}/activities`, {
-        token: client.token,
-      });
+      const { json } = await call(
+        srv.base,
+        'GET',
+        `/directline/conversations/${client.conversationId}/activities`,
+        {
+          token: client.token,
+        },
+      );
       const texts = (json.activities as Json[]).map((a) => a.text);
       expect(texts).toContain('version 2');
       expect(texts).not.toContain('version 1');
@@ -327,9 +349,14 @@ describe('registerLocalChat', () => {
       const again = await call(srv.base, 'POST', '/directline/conversations', { token });
       expect(again.status).toBe(200);
       expect(again.json.conversationId).toBe(created.json.conversationId);
-      const got = await call(srv.base, 'GET', `/directline/conversations/${created.json.conversationId}?watermark=`, {
-        token,
-      });
+      const got = await call(
+        srv.base,
+        'GET',
+        `/directline/conversations/${created.json.conversationId}?watermark=`,
+        {
+          token,
+        },
+      );
       expect(got.json.conversationId).toBe(created.json.conversationId);
     });
 
@@ -356,14 +383,21 @@ describe('registerLocalChat', () => {
       expect((await call(srv.base, 'GET', url)).status).toBe(403);
       expect((await call(srv.base, 'GET', url, { token: 'x'.repeat(43) })).status).toBe(403);
       expect((await call(srv.base, 'GET', url, { token: other.token })).status).toBe(403);
-      const post = await call(srv.base, 'POST', url, { token: other.token, body: { type: 'message', text: 'hi' } });
+      const post = await call(srv.base, 'POST', url, {
+        token: other.token,
+        body: { type: 'message', text: 'hi' },
+      });
       expect(post.status).toBe(403);
       expect(post.json).toEqual({ error: { code: 'TokenExpired', message: expect.any(String) } });
-      expect((await call(srv.base, 'POST', '/directline/conversations', { token: 'bogus' })).status).toBe(403);
+      expect((await call(srv.base, 'POST', '/directline/conversations', { token: 'bogus' })).status).toBe(
+        403,
+      );
     });
 
     it('answers 404 to an unknown conversation', async () => {
-      const res = await call(srv.base, 'GET', '/directline/conversations/nope/activities', { token: client.token });
+      const res = await call(srv.base, 'GET', '/directline/conversations/nope/activities', {
+        token: client.token,
+      });
       expect(res.status).toBe(404);
       const post = await call(srv.base, 'POST', '/directline/conversations/nope/activities', {
         token: client.token,
@@ -388,13 +422,21 @@ describe('registerLocalChat', () => {
       ['a text over the limit', { body: { type: 'message', text: 'a'.repeat(4001) } }],
       ['too many attachments', { body: { type: 'message', text: 'x', attachments: new Array(11).fill({}) } }],
       ['a non-object channelData', { body: { type: 'message', text: 'x', channelData: 'x' } }],
-      ['very deep nesting', { body: { type: 'message', text: 'x', value: JSON.parse('['.repeat(200) + ']'.repeat(200)) } }],
+      [
+        'very deep nesting',
+        { body: { type: 'message', text: 'x', value: JSON.parse('['.repeat(200) + ']'.repeat(200)) } },
+      ],
       ['a non-JSON content type', { raw: 'type=message', contentType: 'text/plain' }],
     ])('answers 4xx to %s', async (_name, opts) => {
-      const res = await call(srv.base, 'POST', `/directline/conversations/${client.conversationId}/activities`, {
-        token: client.token,
-        ...opts,
-      });
+      const res = await call(
+        srv.base,
+        'POST',
+        `/directline/conversations/${client.conversationId}/activities`,
+        {
+          token: client.token,
+          ...opts,
+        },
+      );
       expect(res.status).toBeGreaterThanOrEqual(400);
       expect(res.status).toBeLessThan(500);
     });
@@ -451,10 +493,19 @@ describe('registerLocalChat', () => {
       try {
         const client = await Client.start(small.base);
         for (const text of ['un', 'deux', 'trois']) await client.send({ type: 'message', text });
-        const { json } = await call(small.base, 'GET', `/directline/conversations/${client.conversationId}/activities`, {
-          token: client.token,
-        });
-        expect((json.activities as Json[]).map((a) => a.text)).toEqual(['echo: deux', 'trois', 'echo: trois']);
+        const { json } = await call(
+          small.base,
+          'GET',
+          `/directline/conversations/${client.conversationId}/activities`,
+          {
+            token: client.token,
+          },
+        );
+        expect((json.activities as Json[]).map((a) => a.text)).toEqual([
+          'echo: deux',
+          'trois',
+          'echo: trois',
+        ]);
         expect(json.watermark).toBe('7');
       } finally {
         await small.close();
@@ -467,9 +518,14 @@ describe('registerLocalChat', () => {
         const idle = await Client.start(small.base);
         await sleep(250);
         await Client.start(small.base); // creating a conversation sweeps idle ones
-        const res = await call(small.base, 'GET', `/directline/conversations/${idle.conversationId}/activities`, {
-          token: idle.token,
-        });
+        const res = await call(
+          small.base,
+          'GET',
+          `/directline/conversations/${idle.conversationId}/activities`,
+          {
+            token: idle.token,
+          },
+        );
         expect(res.status).toBe(404);
       } finally {
         await small.close();
@@ -481,9 +537,14 @@ describe('registerLocalChat', () => {
       try {
         const client = await Client.start(small.base);
         await sleep(100);
-        const res = await call(small.base, 'GET', `/directline/conversations/${client.conversationId}/activities`, {
-          token: client.token,
-        });
+        const res = await call(
+          small.base,
+          'GET',
+          `/directline/conversations/${client.conversationId}/activities`,
+          {
+            token: client.token,
+          },
+        );
         expect(res.status).toBe(403);
       } finally {
         await small.close();
@@ -499,10 +560,15 @@ describe('registerLocalChat', () => {
         const res = await client.send({ type: 'message', text: 'allô?' });
         expect(res.status).toBe(502);
         expect(res.json).toEqual({ error: { code: 'BotUnreachable', message: expect.any(String) } });
-        const bad = await call(dead.base, 'POST', `/directline/conversations/${client.conversationId}/activities`, {
-          token: client.token,
-          raw: '{oops',
-        });
+        const bad = await call(
+          dead.base,
+          'POST',
+          `/directline/conversations/${client.conversationId}/activities`,
+          {
+            token: client.token,
+            raw: '{oops',
+          },
+        );
         expect(bad.status).toBe(400);
       } finally {
         await dead.close();
@@ -516,7 +582,11 @@ describe('registerLocalChat', () => {
       process.env.NODE_ENV = 'production';
       try {
         expect(() =>
-          registerLocalChat(restify.createServer(), { botUrl: 'http://x/api/messages', publicBaseUrl: 'http://x', t: frT }),
+          registerLocalChat(restify.createServer(), {
+            botUrl: 'http://x/api/messages',
+            publicBaseUrl: 'http://x',
+            t: frT,
+          }),
         ).toThrow(/production/);
       } finally {
         process.env.NODE_ENV = previous;

@@ -1,4 +1,4 @@
-import { WaterfallDialog, type DialogTurnResult, type WaterfallStepContext } from 'botbuilder-dialogs';
+import { type Dialog, WaterfallDialog, type DialogTurnResult, type WaterfallStepContext } from 'botbuilder-dialogs';
 import type { MenuDefinition } from '../nlu/menuRecognizer';
 import { HOURS_CONTACT, type HoursContactOptions } from './hoursContactDialog';
 import { MENU_PROMPT, type MenuPromptOptions } from './menuPrompt';
@@ -29,8 +29,10 @@ export interface MainMenuOptions {
 
 /** The main menu: it routes to a flow, then shows itself again when that flow ends. */
 export class MainMenuDialog extends FlowDialog<MainMenuOptions> {
-  constructor(deps: DialogDependencies) {
+  /** @param children the dialogs this menu starts: the menu prompt and every flow it routes to. */
+  constructor(deps: DialogDependencies, children: Dialog[]) {
     super('mainMenu', deps);
+    for (const child of children) this.addDialog(child);
     this.addDialog(
       new WaterfallDialog(`${MAIN_MENU}.steps`, [
         this.askChoice.bind(this),
@@ -38,6 +40,7 @@ export class MainMenuDialog extends FlowDialog<MainMenuOptions> {
         this.showMenuAgain.bind(this),
       ]),
     );
+    this.initialDialogId = `${MAIN_MENU}.steps`;
   }
 
   private async askChoice(step: WaterfallStepContext): Promise<DialogTurnResult> {

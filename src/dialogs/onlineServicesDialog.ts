@@ -1,4 +1,4 @@
-import { WaterfallDialog, type DialogTurnResult, type WaterfallStepContext } from 'botbuilder-dialogs';
+import { type Dialog, WaterfallDialog, type DialogTurnResult, type WaterfallStepContext } from 'botbuilder-dialogs';
 import type { MenuDefinition, MenuOption } from '../nlu/menuRecognizer';
 import { HOURS_CONTACT, type HoursContactOptions } from './hoursContactDialog';
 import { MENU_PROMPT, type MenuPromptOptions } from './menuPrompt';
@@ -32,8 +32,10 @@ export interface OnlineServicesOptions {
 export class OnlineServicesDialog extends FlowDialog<OnlineServicesOptions> {
   private readonly menu: MenuDefinition;
 
-  constructor(deps: DialogDependencies, availableFlows: ReadonlySet<FlowId>) {
+  /** @param children the dialogs this menu starts: the menu prompt, hours/contact and the available flows. */
+  constructor(deps: DialogDependencies, availableFlows: ReadonlySet<FlowId>, children: Dialog[]) {
     super('onlineServices', deps);
+    for (const child of children) this.addDialog(child);
     this.menu = {
       id: 'onlineServices',
       options: ALL_OPTIONS.filter((o) => !o.flow || availableFlows.has(o.flow)).map(({ id, key }) => ({
@@ -48,6 +50,7 @@ export class OnlineServicesDialog extends FlowDialog<OnlineServicesOptions> {
         this.showMenuAgain.bind(this),
       ]),
     );
+    this.initialDialogId = `${ONLINE_SERVICES}.steps`;
   }
 
   private async askChoice(step: WaterfallStepContext): Promise<DialogTurnResult> {

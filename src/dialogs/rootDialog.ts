@@ -34,11 +34,12 @@ export class RootDialog extends ComponentDialog<RootOptions> {
   ) {
     super(ROOT);
     for (const flow of extraFlows) this.flows.add(flow.flowId);
-    this.addDialog(new MenuPrompt(deps));
-    this.addDialog(new MainMenuDialog(deps));
-    this.addDialog(new OnlineServicesDialog(deps, this.flows));
-    this.addDialog(new HoursContactDialog(deps));
-    for (const flow of extraFlows) this.addDialog(flow);
+    // A component dialog only finds the dialogs added to itself when it reprompts or cancels, so each menu
+    // registers every dialog it starts (a dialog object may belong to several sets).
+    const menuPrompt = new MenuPrompt(deps);
+    const hoursContact = new HoursContactDialog(deps);
+    const onlineServices = new OnlineServicesDialog(deps, this.flows, [menuPrompt, hoursContact, ...extraFlows]);
+    this.addDialog(new MainMenuDialog(deps, [menuPrompt, hoursContact, onlineServices, ...extraFlows]));
     this.initialDialogId = MAIN_MENU;
   }
 

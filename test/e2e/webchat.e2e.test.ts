@@ -87,8 +87,16 @@ describeBrowser('Web Chat page (headless Chromium)', () => {
 
   beforeAll(async () => {
     server = restify.createServer();
-    server.use(restify.plugins.queryParser());
-    server.use(restify.plugins.bodyParser());
+    // The same parser options as the main server (src/server.ts).
+    server.use(restify.plugins.queryParser({ mapParams: false }));
+    server.use(
+      restify.plugins.bodyParser({
+        maxBodySize: 64 * 1024,
+        mapParams: false,
+        mapFiles: false,
+        rejectUnknown: true,
+      }),
+    );
     const adapter = new CloudAdapter(new ConfigurationBotFrameworkAuthentication({}));
     const bot = new EchoBot();
     server.post('/api/messages', async (req, res) => {
@@ -114,7 +122,8 @@ describeBrowser('Web Chat page (headless Chromium)', () => {
     page = await browser.newPage({ viewport: { width: 900, height: 800 }, locale: 'fr-CA' });
     page.on('request', (request) => {
       const url = request.url();
-      if (!url.startsWith(`${base}/`) && !url.startsWith('data:') && !url.startsWith('blob:')) offOrigin.push(url);
+      if (!url.startsWith(`${base}/`) && !url.startsWith('data:') && !url.startsWith('blob:'))
+        offOrigin.push(url);
     });
     page.on('pageerror', (err) => pageErrors.push(err.message));
     page.on('response', (response) => {

@@ -28,8 +28,8 @@ const URL = /\bhttps?:\/\/\S+/g;
 const EMAIL = /\b([a-z0-9._%+-]+)@([a-z0-9.-]+\.[a-z]{2,})\b/gi;
 const PHONE = /\b(1 )?(\d{3}) (\d{3})-(\d{4})\b/g;
 // Control characters and lone surrogates make SSML invalid XML, so they are what this pattern is for.
-// eslint-disable-next-line no-control-regex
 const CONTROL =
+  // eslint-disable-next-line no-control-regex
   /[\u0000-\u0008\u000B\u000C\u000E-\u001F\uFFFE\uFFFF]|[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/g;
 
 /**

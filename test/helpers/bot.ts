@@ -1,0 +1,90 @@
+import { type Activity, ActivityTypes, TestAdapter } from 'botbuilder';
+import { DOMParser } from '@xmldom/xmldom';
+import { buildApplication, type Application, type ApplicationOverrides } from '../../src/index';
+import { loadConfig } from '../../src/config';
+import { createLogger } from '../../src/services/logger';
+
+/** Builds the real application (memory storage unless told otherwise) with silent logs, without listening. */
+export async function createTestApp(
+  env: Record<string, string> = {},
+  overrides: ApplicationOverrides = {},
+): Promise<Application> {
+  const config = loadConfig({ NODE_ENV: 'test', LOG_LEVEL: 'silent', PORT: '0', HOST: '127.0.0.1', ...env });
+  return buildApplication(config, { logger: createLogger('silent'), ...overrides });
+}
+
+/** Options for a simulated client. */
+export interface ClientOptions {
+  channelId?: string;
+  locale?: string;
+  conversationId?: string;
+  userId?: string;
+  /** Keep trace activities (as the Emulator does). */
+  traces?: boolean;
+}
+
+/**
+ * A simulated chat client over botbuilder's TestAdapter, running the whole bot (state, language, dialogs).
+ * `say` returns the replies to one user message.
+ */
+export class TestClient {
+  readonly adapter: TestAdapter;
+
+  constructor(app: Application, options: ClientOptions = {}) {
+    const channelId = options.channelId ?? 'test';
+    this.adapter = new TestAdapter(
+      (context) => app.bot.run(context),
+      {
+        channelId,
+        locale: options.locale ?? 'en-US',
+        conversation: { id: options.conversationId ?? `conv-${Math.random().toString(36).slice(2)}`, isGroup: false, name: '', conversationType: 'personal' },
+        from: { id: options.userId ?? `user-${Math.random().toString(36).slice(2)}`, name: 'Utilisateur' },
+        recipient: { id: 'bot', name: 'Assistant RAMQ' },
+      } as Partial<Activity> as never,
+      options.traces ?? false,
+    );
+    this.adapter.locale = options.locale ?? 'en-US';
+  }
+
+  /** Sends a message (text, or a partial activity such as a button value) and returns the bot's replies. */
+  async say(input: string | Partial<Activity>): Promise<Partial<Activity>[]> {
+    this.adapter.activeQueue.splice(0);
+    const activity: Partial<Activity> =
+      typeof input === 'string' ? { type: ActivityTypes.Message, text: input } : { type: ActivityTypes.Message, ...input };
+    await this.adapter.receiveActivity(activity);
+    return this.adapter.activeQueue.splice(0);
+  }
+
+  /** Sends the conversationUpdate a channel sends when the user joins. */
+  async join(): Promise<Partial<Activity>[]> {
+    this.adapter.activeQueue.splice(0);
+    await this.adapter.receiveActivity({
+      type: ActivityTypes.ConversationUpdate,
+      membersAdded: [{ id: 'user-joining', name: 'Utilisateur' }],
+    });
+    return this.adapter.activeQueue.splice(0);
+  }
+}
+
+/** The text of the message replies, joined. */
+export function textOf(replies: Partial<Activity>[]): string {
+  return replies
+    .filter((a) => a.type === ActivityTypes.Message)
+    .map((a) => a.text ?? '')
+    .join('\n');
+}
+
+/** Parses SSML with a real XML parser and returns the problems found (empty when well formed). */
+export function ssmlProblems(ssml: string): string[] {
+  const problems: string[] = [];
+  const doc = new DOMParser({
+    onError: (level, message) => {
+      problems.push(`${level}: ${message}`);
+    },
+  }).parseFromString(ssml, 'application/xml');
+  const root = doc.documentElement;
+  if (!root || root.nodeName !== 'speak') problems.push('root element is not <speak>');
+  if (root?.getAttribute('version') !== '1.0') problems.push('speak@version is not 1.0');
+  if (root?.getAttribute('xmlns') !== 'http://www.w3.org/2001/10/synthesis') problems.push('wrong SSML namespace');
+  return problems;
+}
