@@ -53,16 +53,12 @@ const schema = z
       .optional(),
     LOCAL_CHAT: booleanString.optional(),
     MAX_BODY_KIB: positiveInt('a whole number of KiB greater than 0'),
-    VOICE_FR: z
-      .string()
-      .regex(/^[a-z]{2}-[A-Z]{2}-\w+$/, {
-        message: 'expected an Azure voice name such as fr-CA-SylvieNeural',
-      }),
-    VOICE_EN: z
-      .string()
-      .regex(/^[a-z]{2}-[A-Z]{2}-\w+$/, {
-        message: 'expected an Azure voice name such as en-CA-ClaraNeural',
-      }),
+    VOICE_FR: z.string().regex(/^[a-z]{2}-[A-Z]{2}-\w+$/, {
+      message: 'expected an Azure voice name such as fr-CA-SylvieNeural',
+    }),
+    VOICE_EN: z.string().regex(/^[a-z]{2}-[A-Z]{2}-\w+$/, {
+      message: 'expected an Azure voice name such as en-CA-ClaraNeural',
+    }),
   })
   .superRefine((env, ctx) => {
     if (env.NODE_ENV === 'production' && env.CLOCK_NOW) {

@@ -174,10 +174,10 @@ export async function buildApplication(
         });
       }
       // Warm after listening so /healthz answers at once while /readyz waits for the recognizers.
-      setImmediate(() => {
-        warmNumberRecognizers();
+      const warmStart = Date.now();
+      void warmNumberRecognizers().then(() => {
         warmed = true;
-        logger.info('recognizers warm, ready');
+        logger.info({ warmMs: Date.now() - warmStart }, 'recognizers warm, ready');
       });
       return baseUrl;
     },

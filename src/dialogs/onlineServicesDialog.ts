@@ -1,4 +1,9 @@
-import { type Dialog, WaterfallDialog, type DialogTurnResult, type WaterfallStepContext } from 'botbuilder-dialogs';
+import {
+  type Dialog,
+  WaterfallDialog,
+  type DialogTurnResult,
+  type WaterfallStepContext,
+} from 'botbuilder-dialogs';
 import type { MenuDefinition, MenuOption } from '../nlu/menuRecognizer';
 import { HOURS_CONTACT, type HoursContactOptions } from './hoursContactDialog';
 import { MENU_PROMPT, type MenuPromptOptions } from './menuPrompt';

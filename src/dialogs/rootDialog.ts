@@ -38,7 +38,11 @@ export class RootDialog extends ComponentDialog<RootOptions> {
     // registers every dialog it starts (a dialog object may belong to several sets).
     const menuPrompt = new MenuPrompt(deps);
     const hoursContact = new HoursContactDialog(deps);
-    const onlineServices = new OnlineServicesDialog(deps, this.flows, [menuPrompt, hoursContact, ...extraFlows]);
+    const onlineServices = new OnlineServicesDialog(deps, this.flows, [
+      menuPrompt,
+      hoursContact,
+      ...extraFlows,
+    ]);
     this.addDialog(new MainMenuDialog(deps, [menuPrompt, hoursContact, onlineServices, ...extraFlows]));
     this.initialDialogId = MAIN_MENU;
   }

@@ -33,6 +33,7 @@ export class Lexicon {
   private readonly ordinalWords = new Map<string, string>();
   private readonly fillers: string[];
   private readonly repeatWords: Set<string>;
+  private readonly numberStems: string[];
 
   constructor(private readonly messages: Messages) {
     for (const lang of LANGUAGES) {
@@ -61,6 +62,7 @@ export class Lexicon {
       uniqueNormalized(LANGUAGES.flatMap((l) => messages.list(l, 'intents:repeat'))),
     );
     this.repeatWords.add('*');
+    this.numberStems = uniqueNormalized(LANGUAGES.flatMap((l) => messages.list(l, 'intents:numberStems')));
   }
 
   /** A control intent when the whole message is one of its keywords. */
@@ -86,6 +88,15 @@ export class Lexicon {
       while (text.includes(needle)) text = text.replace(needle, ' ');
     }
     return text.replace(/\s+/g, ' ').trim();
+  }
+
+  /**
+   * True when some word could be a number or an ordinal ("vingt-deux", "12", "premier"): only then is the
+   * costly number recognizer worth running.
+   */
+  mayContainNumber(normalized: string): boolean {
+    if (/\d/.test(normalized)) return true;
+    return normalized.split(' ').some((word) => this.numberStems.some((stem) => word.startsWith(stem)));
   }
 
   /** A single digit for "1", "un", "one", or undefined. */

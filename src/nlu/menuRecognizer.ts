@@ -58,7 +58,7 @@ export class MenuRecognizer {
     const bySynonym = this.bySynonym(menu, normalized);
     if (bySynonym) return { kind: 'choice', option: bySynonym };
 
-    if (normalized.length <= MAX_TEXT_FOR_RECOGNIZERS) {
+    if (normalized.length <= MAX_TEXT_FOR_RECOGNIZERS && this.lexicon.mayContainNumber(normalized)) {
       const numbers = recognizeSmallNumbers(text ?? '');
       if (numbers.length === 1) {
         const option = menu.options.find((o) => o.key === String(numbers[0]));

@@ -151,7 +151,7 @@ describe('RootDialog', () => {
       const client = new TestClient(app);
       await client.say('bonjour');
       const text = textOf(await client.say('two'));
-      expect(text).toContain('Heures d\'ouverture');
+      expect(text).toContain("Heures d'ouverture");
     });
 
     it('switches on the very first message', async () => {

@@ -37,7 +37,12 @@ export class TestClient {
       {
         channelId,
         locale: options.locale ?? 'en-US',
-        conversation: { id: options.conversationId ?? `conv-${Math.random().toString(36).slice(2)}`, isGroup: false, name: '', conversationType: 'personal' },
+        conversation: {
+          id: options.conversationId ?? `conv-${Math.random().toString(36).slice(2)}`,
+          isGroup: false,
+          name: '',
+          conversationType: 'personal',
+        },
         from: { id: options.userId ?? `user-${Math.random().toString(36).slice(2)}`, name: 'Utilisateur' },
         recipient: { id: 'bot', name: 'Assistant RAMQ' },
       } as Partial<Activity> as never,
@@ -50,7 +55,9 @@ export class TestClient {
   async say(input: string | Partial<Activity>): Promise<Partial<Activity>[]> {
     this.adapter.activeQueue.splice(0);
     const activity: Partial<Activity> =
-      typeof input === 'string' ? { type: ActivityTypes.Message, text: input } : { type: ActivityTypes.Message, ...input };
+      typeof input === 'string'
+        ? { type: ActivityTypes.Message, text: input }
+        : { type: ActivityTypes.Message, ...input };
     await this.adapter.receiveActivity(activity);
     return this.adapter.activeQueue.splice(0);
   }
@@ -85,6 +92,7 @@ export function ssmlProblems(ssml: string): string[] {
   const root = doc.documentElement;
   if (!root || root.nodeName !== 'speak') problems.push('root element is not <speak>');
   if (root?.getAttribute('version') !== '1.0') problems.push('speak@version is not 1.0');
-  if (root?.getAttribute('xmlns') !== 'http://www.w3.org/2001/10/synthesis') problems.push('wrong SSML namespace');
+  if (root?.getAttribute('xmlns') !== 'http://www.w3.org/2001/10/synthesis')
+    problems.push('wrong SSML namespace');
   return problems;
 }

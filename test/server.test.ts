@@ -1,0 +1,147 @@
+import type { Activity } from 'botbuilder';
+import type { Application } from '../src/index';
+import { createTestApp } from './helpers/bot';
+
+/** Posts one activity with expectReplies and returns the HTTP status and the replies. */
+async function post(
+  baseUrl: string,
+  activity: Partial<Activity>,
+  headers: Record<string, string> = {},
+): Promise<{ status: number; replies: Partial<Activity>[] }> {
+  const response = await fetch(`${baseUrl}/api/messages`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json', ...headers },
+    body: JSON.stringify({
+      type: 'message',
+      channelId: 'emulator',
+      serviceUrl: 'http://127.0.0.1:9',
+      deliveryMode: 'expectReplies',
+      locale: 'en-US',
+      from: { id: 'user-http' },
+      recipient: { id: 'bot' },
+      conversation: { id: 'conv-http' },
+      ...activity,
+    }),
+  });
+  const body = await response.text();
+  const parsed = body ? (JSON.parse(body) as { activities?: Partial<Activity>[] }) : {};
+  return { status: response.status, replies: parsed.activities ?? [] };
+}
+
+async function waitForReady(baseUrl: string, timeoutMs: number): Promise<number> {
+  const started = Date.now();
+  while (Date.now() - started < timeoutMs) {
+    const response = await fetch(`${baseUrl}/readyz`);
+    if (response.status === 200) return Date.now() - started;
+    await new Promise((r) => setTimeout(r, 50));
+  }
+  throw new Error('not ready in time');
+}
+
+describe('HTTP server', () => {
+  let app: Application;
+  let baseUrl: string;
+
+  beforeAll(async () => {
+    app = await createTestApp();
+    baseUrl = await app.start();
+    await waitForReady(baseUrl, 10_000);
+  });
+
+  afterAll(async () => {
+    await app.stop();
+  });
+
+  it('answers /healthz', async () => {
+    const response = await fetch(`${baseUrl}/healthz`);
+    expect(response.status).toBe(200);
+  });
+
+  it('returns the French welcome, menu and flow trace in the body with expectReplies', async () => {
+    const { status, replies } = await post(baseUrl, {
+      text: 'bonjour',
+      conversation: { id: 'c-er-1' } as never,
+    });
+    expect(status).toBe(200);
+    const texts = replies
+      .filter((a) => a.type === 'message')
+      .map((a) => a.text)
+      .join('\n');
+    expect(texts).toContain('Bonjour!');
+    expect(texts).toContain('**1** – Services en ligne');
+    const traces = replies.filter((a) => a.type === 'trace');
+    expect(traces).toEqual([
+      expect.objectContaining({ name: 'flow', label: 'start', value: { flow: 'mainMenu' } }),
+    ]);
+  });
+
+  it('follows a conversation across requests: 1, then 2 from the main menu', async () => {
+    const conversation = { id: 'c-er-2' } as never;
+    await post(baseUrl, { text: 'bonjour', conversation });
+    const online = await post(baseUrl, { text: '1', conversation });
+    expect(online.replies).toContainEqual(
+      expect.objectContaining({ type: 'trace', label: 'start', value: { flow: 'onlineServices' } }),
+    );
+    await post(baseUrl, { text: '9', conversation });
+    const hours = await post(baseUrl, { text: '2', conversation });
+    const text = hours.replies.map((a) => a.text ?? '').join('\n');
+    for (const number of ['418 643-8210', '514 873-3480', '1 800 463-4776']) expect(text).toContain(number);
+  });
+
+  it('drops trace activities on channels other than the Emulator', async () => {
+    const { replies } = await post(baseUrl, {
+      text: 'bonjour',
+      channelId: 'webchat',
+      conversation: { id: 'c-er-3' } as never,
+    });
+    expect(replies.some((a) => a.type === 'trace')).toBe(false);
+    expect(replies.some((a) => a.type === 'message')).toBe(true);
+  });
+
+  it('refuses a body over the limit with 413', async () => {
+    const response = await fetch(`${baseUrl}/api/messages`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ type: 'message', text: 'x'.repeat(300 * 1024) }),
+    });
+    expect(response.status).toBe(413);
+  });
+
+  it('refuses malformed JSON with 400', async () => {
+    const response = await fetch(`${baseUrl}/api/messages`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: '{"type": "message",',
+    });
+    expect(response.status).toBe(400);
+  });
+});
+
+describe('HTTP server with a Microsoft app id', () => {
+  it('answers 401 to a request without a token', async () => {
+    const app = await createTestApp({
+      MicrosoftAppId: '00000000-0000-0000-0000-000000000001',
+      MicrosoftAppPassword: 'x',
+    });
+    const baseUrl = await app.start();
+    try {
+      const { status } = await post(baseUrl, { text: 'bonjour' });
+      expect(status).toBe(401);
+    } finally {
+      await app.stop();
+    }
+  });
+});
+
+describe('readiness', () => {
+  it('turns ready within 3 s of start, once the recognizers are warm', async () => {
+    const app = await createTestApp();
+    const baseUrl = await app.start();
+    try {
+      const elapsed = await waitForReady(baseUrl, 3_000);
+      expect(elapsed).toBeLessThan(3_000);
+    } finally {
+      await app.stop();
+    }
+  });
+});
