@@ -120,6 +120,8 @@ export async function buildApplication(
       if (context.activity.channelId !== 'emulator') {
         context.onSendActivities(async (_ctx, activities, nextSend) => {
           const visible = activities.filter((a) => a.type !== ActivityTypes.Trace);
+          // The adapter refuses an empty batch, so a batch of traces alone is answered here.
+          if (visible.length === 0) return [];
           activities.splice(0, activities.length, ...visible);
           return nextSend();
         });
@@ -130,9 +132,11 @@ export async function buildApplication(
   adapter.onTurnError = async (context, error) => {
     logger.error(
       {
+        // Our errors never carry user input, so the message is safe and useful to log.
         err: {
           name: (error as Error)?.name,
-          stack: String((error as Error)?.stack ?? '')
+          message: String((error as Error)?.message ?? '').slice(0, 300),
+          at: String((error as Error)?.stack ?? '')
             .split('\n')[1]
             ?.trim(),
         },

@@ -42,7 +42,8 @@ export class Responder {
   /** Text of one part, in its display or voice form. */
   render(context: TurnContext, part: Part, voice = this.isVoice(context)): string {
     if (typeof part !== 'string' && 'lines' in part) {
-      return part.lines.map((line) => this.render(context, line, voice)).join(voice ? ' ' : '\n');
+      // Two trailing spaces make a markdown line break: Web Chat and Teams would otherwise run the lines together.
+      return part.lines.map((line) => this.render(context, line, voice)).join(voice ? ' ' : '  \n');
     }
     const t = this.translator(context);
     const { key, vars } = typeof part === 'string' ? { key: part, vars: undefined } : part;

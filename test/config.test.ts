@@ -1,0 +1,90 @@
+import { spawnSync } from 'node:child_process';
+import fs from 'node:fs';
+import path from 'node:path';
+import { ConfigError, loadConfig } from '../src/config';
+
+function problemsOf(env: Record<string, string>): string[] {
+  try {
+    loadConfig(env);
+  } catch (error) {
+    if (error instanceof ConfigError) return error.problems;
+    throw error;
+  }
+  return [];
+}
+
+describe('loadConfig', () => {
+  it('runs on the embedded default with an empty environment', () => {
+    const config = loadConfig({});
+    expect(config).toMatchObject({
+      nodeEnv: 'development',
+      port: 3978,
+      storage: 'memory',
+      redisUrl: 'redis://127.0.0.1:6379',
+      demoData: true,
+      localChat: true,
+      maxBodyBytes: 256 * 1024,
+      clockNow: undefined,
+    });
+    expect(config.microsoftApp.appId).toBe('');
+  });
+
+  it('treats empty strings as unset, as a copied .env.example leaves them', () => {
+    expect(loadConfig({ PORT: '', STORAGE: '  ' }).port).toBe(3978);
+  });
+
+  it.each([
+    [{ PORT: 'abc' }, 'PORT: expected a TCP port number'],
+    [{ PORT: '70000' }, 'PORT: expected a TCP port number'],
+    [{ STORAGE: 'postgres' }, 'STORAGE: expected memory or redis'],
+    [{ REDIS_URL: 'http://x' }, 'REDIS_URL: expected a redis:// or rediss:// URL'],
+    [{ DEMO_DATA: 'peut-être' }, 'DEMO_DATA: expected true or false'],
+    [{ LOG_LEVEL: 'loud' }, 'LOG_LEVEL: expected fatal, error'],
+    [{ CLOCK_NOW: 'demain' }, 'CLOCK_NOW: expected an ISO 8601 date-time'],
+    [{ MicrosoftAppType: 'Other' }, 'MicrosoftAppType: expected MultiTenant'],
+    [
+      { NODE_ENV: 'production', CLOCK_NOW: '2026-11-27T10:00:00-05:00' },
+      'CLOCK_NOW: must not be set when NODE_ENV=production',
+    ],
+    [
+      { NODE_ENV: 'production', LOCAL_CHAT: 'true' },
+      'LOCAL_CHAT: the local Web Chat endpoint cannot be enabled',
+    ],
+    [{ MicrosoftAppType: 'SingleTenant', MicrosoftAppId: 'id' }, 'MicrosoftAppTenantId: required when'],
+  ])('rejects %p naming the variable and what it expects', (env, expected) => {
+    expect(problemsOf(env as Record<string, string>).join('\n')).toContain(expected);
+  });
+
+  it('names every bad variable at once', () => {
+    const problems = problemsOf({ PORT: 'x', STORAGE: 'y', LOG_LEVEL: 'z' });
+    expect(problems.map((p) => p.split(':')[0]).sort()).toEqual(['LOG_LEVEL', 'PORT', 'STORAGE']);
+  });
+
+  it('turns demo data and the local chat off by default in production', () => {
+    const config = loadConfig({ NODE_ENV: 'production' });
+    expect(config.demoData).toBe(false);
+    expect(config.localChat).toBe(false);
+  });
+
+  it('parses CLOCK_NOW as a fixed instant', () => {
+    expect(loadConfig({ CLOCK_NOW: '2026-11-27T10:00:00-05:00' }).clockNow?.toISOString()).toBe(
+      '2026-11-27T15:00:00.000Z',
+    );
+  });
+});
+
+describe('the process', () => {
+  const entry = path.join(__dirname, '..', 'dist', 'src', 'index.js');
+
+  it('exits non-zero at start-up with a message naming each bad variable', () => {
+    expect(fs.existsSync(entry)).toBe(true);
+    const result = spawnSync(process.execPath, [entry], {
+      encoding: 'utf8',
+      env: { PATH: process.env.PATH, PORT: 'quatre', STORAGE: 'disque' },
+      timeout: 10_000,
+    });
+    expect(result.status).toBe(1);
+    expect(result.stderr).toContain('PORT: expected a TCP port number');
+    expect(result.stderr).toContain('STORAGE: expected memory or redis');
+  });
+});
