@@ -59,6 +59,51 @@ const schema = z
     VOICE_EN: z.string().regex(/^[a-z]{2}-[A-Z]{2}-\w+$/, {
       message: 'expected an Azure voice name such as en-CA-ClaraNeural',
     }),
+    VOICE_NO_INPUT_SECONDS: z.coerce
+      .number({ message: 'expected a number of seconds greater than 0' })
+      .positive({ message: 'expected a number of seconds greater than 0' }),
+    VOICE_TRANSFER_NUMBER: z
+      .string()
+      .regex(/^\+[1-9]\d{7,14}$/, { message: 'expected a phone number in E.164 form such as +18004634776' })
+      .optional(),
+    BotOpenIdMetadata: z
+      .string()
+      .regex(/^https?:\/\/\S+$/, { message: 'expected the URL of an OpenID metadata document' })
+      .optional(),
+    ToBotFromChannelTokenIssuer: z.string().min(1, { message: 'expected a token issuer' }).optional(),
+    RATE_LIMIT_CONVERSATION_PER_MINUTE: z.coerce
+      .number({ message: 'expected a whole number of requests per minute (0 disables)' })
+      .int({ message: 'expected a whole number of requests per minute (0 disables)' })
+      .min(0, { message: 'expected a whole number of requests per minute (0 disables)' }),
+    RATE_LIMIT_CLIENT_PER_MINUTE: z.coerce
+      .number({ message: 'expected a whole number of requests per minute (0 disables)' })
+      .int({ message: 'expected a whole number of requests per minute (0 disables)' })
+      .min(0, { message: 'expected a whole number of requests per minute (0 disables)' }),
+    PUBLIC_BASE_URL: z
+      .string()
+      .regex(/^https?:\/\/[^\s/?#]+(\/[^\s?#]*)?$/, {
+        message: 'expected the public http(s) URL of the bot, such as https://bot.example.ca',
+      })
+      .optional(),
+    REQUESTS_API_URL: z
+      .string()
+      .regex(/^https?:\/\/\S+$/, { message: 'expected the http(s) base URL of the request API' })
+      .optional(),
+    REQUESTS_API_TIMEOUT_MS: positiveInt('a whole number of milliseconds greater than 0'),
+    REQUESTS_API_RETRIES: z.coerce
+      .number({ message: 'expected 0, 1 or 2 retries' })
+      .int({ message: 'expected 0, 1 or 2 retries' })
+      .min(0, { message: 'expected 0, 1 or 2 retries' })
+      .max(2, { message: 'expected 0, 1 or 2 retries' }),
+    REQUESTS_API_BREAKER_THRESHOLD: positiveInt('a whole number of failures greater than 0'),
+    REQUESTS_API_BREAKER_COOLDOWN_MS: positiveInt('a whole number of milliseconds greater than 0'),
+    REQUESTS_API_TOKEN: z.string().min(1).optional(),
+    STATE_SEAL_KEY: z
+      .string()
+      .refine((v) => Buffer.from(v, 'base64').length === 32, {
+        message: 'expected 32 random bytes in base64 (openssl rand -base64 32)',
+      })
+      .optional(),
   })
   .superRefine((env, ctx) => {
     if (env.NODE_ENV === 'production' && env.CLOCK_NOW) {
@@ -95,13 +140,40 @@ export interface Config {
   conversationIdleMinutes: number;
   demoData: boolean;
   logLevel: string;
-  microsoftApp: { appId: string; appPassword: string; appType: string; tenantId: string };
+  microsoftApp: {
+    appId: string;
+    appPassword: string;
+    appType: string;
+    tenantId: string;
+    /** Sovereign clouds (and tests) validate channel tokens against another OpenID document and issuer. */
+    openIdMetadataUrl?: string;
+    tokenIssuer?: string;
+  };
   /** Fixed clock for tests and demos; undefined means the real clock. */
   clockNow?: Date;
   /** Serve the browser chat page and its local Direct Line endpoint (never in production). */
   localChat: boolean;
   maxBodyBytes: number;
   voices: { fr: string; en: string };
+  /** Silence allowed after a question on the phone before the caller is reprompted (decimals allowed). */
+  voiceNoInputSeconds: number;
+  /** Where phone callers asking for an agent are transferred (E.164); unset: the centre's toll-free line. */
+  voiceTransferNumber?: string;
+  /** Requests per minute per conversation and per client address; 0 disables. */
+  rateLimits: { perConversationPerMinute: number; perClientPerMinute: number };
+  /** Where users' browsers reach the bot, without a trailing slash: download links are built on it. */
+  publicBaseUrl: string;
+  /** The request-status back end (issue 4): HTTP client when `url` is set, embedded service otherwise. */
+  requestsApi: {
+    url?: string;
+    timeoutMs: number;
+    retries: number;
+    breakerThreshold: number;
+    breakerCooldownMs: number;
+    token?: string;
+  };
+  /** Key sealing personal data kept in conversation state; random per process when unset. */
+  stateSealKey?: Buffer;
 }
 
 const DEFAULTS: Record<string, string> = {
@@ -120,6 +192,13 @@ const DEFAULTS: Record<string, string> = {
   MAX_BODY_KIB: '256',
   VOICE_FR: 'fr-CA-SylvieNeural',
   VOICE_EN: 'en-CA-ClaraNeural',
+  VOICE_NO_INPUT_SECONDS: '8',
+  RATE_LIMIT_CONVERSATION_PER_MINUTE: '60',
+  RATE_LIMIT_CLIENT_PER_MINUTE: '3000',
+  REQUESTS_API_TIMEOUT_MS: '3000',
+  REQUESTS_API_RETRIES: '1',
+  REQUESTS_API_BREAKER_THRESHOLD: '5',
+  REQUESTS_API_BREAKER_COOLDOWN_MS: '30000',
 };
 
 /**
@@ -128,7 +207,19 @@ const DEFAULTS: Record<string, string> = {
  */
 export function loadConfig(env: NodeJS.ProcessEnv): Config {
   const raw: Record<string, string | undefined> = {};
-  for (const key of [...Object.keys(DEFAULTS), 'DEMO_DATA', 'CLOCK_NOW', 'LOCAL_CHAT']) {
+  const optional = [
+    'DEMO_DATA',
+    'CLOCK_NOW',
+    'LOCAL_CHAT',
+    'PUBLIC_BASE_URL',
+    'VOICE_TRANSFER_NUMBER',
+    'BotOpenIdMetadata',
+    'ToBotFromChannelTokenIssuer',
+    'REQUESTS_API_URL',
+    'REQUESTS_API_TOKEN',
+    'STATE_SEAL_KEY',
+  ];
+  for (const key of [...Object.keys(DEFAULTS), ...optional]) {
     const value = env[key];
     raw[key] = value === undefined || value.trim() === '' ? DEFAULTS[key] : value.trim();
   }
@@ -155,10 +246,29 @@ export function loadConfig(env: NodeJS.ProcessEnv): Config {
       appPassword: e.MicrosoftAppPassword,
       appType: e.MicrosoftAppType,
       tenantId: e.MicrosoftAppTenantId,
+      openIdMetadataUrl: e.BotOpenIdMetadata,
+      tokenIssuer: e.ToBotFromChannelTokenIssuer,
     },
     clockNow: e.CLOCK_NOW ? new Date(e.CLOCK_NOW) : undefined,
     localChat: e.LOCAL_CHAT ?? !production,
     maxBodyBytes: e.MAX_BODY_KIB * 1024,
     voices: { fr: e.VOICE_FR, en: e.VOICE_EN },
+    voiceNoInputSeconds: e.VOICE_NO_INPUT_SECONDS,
+    voiceTransferNumber: e.VOICE_TRANSFER_NUMBER,
+    rateLimits: {
+      perConversationPerMinute: e.RATE_LIMIT_CONVERSATION_PER_MINUTE,
+      perClientPerMinute: e.RATE_LIMIT_CLIENT_PER_MINUTE,
+    },
+    // The default only suits a bot reached on this machine; behind a proxy or in Azure it must be set.
+    publicBaseUrl: (e.PUBLIC_BASE_URL ?? `http://localhost:${e.PORT}`).replace(/\/+$/, ''),
+    requestsApi: {
+      url: e.REQUESTS_API_URL,
+      timeoutMs: e.REQUESTS_API_TIMEOUT_MS,
+      retries: e.REQUESTS_API_RETRIES,
+      breakerThreshold: e.REQUESTS_API_BREAKER_THRESHOLD,
+      breakerCooldownMs: e.REQUESTS_API_BREAKER_COOLDOWN_MS,
+      token: e.REQUESTS_API_TOKEN,
+    },
+    stateSealKey: e.STATE_SEAL_KEY ? Buffer.from(e.STATE_SEAL_KEY, 'base64') : undefined,
   };
 }

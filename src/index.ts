@@ -1,14 +1,17 @@
 import {
   ActivityTypes,
   CloudAdapter,
-  ConfigurationBotFrameworkAuthentication,
   ConversationState,
   type Storage,
   type TurnContext,
   UserState,
 } from 'botbuilder';
 import { RamqBot } from './bot';
+import { DomainError } from './errors';
+import { GuardedStorage } from './services/guardedStorage';
+import { StrictBotFrameworkAuthentication } from './services/strictAuthentication';
 import { ConfigError, loadConfig, type Config } from './config';
+import { AccessRequestDialog } from './dialogs/accessRequestDialog';
 import { RootDialog } from './dialogs/rootDialog';
 import { phonesInline } from './dialogs/shared/contactInfo';
 import type { DialogDependencies } from './dialogs/shared/dependencies';
@@ -23,8 +26,16 @@ import { loadCentreInfo } from './services/centre';
 import { FixedClock, systemClock, type Clock } from './services/clock';
 import { IdleMemoryStorage } from './services/idleMemoryStorage';
 import { createLogger, type Logger } from './services/logger';
-import { createRedisClient, pingRedis } from './services/redisClient';
+import { createRateLimiters } from './services/rateLimiter';
+import { type AppRedisClient, createRedisClient, pingRedis } from './services/redisClient';
 import { RedisStorage } from './services/redisStorage';
+import { loadForm4313Text } from './services/forms/form4313Text';
+import {
+  type FormDownloadStore,
+  MemoryFormDownloadStore,
+  RedisFormDownloadStore,
+  registerFormDownloads,
+} from './services/forms/formDownloads';
 import { createStateAccessors } from './state';
 
 /** Replacements for tests: real local implementations, never mocks of the bot's own logic. */
@@ -67,10 +78,12 @@ export async function buildApplication(
   let storage: Storage;
   let closeStorage = async () => undefined as void;
   let pingStorage = async () => true;
+  let redisClient: AppRedisClient | undefined;
   if (overrides.storage) {
     storage = overrides.storage;
   } else if (config.storage === 'redis') {
     const client = createRedisClient(config.redisUrl, logger);
+    redisClient = client;
     // Not awaited: connect() only settles once Redis answers; until then /readyz says 503 and turns fail politely.
     client.connect().catch(() => undefined);
     storage = new RedisStorage({
@@ -86,7 +99,8 @@ export async function buildApplication(
     storage = new IdleMemoryStorage({ expires: isConversationKey, idleMs: idleSeconds * 1000 });
   }
 
-  const state = createStateAccessors(new ConversationState(storage), new UserState(storage));
+  const guarded = new GuardedStorage(storage);
+  const state = createStateAccessors(new ConversationState(guarded), new UserState(guarded));
   const responder = new Responder(messages, {
     fr: { voice: config.voices.fr, xmlLang: 'fr-CA' },
     en: { voice: config.voices.en, xmlLang: 'en-CA' },
@@ -101,18 +115,37 @@ export async function buildApplication(
     menuRecognizer: new MenuRecognizer(messages, lexicon),
     state,
   };
-  const bot = new RamqBot({ state, rootDialog: new RootDialog(deps), responder });
+  // Pre-filled forms wait for their single download in Redis when instances share it (any instance can serve
+  // the link), else in this process's memory; either way they are gone after 15 minutes.
+  const formStore: FormDownloadStore = redisClient
+    ? new RedisFormDownloadStore(redisClient, config.redisKeyPrefix, clock)
+    : new MemoryFormDownloadStore({ clock });
+  const accessRequest = new AccessRequestDialog(deps, {
+    store: formStore,
+    publicBaseUrl: config.publicBaseUrl,
+    formText: loadForm4313Text(),
+  });
+  const bot = new RamqBot({ state, rootDialog: new RootDialog(deps, [accessRequest]), responder });
 
   if (!config.microsoftApp.appId) {
     logger.warn('MicrosoftAppId is not set: running in local anonymous mode, requests are not authenticated');
   }
   const adapter = new CloudAdapter(
-    new ConfigurationBotFrameworkAuthentication({
-      MicrosoftAppId: config.microsoftApp.appId,
-      MicrosoftAppPassword: config.microsoftApp.appPassword,
-      MicrosoftAppType: config.microsoftApp.appType,
-      MicrosoftAppTenantId: config.microsoftApp.tenantId,
-    }),
+    new StrictBotFrameworkAuthentication(
+      {
+        MicrosoftAppId: config.microsoftApp.appId,
+        MicrosoftAppPassword: config.microsoftApp.appPassword,
+        MicrosoftAppType: config.microsoftApp.appType,
+        MicrosoftAppTenantId: config.microsoftApp.tenantId,
+        ...(config.microsoftApp.openIdMetadataUrl
+          ? { ToBotFromChannelOpenIdMetadataUrl: config.microsoftApp.openIdMetadataUrl }
+          : {}),
+        ...(config.microsoftApp.tokenIssuer
+          ? { ToBotFromChannelTokenIssuer: config.microsoftApp.tokenIssuer }
+          : {}),
+      },
+      logger,
+    ),
   );
   // Trace activities are for the Emulator; with expectReplies they would otherwise reach every client.
   adapter.use({
@@ -145,7 +178,8 @@ export async function buildApplication(
     );
     try {
       const t = responder.translator(context);
-      await responder.send(context, [{ key: 'common:error', vars: { phones: phonesInline(t, centre) } }]);
+      const key = error instanceof DomainError ? error.userMessageKey : 'common:error';
+      await responder.send(context, [{ key, vars: { phones: phonesInline(t, centre) } }]);
     } catch {
       // The channel itself may be what failed; nothing more can be said to the user.
     }
@@ -154,7 +188,17 @@ export async function buildApplication(
   let localChat: { close(): void } | undefined;
   let warmed = false;
   const isReady = async () => warmed && (await pingStorage());
-  const http = createBotServer({ adapter, bot, logger, maxBodyBytes: config.maxBodyBytes, isReady });
+  const throttledTranslate = messages.forLanguage(DEFAULT_LANGUAGE);
+  const http = createBotServer({
+    adapter,
+    bot,
+    logger,
+    maxBodyBytes: config.maxBodyBytes,
+    isReady,
+    rateLimiters: createRateLimiters(config.rateLimits, config.redisKeyPrefix, redisClient),
+    throttledText: (seconds) => throttledTranslate('common:throttled', { seconds }),
+  });
+  registerFormDownloads(http.server, { store: formStore, logger });
 
   return {
     config,
@@ -198,6 +242,7 @@ export async function buildApplication(
           }
         }, 50);
       });
+      await formStore.close();
       await closeStorage();
     },
   };

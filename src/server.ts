@@ -1,6 +1,8 @@
 import restify, { type Request, type Response, type Server } from 'restify';
 import type { CloudAdapter, TurnContext } from 'botbuilder';
+import { checkInboundActivity } from './services/inboundActivity';
 import type { Logger } from './services/logger';
+import type { RequestRateLimiters } from './services/rateLimiter';
 
 /** A bot the server can run: the assistant, or the benchmark's echo floor. */
 export interface TurnHandler {
@@ -15,6 +17,9 @@ export interface ServerOptions {
   maxBodyBytes: number;
   /** True once storage answers and the language recognizers are warm. */
   isReady: () => Promise<boolean>;
+  rateLimiters: RequestRateLimiters;
+  /** The polite sentence returned in an expectReplies body when a client is throttled. */
+  throttledText: (retryAfterSeconds: number) => string;
 }
 
 /** The restify server plus what graceful shutdown needs to know. */
@@ -24,6 +29,36 @@ export interface BotServer {
   inFlight(): number;
   /** Serves another bot on the same adapter and server (the benchmark's echo floor). */
   addBotEndpoint(path: string, bot: TurnHandler): void;
+}
+
+/**
+ * The adapter answers its own failures with the error's message as the body; outside callers must not
+ * learn internals (URLs, library messages), so 5xx bodies are replaced and the detail goes to the log.
+ */
+function withoutInternalDetails(res: Response, logger: Logger): Response {
+  let status = 200;
+  return new Proxy(res, {
+    get(target, property, receiver) {
+      if (property === 'status') {
+        return (code: number) => {
+          status = code;
+          return target.status(code);
+        };
+      }
+      if (property === 'send') {
+        return (...args: unknown[]) => {
+          if (status < 500) return (target.send as (...a: unknown[]) => unknown)(...args);
+          logger.error(
+            { err: { message: String(args[0]).slice(0, 300) }, status },
+            'adapter failed the request',
+          );
+          return target.send({ error: 'internal error' });
+        };
+      }
+      const value = Reflect.get(target, property, receiver) as unknown;
+      return typeof value === 'function' ? (value as (...a: unknown[]) => unknown).bind(target) : value;
+    },
+  });
 }
 
 /**
@@ -56,10 +91,32 @@ export function createBotServer(options: ServerOptions): BotServer {
     }),
   );
 
+  /** Refuses a throttled request with 429, saying so in the reply body when the client reads one. */
+  const throttle = (req: Request, res: Response, retryAfterSeconds: number) => {
+    res.header('Retry-After', String(retryAfterSeconds));
+    const wantsReplies = (req.body as { deliveryMode?: unknown }).deliveryMode === 'expectReplies';
+    res.send(
+      429,
+      wantsReplies
+        ? { activities: [{ type: 'message', text: options.throttledText(retryAfterSeconds) }] }
+        : { error: 'too many requests' },
+    );
+  };
+
   const addBotEndpoint = (path: string, bot: TurnHandler) => {
     server.post(path, async (req: Request, res: Response) => {
+      // Hostile or broken bodies stop here with a 400 naming fields, never values.
+      const check = checkInboundActivity(req.body);
+      if (!check.ok) {
+        res.send(400, { error: 'invalid activity', problems: check.problems });
+        return;
+      }
+      const byClient = await options.rateLimiters.client.consume(req.socket.remoteAddress ?? 'unknown');
+      if (!byClient.allowed) return throttle(req, res, byClient.retryAfterSeconds);
+      const byConversation = await options.rateLimiters.conversation.consume(check.conversationId);
+      if (!byConversation.allowed) return throttle(req, res, byConversation.retryAfterSeconds);
       try {
-        await adapter.process(req, res, (context) => bot.run(context));
+        await adapter.process(req, withoutInternalDetails(res, logger), (context) => bot.run(context));
       } catch (error) {
         // The adapter already answered 401/400 where it could; anything else must not become a crash.
         logger.error({ err: { name: (error as Error)?.name }, path }, 'request failed');

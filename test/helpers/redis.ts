@@ -1,3 +1,5 @@
+import path from 'node:path';
+import fs from 'node:fs';
 /**
  * Shared helpers for tests that need a real Redis.
  *
@@ -167,6 +169,11 @@ export interface ThrowawayRedis {
 export interface ThrowawayRedisOptions {
   /** Started with `--requirepass`, to check that secrets stay out of logs. */
   password?: string;
+  /**
+   * Keep the data across stop()/start() (append-only file in a private temporary folder), as a production
+   * Redis would: fault tests check that the conversation resumes from its last saved state.
+   */
+  persist?: boolean;
 }
 
 /** Asks the OS for a free TCP port on the loopback interface. */
@@ -225,6 +232,11 @@ export async function startThrowawayRedis(options: ThrowawayRedisOptions = {}): 
     '',
   ];
   if (options.password) args.push('--requirepass', options.password);
+  if (options.persist) {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'throwaway-redis-'));
+    args.splice(args.indexOf('--appendonly'), 2, '--appendonly', 'yes', '--appendfsync', 'always');
+    args.splice(args.indexOf('--dir'), 2, '--dir', dir);
+  }
   const auth = options.password ? `:${encodeURIComponent(options.password)}@` : '';
   let child: ChildProcess | undefined;
   let exited: Promise<void> = Promise.resolve();

@@ -1,0 +1,30 @@
+import { ConfigurationBotFrameworkAuthentication, StatusCodes, type Activity } from 'botbuilder';
+import { AuthenticationError, type AuthenticateRequestResult } from 'botframework-connector';
+import type { Logger } from './logger';
+
+/**
+ * The standard Bot Framework authentication, except that every failure to authenticate a request is a 401.
+ * The library lets some token failures (a bad signature, an unreachable key document) escape as generic
+ * errors, which the adapter would turn into a 500 carrying the library's message.
+ */
+export class StrictBotFrameworkAuthentication extends ConfigurationBotFrameworkAuthentication {
+  constructor(
+    configuration: ConstructorParameters<typeof ConfigurationBotFrameworkAuthentication>[0],
+    private readonly logger: Logger,
+  ) {
+    super(configuration);
+  }
+
+  override async authenticateRequest(
+    activity: Activity,
+    authHeader: string,
+  ): Promise<AuthenticateRequestResult> {
+    try {
+      return await super.authenticateRequest(activity, authHeader);
+    } catch (error) {
+      if (error instanceof AuthenticationError) throw error;
+      this.logger.warn({ err: { name: (error as Error)?.name } }, 'request authentication failed');
+      throw new AuthenticationError('Unauthorized', StatusCodes.UNAUTHORIZED);
+    }
+  }
+}

@@ -1,0 +1,134 @@
+import crypto, { type KeyObject } from 'node:crypto';
+import http from 'node:http';
+import type { AddressInfo } from 'node:net';
+import type { Application } from '../../src/index';
+import { createTestApp } from '../helpers/bot';
+
+const APP_ID = '11111111-2222-3333-4444-555555555555';
+const ISSUER = 'https://api.test-channel.local';
+const SERVICE_URL = 'http://127.0.0.1:9';
+
+const b64url = (value: object) => Buffer.from(JSON.stringify(value)).toString('base64url');
+
+function sign(privateKey: KeyObject, kid: string, claims: Record<string, unknown>): string {
+  const header = b64url({ alg: 'RS256', typ: 'JWT', kid });
+  const payload = b64url(claims);
+  const signature = crypto
+    .sign('RSA-SHA256', Buffer.from(`${header}.${payload}`), privateKey)
+    .toString('base64url');
+  return `${header}.${payload}.${signature}`;
+}
+
+/** A local OpenID provider publishing one key, as the Bot Connector service does, endorsed for webchat. */
+async function startOpenIdProvider(
+  publicKey: KeyObject,
+  kid: string,
+): Promise<{ url: string; close: () => void }> {
+  const jwk = publicKey.export({ format: 'jwk' });
+  const server = http.createServer((req, res) => {
+    const base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+    res.setHeader('content-type', 'application/json');
+    if (req.url === '/openid') {
+      res.end(
+        JSON.stringify({
+          issuer: ISSUER,
+          jwks_uri: `${base}/keys`,
+          id_token_signing_alg_values_supported: ['RS256'],
+        }),
+      );
+    } else {
+      res.end(
+        JSON.stringify({
+          keys: [{ ...jwk, kid, use: 'sig', alg: 'RS256', endorsements: ['webchat', 'msteams'] }],
+        }),
+      );
+    }
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  return {
+    url: `http://127.0.0.1:${(server.address() as AddressInfo).port}/openid`,
+    close: () => server.close(),
+  };
+}
+
+describe('authentication with a Microsoft app id', () => {
+  const trusted = crypto.generateKeyPairSync('rsa', { modulusLength: 2048 });
+  const stranger = crypto.generateKeyPairSync('rsa', { modulusLength: 2048 });
+  let provider: { url: string; close: () => void };
+  let app: Application;
+  let baseUrl: string;
+  const now = () => Math.floor(Date.now() / 1000);
+  const claims = (overrides: Record<string, unknown> = {}) => ({
+    iss: ISSUER,
+    aud: APP_ID,
+    nbf: now() - 60,
+    exp: now() + 3600,
+    serviceurl: SERVICE_URL,
+    ...overrides,
+  });
+
+  beforeAll(async () => {
+    provider = await startOpenIdProvider(trusted.publicKey, 'trusted-key');
+    app = await createTestApp({
+      MicrosoftAppId: APP_ID,
+      MicrosoftAppPassword: 'not-used-for-inbound-validation',
+      BotOpenIdMetadata: provider.url,
+      ToBotFromChannelTokenIssuer: ISSUER,
+    });
+    baseUrl = await app.start();
+  });
+
+  afterAll(async () => {
+    await app.stop();
+    provider.close();
+  });
+
+  async function post(authorization?: string): Promise<number> {
+    const response = await fetch(`${baseUrl}/api/messages`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', ...(authorization ? { authorization } : {}) },
+      body: JSON.stringify({
+        type: 'message',
+        channelId: 'webchat',
+        serviceUrl: SERVICE_URL,
+        deliveryMode: 'expectReplies',
+        from: { id: 'u-auth' },
+        recipient: { id: APP_ID },
+        conversation: { id: 'c-auth' },
+        text: 'bonjour',
+      }),
+    });
+    const body = await response.text();
+    expect(body).not.toMatch(/openid|getaddrinfo|stack/i);
+    return response.status;
+  }
+
+  it('accepts a valid token signed by the published key', async () => {
+    expect(await post(`Bearer ${sign(trusted.privateKey, 'trusted-key', claims())}`)).toBe(200);
+  });
+
+  it.each([
+    ['no token', () => undefined],
+    ['a malformed token', () => 'Bearer not-a-jwt'],
+    [
+      'an expired token',
+      () =>
+        `Bearer ${sign(trusted.privateKey, 'trusted-key', claims({ exp: now() - 600, nbf: now() - 7200 }))}`,
+    ],
+    [
+      'a token for another audience',
+      () => `Bearer ${sign(trusted.privateKey, 'trusted-key', claims({ aud: 'another-bot' }))}`,
+    ],
+    [
+      'a token from another issuer',
+      () => `Bearer ${sign(trusted.privateKey, 'trusted-key', claims({ iss: 'https://evil.example' }))}`,
+    ],
+    [
+      'a token signed by an unknown key',
+      () => `Bearer ${sign(stranger.privateKey, 'trusted-key', claims())}`,
+    ],
+    ['a token naming an unpublished key', () => `Bearer ${sign(stranger.privateKey, 'other-key', claims())}`],
+  ])('refuses %s with 401', async (_name, header) => {
+    expect(await post(header())).toBe(401);
+  });
+});

@@ -1,0 +1,121 @@
+import type { Application } from '../../src/index';
+import { createTestApp } from '../helpers/bot';
+
+/** A small deterministic PRNG so a failing case can be replayed. */
+function prng(seed: number): () => number {
+  let state = seed >>> 0;
+  return () => {
+    state = (state * 1664525 + 1013904223) >>> 0;
+    return state / 2 ** 32;
+  };
+}
+
+const valid = (i: number) => ({
+  type: 'message',
+  channelId: 'webchat',
+  serviceUrl: 'http://127.0.0.1:9',
+  deliveryMode: 'expectReplies',
+  from: { id: `fuzz-user-${i % 50}` },
+  recipient: { id: 'bot' },
+  conversation: { id: `fuzz-conv-${i % 200}` },
+  text: 'bonjour',
+});
+
+function deep(levels: number): unknown {
+  let value: unknown = 'x';
+  for (let i = 0; i < levels; i += 1) value = { a: value };
+  return value;
+}
+
+/** Generators of bad or odd requests; each returns the raw body to send. */
+const generators: Array<(i: number, rnd: () => number) => string> = [
+  () => '{"type": "message", "text": ',
+  () => 'not json at all',
+  () => '[]',
+  () => 'null',
+  (i) => JSON.stringify({ ...valid(i), type: 42 }),
+  (i) => JSON.stringify({ ...valid(i), conversation: undefined }),
+  (i) => JSON.stringify({ ...valid(i), from: undefined }),
+  (i) => JSON.stringify({ ...valid(i), from: 'someone' }),
+  (i) => JSON.stringify({ ...valid(i), text: 'é'.repeat(200_000) }),
+  (i) => `${JSON.stringify(valid(i)).slice(0, -1)},"value":${'{"a":'.repeat(5_000)}"x"${'}'.repeat(5_000)}}`,
+  (i) => JSON.stringify({ ...valid(i), value: deep(40) }),
+  (i) => JSON.stringify({ ...valid(i), text: '\u0000\u0001\u0007\u001b[31m rouge \u007f' }),
+  (i) =>
+    `{"type":"message","channelId":"webchat","serviceUrl":"http://127.0.0.1:9","deliveryMode":"expectReplies","from":{"id":"u${i}"},"conversation":{"id":"c${i}"},"text":"\\ud800 seul \\udfff"}`,
+  (i) => JSON.stringify({ ...valid(i), text: '<speak><break time="99s"/></speak> & <voice name="x">' }),
+  (i) => JSON.stringify({ ...valid(i), text: '<script>alert(1)</script><img src=x onerror=alert(1)>' }),
+  (i) =>
+    JSON.stringify({
+      ...valid(i),
+      text: JSON.stringify({ type: 'AdaptiveCard', body: [{ type: 'TextBlock', text: '**gras**' }] }),
+    }),
+  (i) => JSON.stringify({ ...valid(i), type: 'weirdActivityType' }),
+  (i) => JSON.stringify({ ...valid(i), type: 'invoke', name: 'adaptiveCard/action' }),
+  (i) =>
+    JSON.stringify({ ...valid(i), attachments: Array.from({ length: 5_000 }, () => ({ contentType: 'x' })) }),
+  (i) => JSON.stringify({ ...valid(i), serviceUrl: 'javascript:alert(1)' }),
+  (i) => JSON.stringify({ ...valid(i), deliveryMode: 'sometimes' }),
+  (i, rnd) =>
+    JSON.stringify({
+      ...valid(i),
+      text: String.fromCharCode(...Array.from({ length: 64 }, () => Math.floor(rnd() * 0xffff))),
+    }),
+  (i, rnd) =>
+    JSON.stringify({
+      ...valid(i),
+      text: ['1', '2', '0', '*', 'menu', 'English', 'annuler', '9'][Math.floor(rnd() * 8)],
+    }),
+  (i) => JSON.stringify({ ...valid(i), value: { menuChoice: { toString: 'x' } } }),
+  (i) => JSON.stringify({ ...valid(i), membersAdded: 'everyone', type: 'conversationUpdate' }),
+  (i) => JSON.stringify({ ...valid(i), entities: [{ type: 'DTMF', text: '#'.repeat(1000) }] }),
+];
+
+describe('hostile input on /api/messages', () => {
+  let app: Application;
+  let baseUrl: string;
+
+  beforeAll(async () => {
+    app = await createTestApp({ RATE_LIMIT_CONVERSATION_PER_MINUTE: '0', RATE_LIMIT_CLIENT_PER_MINUTE: '0' });
+    baseUrl = await app.start();
+  });
+
+  afterAll(async () => {
+    await app.stop();
+  });
+
+  it('answers 5,000 generated bad requests with a 4xx or a normal reply, and memory stays flat', async () => {
+    const rnd = prng(20261127);
+    const statuses = new Map<number, number>();
+    const send = async (i: number) => {
+      const body = generators[i % generators.length](i, rnd);
+      const response = await fetch(`${baseUrl}/api/messages`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body,
+      });
+      await response.arrayBuffer();
+      statuses.set(response.status, (statuses.get(response.status) ?? 0) + 1);
+      if (response.status >= 500)
+        throw new Error(`request ${i} (generator ${i % generators.length}) got ${response.status}`);
+    };
+    // Warm up the code paths first so the memory comparison measures leaks, not first-use allocations.
+    for (let i = 0; i < 500; i += 1) await send(i);
+    global.gc?.();
+    const before = process.memoryUsage().heapUsed;
+    const total = 5_000;
+    for (let start = 0; start < total; start += 20) {
+      await Promise.all(Array.from({ length: 20 }, (_, k) => send(500 + start + k)));
+    }
+    global.gc?.();
+    const after = process.memoryUsage().heapUsed;
+    expect([...statuses.keys()].every((s) => s < 500)).toBe(true);
+    expect(statuses.get(200)).toBeGreaterThan(0);
+    expect(statuses.get(400)).toBeGreaterThan(0);
+    expect(statuses.get(413)).toBeGreaterThan(0);
+    // Idle conversations are kept for an hour by design; the heap must still not balloon.
+    expect(after).toBeLessThan(before * 1.2 + 8 * 1024 * 1024);
+    const health = await fetch(`${baseUrl}/healthz`);
+    expect(health.status).toBe(200);
+  }, 120_000);
+});

@@ -1,0 +1,73 @@
+import type { Application } from '../../src/index';
+import { createTestApp } from '../helpers/bot';
+import { describeWithRedisServer, startThrowawayRedis, type ThrowawayRedis } from '../helpers/redis';
+
+async function say(baseUrl: string, conversationId: string, text: string) {
+  const started = Date.now();
+  const response = await fetch(`${baseUrl}/api/messages`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({
+      type: 'message',
+      channelId: 'webchat',
+      serviceUrl: 'http://127.0.0.1:9',
+      deliveryMode: 'expectReplies',
+      from: { id: `u-${conversationId}` },
+      recipient: { id: 'bot' },
+      conversation: { id: conversationId },
+      text,
+    }),
+  });
+  const body = (await response.json().catch(() => ({}))) as { activities?: Array<{ text?: string }> };
+  return {
+    status: response.status,
+    ms: Date.now() - started,
+    text: (body.activities ?? []).map((a) => a.text ?? '').join('\n'),
+  };
+}
+
+describeWithRedisServer('Redis faults', () => {
+  let redis: ThrowawayRedis;
+  let app: Application;
+  let baseUrl: string;
+
+  beforeAll(async () => {
+    redis = await startThrowawayRedis({ persist: true });
+    app = await createTestApp({ STORAGE: 'redis', REDIS_URL: redis.url, REDIS_KEY_PREFIX: 'fault:' });
+    baseUrl = await app.start();
+    for (let i = 0; i < 100 && !(await app.isReady()); i += 1) await new Promise((r) => setTimeout(r, 100));
+  }, 30_000);
+
+  afterAll(async () => {
+    await app?.stop();
+    await redis?.stop();
+  });
+
+  it('answers politely within 2 s while Redis is down, reports not ready, then resumes the conversation', async () => {
+    const conversation = 'fault-conv-1';
+    expect((await say(baseUrl, conversation, 'bonjour')).text).toContain('Bonjour!');
+    expect((await say(baseUrl, conversation, '1')).text).toContain('Services en ligne *Médicaments');
+
+    await redis.stop();
+    for (const text of ['9', '2', 'menu']) {
+      const turn = await say(baseUrl, conversation, text);
+      expect(turn.status).toBe(200);
+      expect(turn.ms).toBeLessThan(2_000);
+      expect(turn.text).toContain('temporairement indisponible');
+      expect(turn.text).toContain('418 643-8210');
+    }
+    expect((await fetch(`${baseUrl}/readyz`)).status).toBe(503);
+    expect((await fetch(`${baseUrl}/healthz`)).status).toBe(200);
+
+    await redis.start();
+    let ready = false;
+    for (let i = 0; i < 100 && !ready; i += 1) {
+      ready = (await fetch(`${baseUrl}/readyz`)).status === 200;
+      if (!ready) await new Promise((r) => setTimeout(r, 100));
+    }
+    expect(ready).toBe(true);
+    // The last saved state was the online-services menu: "9" goes back from there.
+    const resumed = await say(baseUrl, conversation, '9');
+    expect(resumed.text).toContain("Que puis-je faire d'autre pour vous?");
+  }, 60_000);
+});
