@@ -1,0 +1,122 @@
+import { InputHints, type TurnContext } from 'botbuilder';
+import { Dialog, type DialogContext, type DialogInstance, type DialogTurnResult } from 'botbuilder-dialogs';
+import { type NamProblem, parseNam } from '../../nlu/nam';
+import type { Sealer } from '../../services/requestStatus/sealer';
+import { contactParts } from '../shared/contactInfo';
+import type { DialogDependencies } from '../shared/dependencies';
+import type { Part } from '../shared/responder';
+
+/** Persisted dialog id. */
+export const NAM_PROMPT = 'requestStatus.nam';
+
+/** After this many refused numbers, the bot stops asking and offers the centre and an agent. */
+export const MAX_NAM_ATTEMPTS = 3;
+
+/** How the question is put. */
+export interface NamPromptOptions {
+  question?: 'ask' | 'askWithContext' | 'askAgain';
+}
+
+/** A sealed NAM (see {@link Sealer}), or the user gave up after {@link MAX_NAM_ATTEMPTS} refused numbers. */
+export type NamPromptResult = { sealed: string } | { gaveUp: true };
+
+interface NamPromptState {
+  question: NonNullable<NamPromptOptions['question']>;
+  attempts: number;
+  /** Letters said before keying the digits, sealed like the NAM itself. */
+  pendingLetters?: string;
+}
+
+/** The key under which a conversation's sealed values are bound. */
+export function sealBinding(context: TurnContext): string {
+  return `${context.activity.channelId}/${context.activity.conversation?.id ?? ''}`;
+}
+
+/**
+ * Asks for the insured person's NAM and validates it, saying precisely which part is wrong. The number is
+ * returned sealed: dialog state never holds it in clear, and no reply repeats more than its last four
+ * characters.
+ */
+export class NamPrompt extends Dialog<NamPromptOptions> {
+  constructor(
+    private readonly deps: DialogDependencies,
+    private readonly sealer: Sealer,
+  ) {
+    super(NAM_PROMPT);
+  }
+
+  override async beginDialog(dc: DialogContext, options?: NamPromptOptions): Promise<DialogTurnResult> {
+    const state: NamPromptState = { question: options?.question ?? 'ask', attempts: 0 };
+    dc.activeDialog!.state = state;
+    await this.ask(dc.context, [`requests:nam.${state.question}`]);
+    return Dialog.EndOfTurn;
+  }
+
+  override async continueDialog(dc: DialogContext): Promise<DialogTurnResult> {
+    const { context } = dc;
+    if (context.activity.type !== 'message') return Dialog.EndOfTurn;
+    const state = dc.activeDialog!.state as NamPromptState;
+    const binding = sealBinding(context);
+    const pending = this.sealer.open(state.pendingLetters, binding);
+    const result = parseNam(context.activity.text ?? '', typeof pending === 'string' ? pending : undefined);
+    if (result.ok) {
+      const outcome: NamPromptResult = { sealed: this.sealer.seal(result.nam.reveal(), binding) };
+      return dc.endDialog(outcome);
+    }
+    if (result.letters) {
+      // The letters alone: on the phone the digits are often keyed next. Not counted as a failure.
+      state.pendingLetters = this.sealer.seal(result.letters, binding);
+      await this.ask(context, ['requests:nam.askDigits']);
+      return Dialog.EndOfTurn;
+    }
+    state.pendingLetters = undefined;
+    state.attempts += 1;
+    if (state.attempts >= MAX_NAM_ATTEMPTS) {
+      const { responder, centre } = this.deps;
+      const t = responder.translator(context);
+      await responder.send(context, [
+        this.problemPart(context, result.problem),
+        'requests:nam.tooManyAttempts',
+        ...contactParts(t, centre, false),
+      ]);
+      const outcome: NamPromptResult = { gaveUp: true };
+      return dc.endDialog(outcome);
+    }
+    await this.ask(context, [this.problemPart(context, result.problem), 'requests:nam.askAgain']);
+    return Dialog.EndOfTurn;
+  }
+
+  override async repromptDialog(context: TurnContext, instance: DialogInstance): Promise<void> {
+    await this.ask(context, [`requests:nam.${(instance.state as NamPromptState).question}`]);
+  }
+
+  /** The precise reason, in the user's language. */
+  private problemPart(context: TurnContext, problem: NamProblem): Part {
+    switch (problem.reason) {
+      case 'unreadable':
+        return 'requests:nam.problem.unreadable';
+      case 'letters':
+        return problem.letters === 0
+          ? 'requests:nam.problem.lettersNone'
+          : { key: 'requests:nam.problem.letters', vars: { count: problem.letters } };
+      case 'digits':
+        return problem.digits === 0
+          ? 'requests:nam.problem.digitsNone'
+          : { key: 'requests:nam.problem.digits', vars: { count: problem.digits } };
+      case 'month':
+        return { key: 'requests:nam.problem.month', vars: { month: problem.month } };
+      case 'day': {
+        const { responder } = this.deps;
+        const months = responder.messages.list(responder.language(context), 'requests:date.months');
+        return {
+          key: 'requests:nam.problem.day',
+          vars: { day: problem.day, monthName: months[problem.month - 1] ?? String(problem.month) },
+        };
+      }
+    }
+  }
+
+  private async ask(context: TurnContext, parts: Part[]): Promise<void> {
+    await this.deps.responder.send(context, parts, { inputHint: InputHints.ExpectingInput });
+  }
+}

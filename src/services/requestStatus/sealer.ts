@@ -1,0 +1,55 @@
+import { createCipheriv, createDecipheriv, randomBytes } from 'node:crypto';
+
+/**
+ * Seals personal data that must survive a turn (the NAM, so that « réessayer » or « un autre médicament »
+ * works without retyping it; on voice, the requests still to be read) before it goes into conversation state.
+ *
+ * Conversation state is persisted (Redis in production) and may be read by support tools, so it only ever
+ * holds an AES-256-GCM token: bound to its conversation (a token copied elsewhere does not open), expiring
+ * with the conversation's idle time, and unreadable without the key, which lives in the process (from
+ * STATE_SEAL_KEY, shared by every instance, or random per process when unset: then a restart simply makes the
+ * bot ask for the number again).
+ */
+export class Sealer {
+  private readonly key: Buffer;
+
+  /**
+   * @param key 32 bytes; random when absent.
+   * @param ttlMs how long a token opens.
+   * @param now the clock, so that tests can expire tokens.
+   */
+  constructor(
+    key: Buffer | undefined,
+    private readonly ttlMs: number,
+    private readonly now: () => number = Date.now,
+  ) {
+    if (key && key.length !== 32) throw new Error('the sealing key must be 32 bytes');
+    this.key = key ?? randomBytes(32);
+  }
+
+  /** An opaque token for `value`, which opens only in the conversation `binding` until it expires. */
+  seal(value: unknown, binding: string): string {
+    const iv = randomBytes(12);
+    const cipher = createCipheriv('aes-256-gcm', this.key, iv);
+    cipher.setAAD(Buffer.from(binding, 'utf8'));
+    const plain = Buffer.from(JSON.stringify({ v: value, exp: this.now() + this.ttlMs }), 'utf8');
+    const encrypted = Buffer.concat([cipher.update(plain), cipher.final()]);
+    return Buffer.concat([iv, cipher.getAuthTag(), encrypted]).toString('base64url');
+  }
+
+  /** The sealed value, or undefined when the token is foreign, tampered with, or expired. */
+  open(token: string | undefined, binding: string): unknown {
+    if (!token) return undefined;
+    try {
+      const raw = Buffer.from(token, 'base64url');
+      const decipher = createDecipheriv('aes-256-gcm', this.key, raw.subarray(0, 12));
+      decipher.setAAD(Buffer.from(binding, 'utf8'));
+      decipher.setAuthTag(raw.subarray(12, 28));
+      const plain = Buffer.concat([decipher.update(raw.subarray(28)), decipher.final()]).toString('utf8');
+      const { v, exp } = JSON.parse(plain) as { v: unknown; exp: number };
+      return exp >= this.now() ? v : undefined;
+    } catch {
+      return undefined;
+    }
+  }
+}
