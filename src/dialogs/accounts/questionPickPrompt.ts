@@ -1,0 +1,101 @@
+import { InputHints, type TurnContext } from 'botbuilder';
+import { Dialog, type DialogContext, type DialogInstance, type DialogTurnResult } from 'botbuilder-dialogs';
+import type { Lexicon } from '../../nlu/lexicon';
+import { normalizeText } from '../../nlu/normalize';
+import { recognizeSmallNumbers } from '../../nlu/numbers';
+import type { SecretQuestionCatalogue } from '../../services/accounts';
+import type { DialogDependencies } from '../shared/dependencies';
+import type { Part } from '../shared/responder';
+
+/** Dialog id, persisted. */
+export const QUESTION_PICK_PROMPT = 'accounts.questionPick';
+
+/** Which questions may still be chosen. */
+export interface QuestionPickOptions {
+  /** Ids of the questions not chosen yet, in catalogue order. */
+  available: string[];
+  /** How many are chosen already, and how many are needed. */
+  chosen: number;
+  total: number;
+  lead?: Part[];
+}
+
+interface QuestionPickState {
+  options: QuestionPickOptions;
+  misses: number;
+}
+
+/**
+ * Shows the questions still available, numbered as in the catalogue, and returns the id of the one chosen by
+ * its number (typed, said or keyed). A question already chosen or a number not in the list gets a precise
+ * answer; the list is shown again.
+ */
+export class QuestionPickPrompt extends Dialog<QuestionPickOptions> {
+  constructor(
+    private readonly deps: DialogDependencies,
+    private readonly catalogue: SecretQuestionCatalogue,
+    private readonly lexicon: Lexicon,
+  ) {
+    super(QUESTION_PICK_PROMPT);
+  }
+
+  override async beginDialog(dc: DialogContext, options?: QuestionPickOptions): Promise<DialogTurnResult> {
+    if (!options?.available?.length) throw new TypeError('QuestionPickPrompt needs available questions');
+    const state: QuestionPickState = { options: { ...options, lead: undefined }, misses: 0 };
+    dc.activeDialog!.state = state;
+    await this.show(dc.context, state.options, options.lead ?? []);
+    return Dialog.EndOfTurn;
+  }
+
+  override async continueDialog(dc: DialogContext): Promise<DialogTurnResult> {
+    if (dc.context.activity.type !== 'message') return Dialog.EndOfTurn;
+    const state = dc.activeDialog!.state as QuestionPickState;
+    const number = this.numberIn(dc.context.activity.text ?? '');
+    const id = number === undefined ? undefined : this.catalogue.idAt(number);
+    if (id && state.options.available.includes(id)) return dc.endDialog(id);
+    state.misses += 1;
+    const example = this.catalogue.numberOf(state.options.available[0]);
+    const problem: Part =
+      id !== undefined
+        ? { key: 'accounts:pick.alreadyChosen', vars: { number: number ?? '' } }
+        : { key: 'accounts:pick.notUnderstood', vars: { example } };
+    await this.show(
+      dc.context,
+      state.options,
+      state.misses >= 2 ? [problem, 'accounts:pick.howToStop'] : [problem],
+    );
+    return Dialog.EndOfTurn;
+  }
+
+  override async repromptDialog(context: TurnContext, instance: DialogInstance): Promise<void> {
+    await this.show(context, (instance.state as QuestionPickState).options, []);
+  }
+
+  /** "5", "5#", "cinq", "numéro 12", "la douzième"; the recognizers run only when nothing cheaper matched. */
+  private numberIn(text: string): number | undefined {
+    const normalized = this.lexicon.stripFillers(normalizeText(text)).replace(/#$/, '').trim();
+    if (/^\d{1,2}$/.test(normalized)) return Number(normalized);
+    const digit = this.lexicon.digitWord(normalized);
+    if (digit !== undefined) return Number(digit);
+    if (normalized.length === 0 || normalized.length > 40) return undefined;
+    const values = recognizeSmallNumbers(text);
+    return values.length === 1 ? values[0] : undefined;
+  }
+
+  private async show(context: TurnContext, options: QuestionPickOptions, lead: Part[]): Promise<void> {
+    const language = this.deps.responder.language(context);
+    const lines: Part[] = options.available.map((id) => ({
+      key: 'accounts:pick.line',
+      vars: { number: this.catalogue.numberOf(id), question: this.catalogue.text(id, language) },
+    }));
+    await this.deps.responder.send(
+      context,
+      [
+        ...lead,
+        { key: 'accounts:pick.ask', vars: { position: options.chosen + 1, total: options.total } },
+        { lines },
+      ],
+      { inputHint: InputHints.ExpectingInput },
+    );
+  }
+}

@@ -1,0 +1,69 @@
+import { InputHints, type TurnContext } from 'botbuilder';
+import { Dialog, type DialogContext, type DialogInstance, type DialogTurnResult } from 'botbuilder-dialogs';
+import type { SecretQuestionCatalogue } from '../../services/accounts';
+import { normalizeAnswer } from '../../services/accounts/answers';
+import type { DialogDependencies } from '../shared/dependencies';
+import type { Part } from '../shared/responder';
+
+/** Dialog id, persisted. */
+export const SECRET_ANSWER_PROMPT = 'accounts.secretAnswer';
+
+/** Which question to ask and where it stands in the series. */
+export interface SecretAnswerPromptOptions {
+  questionId: string;
+  /** 1-based position and series length, e.g. question 2 of 3. */
+  position: number;
+  total: number;
+  lead?: Part[];
+}
+
+/**
+ * Asks one secret question and returns the answer typed or said, to the calling step only: the answer is
+ * never echoed, and never kept in dialog state (the prompt's state holds the question id alone).
+ */
+export class SecretAnswerPrompt extends Dialog<SecretAnswerPromptOptions> {
+  constructor(
+    private readonly deps: DialogDependencies,
+    private readonly catalogue: SecretQuestionCatalogue,
+  ) {
+    super(SECRET_ANSWER_PROMPT);
+  }
+
+  override async beginDialog(
+    dc: DialogContext,
+    options?: SecretAnswerPromptOptions,
+  ): Promise<DialogTurnResult> {
+    if (!options?.questionId) throw new TypeError('SecretAnswerPrompt needs a question');
+    dc.activeDialog!.state = { ...options, lead: undefined };
+    await this.ask(dc.context, options, options.lead ?? []);
+    return Dialog.EndOfTurn;
+  }
+
+  override async continueDialog(dc: DialogContext): Promise<DialogTurnResult> {
+    if (dc.context.activity.type !== 'message') return Dialog.EndOfTurn;
+    const options = dc.activeDialog!.state as SecretAnswerPromptOptions;
+    const text = dc.context.activity.text ?? '';
+    if (!normalizeAnswer(text)) {
+      await this.ask(dc.context, options, ['accounts:answer.empty']);
+      return Dialog.EndOfTurn;
+    }
+    return dc.endDialog(text);
+  }
+
+  override async repromptDialog(context: TurnContext, instance: DialogInstance): Promise<void> {
+    await this.ask(context, instance.state as SecretAnswerPromptOptions, []);
+  }
+
+  private async ask(context: TurnContext, options: SecretAnswerPromptOptions, lead: Part[]): Promise<void> {
+    const language = this.deps.responder.language(context);
+    const question = this.catalogue.text(options.questionId, language);
+    await this.deps.responder.send(
+      context,
+      [
+        ...lead,
+        { key: 'accounts:answer.ask', vars: { position: options.position, total: options.total, question } },
+      ],
+      { inputHint: InputHints.ExpectingInput },
+    );
+  }
+}

@@ -1,0 +1,72 @@
+import { InputHints, type TurnContext } from 'botbuilder';
+import { Dialog, type DialogContext, type DialogInstance, type DialogTurnResult } from 'botbuilder-dialogs';
+import { USER_NAME_DIGITS, type UserNameRecognizer } from '../../nlu/userName';
+import type { DialogDependencies } from '../shared/dependencies';
+import type { Part } from '../shared/responder';
+import { contactOffer } from './replies';
+
+/** Dialog id, persisted. */
+export const USER_NAME_PROMPT = 'accounts.userName';
+
+/** After this many answers that are not a user name, the bot offers the Centre and an agent instead. */
+export const MAX_USER_NAME_FAILURES = 3;
+
+/** How to ask for the user name. */
+export interface UserNamePromptOptions {
+  /** Said before the question. */
+  lead?: Part[];
+}
+
+interface UserNamePromptState {
+  failures: number;
+}
+
+/**
+ * Asks for the user name (IP or CE and six digits) and returns it normalized (`CE100001`), or undefined
+ * after three answers that are not one, once the contact offer has been made. Each wrong answer gets a
+ * precise explanation with an example.
+ */
+export class UserNamePrompt extends Dialog<UserNamePromptOptions> {
+  constructor(
+    private readonly deps: DialogDependencies,
+    private readonly recognizer: UserNameRecognizer,
+  ) {
+    super(USER_NAME_PROMPT);
+  }
+
+  override async beginDialog(dc: DialogContext, options?: UserNamePromptOptions): Promise<DialogTurnResult> {
+    const state: UserNamePromptState = { failures: 0 };
+    dc.activeDialog!.state = state;
+    await this.ask(dc.context, [...(options?.lead ?? []), 'accounts:userName.ask']);
+    return Dialog.EndOfTurn;
+  }
+
+  override async continueDialog(dc: DialogContext): Promise<DialogTurnResult> {
+    const { context } = dc;
+    if (context.activity.type !== 'message') return Dialog.EndOfTurn;
+    const state = dc.activeDialog!.state as UserNamePromptState;
+    const result = this.recognizer.recognize(context.activity.text, {
+      keypad: this.deps.responder.isVoice(context),
+    });
+    if (result.ok) return dc.endDialog(result.userName);
+    state.failures += 1;
+    if (state.failures >= MAX_USER_NAME_FAILURES) {
+      await this.deps.responder.send(context, contactOffer(context, this.deps, ['accounts:userName.giveUp']));
+      return dc.endDialog(undefined);
+    }
+    const vars = { count: result.digitCount ?? 0, digits: USER_NAME_DIGITS };
+    await this.ask(context, [
+      { key: `accounts:userName.problem.${result.problem}`, vars },
+      'accounts:userName.retry',
+    ]);
+    return Dialog.EndOfTurn;
+  }
+
+  override async repromptDialog(context: TurnContext, _instance: DialogInstance): Promise<void> {
+    await this.ask(context, ['accounts:userName.ask']);
+  }
+
+  private async ask(context: TurnContext, parts: Part[]): Promise<void> {
+    await this.deps.responder.send(context, parts, { inputHint: InputHints.ExpectingInput });
+  }
+}

@@ -1,0 +1,81 @@
+import { ActionTypes, InputHints, type TurnContext } from 'botbuilder';
+import { Dialog, type DialogContext, type DialogInstance, type DialogTurnResult } from 'botbuilder-dialogs';
+import { LANGUAGES } from '../../i18n';
+import { normalizeText } from '../../nlu/normalize';
+import type { DialogDependencies } from '../shared/dependencies';
+import type { Part } from '../shared/responder';
+
+/** Dialog id, persisted. */
+export const YES_NO_PROMPT = 'accounts.yesNo';
+
+/** After this many answers that are neither yes nor no, the answer is taken as no. */
+const MAX_MISSES = 2;
+
+/** The question to ask. */
+export interface YesNoPromptOptions {
+  question: Part[];
+}
+
+interface YesNoState {
+  question: Part[];
+  misses: number;
+}
+
+/**
+ * A yes/no question understood in both languages ("oui", "ben oui", "yes", keypad 1 = yes, 2 = no). It never
+ * loops forever: after two answers it cannot read, it takes the answer as no.
+ */
+export class YesNoPrompt extends Dialog<YesNoPromptOptions> {
+  private readonly yes: Set<string>;
+  private readonly no: Set<string>;
+
+  constructor(private readonly deps: DialogDependencies) {
+    super(YES_NO_PROMPT);
+    const words = (key: string) =>
+      new Set(LANGUAGES.flatMap((l) => deps.responder.messages.list(l, key)).map(normalizeText));
+    this.yes = words('accounts:words.yes');
+    this.no = words('accounts:words.no');
+  }
+
+  override async beginDialog(dc: DialogContext, options?: YesNoPromptOptions): Promise<DialogTurnResult> {
+    const state: YesNoState = { question: options?.question ?? [], misses: 0 };
+    dc.activeDialog!.state = state;
+    await this.ask(dc.context, state.question);
+    return Dialog.EndOfTurn;
+  }
+
+  override async continueDialog(dc: DialogContext): Promise<DialogTurnResult> {
+    if (dc.context.activity.type !== 'message') return Dialog.EndOfTurn;
+    const state = dc.activeDialog!.state as YesNoState;
+    const answer = this.recognize(dc.context.activity.text);
+    if (answer !== undefined) return dc.endDialog(answer);
+    state.misses += 1;
+    if (state.misses >= MAX_MISSES) return dc.endDialog(false);
+    await this.ask(dc.context, ['accounts:yesNo.notUnderstood', ...state.question]);
+    return Dialog.EndOfTurn;
+  }
+
+  override async repromptDialog(context: TurnContext, instance: DialogInstance): Promise<void> {
+    await this.ask(context, (instance.state as YesNoState).question);
+  }
+
+  /** True for yes, false for no, undefined otherwise. */
+  recognize(text: string | undefined): boolean | undefined {
+    const normalized = normalizeText(text ?? '').replace(/#$/, '');
+    if (!normalized) return undefined;
+    if (normalized === '1' || this.yes.has(normalized)) return true;
+    if (normalized === '2' || this.no.has(normalized)) return false;
+    return undefined;
+  }
+
+  private async ask(context: TurnContext, question: Part[]): Promise<void> {
+    const t = this.deps.responder.translator(context);
+    await this.deps.responder.send(context, [...question, 'accounts:yesNo.hint'], {
+      inputHint: InputHints.ExpectingInput,
+      suggestedActions: [
+        { type: ActionTypes.ImBack, title: t('accounts:yesNo.yes'), value: t('accounts:yesNo.yes') },
+        { type: ActionTypes.ImBack, title: t('accounts:yesNo.no'), value: t('accounts:yesNo.no') },
+      ],
+    });
+  }
+}

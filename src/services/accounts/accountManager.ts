@@ -1,0 +1,404 @@
+import { createHmac, randomBytes, randomInt, randomUUID } from 'node:crypto';
+import type { Clock } from '../clock';
+import { hashId, type Logger } from '../logger';
+import type {
+  AccessRefusal,
+  AccountService,
+  AccountSummary,
+  AttemptContext,
+  ChallengeOutcome,
+  ChallengeStart,
+  DraftAnswerVerdict,
+  DraftCommit,
+  PasswordChangeReason,
+  PasswordOutcome,
+  TemporaryPassword,
+} from './accountService';
+import type { AccountRecord, AccountStore, FailureKind } from './accountStore';
+import { MAX_ANSWER_LENGTH, MIN_ANSWER_LENGTH, normalizeAnswer } from './answers';
+import type { AuditAction, AuditEvent, AuditLog } from './auditLog';
+import type { PasswordPolicy, PolicyVerdict } from './passwordPolicy';
+import { hashSecret, verifySecret } from './secretHash';
+import {
+  QUESTIONS_PER_ACCOUNT,
+  QUESTIONS_PER_CHALLENGE,
+  type SecretQuestionCatalogue,
+} from './secretQuestionCatalogue';
+
+const MINUTE = 60_000;
+
+/** The numbers of the security rules (issue 3); tests may shorten none of them, only move the clock. */
+export interface AccountRules {
+  failedRoundsBeforeLock: number;
+  failedPasswordsBeforeLock: number;
+  failureWindowMs: number;
+  lockMs: number;
+  attemptsPerConversation: number;
+  temporaryPasswordMs: number;
+  challengeMs: number;
+  draftMs: number;
+  passwordHistory: number;
+}
+
+/** 3 failed rounds or 5 failed passwords within 30 minutes lock 30 minutes; 10 attempts per conversation. */
+export const DEFAULT_ACCOUNT_RULES: AccountRules = {
+  failedRoundsBeforeLock: 3,
+  failedPasswordsBeforeLock: 5,
+  failureWindowMs: 30 * MINUTE,
+  lockMs: 30 * MINUTE,
+  attemptsPerConversation: 10,
+  temporaryPasswordMs: 24 * 60 * MINUTE,
+  challengeMs: 15 * MINUTE,
+  draftMs: 30 * MINUTE,
+  passwordHistory: 5,
+};
+
+// No 0/O or 1/I: a temporary password is read out on the phone and copied by hand.
+const TEMPORARY_ALPHABET = 'ABCDEFGHJKLMNPQRSTUVWXYZ23456789';
+
+/** A random temporary password such as `K7PM-4QX2-9R` (about 50 bits). */
+export function generateTemporaryPassword(): string {
+  const chars = Array.from({ length: 10 }, () => TEMPORARY_ALPHABET[randomInt(TEMPORARY_ALPHABET.length)]);
+  return `${chars.slice(0, 4).join('')}-${chars.slice(4, 8).join('')}-${chars.slice(8).join('')}`;
+}
+
+/** Temporary passwords are dictated and typed by hand: case and surrounding spaces do not matter. */
+function foldTemporary(password: string): string {
+  return password.trim().toUpperCase();
+}
+
+/** Dependencies of {@link AccountManager}. */
+export interface AccountManagerOptions {
+  store: AccountStore;
+  audit: AuditLog;
+  catalogue: SecretQuestionCatalogue;
+  policy: PasswordPolicy;
+  clock: Clock;
+  logger: Logger;
+  rules?: Partial<AccountRules>;
+}
+
+/**
+ * The {@link AccountService} over an {@link AccountStore}: with a MemoryAccountStore it is the in-memory
+ * implementation, with a RedisAccountStore the Redis one. All business rules live here, once.
+ */
+export class AccountManager implements AccountService {
+  readonly catalogue: SecretQuestionCatalogue;
+  private readonly store: AccountStore;
+  private readonly audit: AuditLog;
+  private readonly policy: PasswordPolicy;
+  private readonly clock: Clock;
+  private readonly logger: Logger;
+  private readonly rules: AccountRules;
+  /** Unknown user names are checked against this hash, so that they cost as much time as real ones. */
+  private readonly decoyHash: Promise<string>;
+
+  constructor(options: AccountManagerOptions) {
+    this.store = options.store;
+    this.audit = options.audit;
+    this.catalogue = options.catalogue;
+    this.policy = options.policy;
+    this.clock = options.clock;
+    this.logger = options.logger;
+    this.rules = { ...DEFAULT_ACCOUNT_RULES, ...options.rules };
+    this.decoyHash = hashSecret(randomBytes(16).toString('hex'));
+  }
+
+  async checkAccess(userName: string, attempt: AttemptContext): Promise<AccessRefusal | undefined> {
+    const conversation = hashId(attempt.conversationId);
+    if ((await this.store.conversationAttempts(conversation)) >= this.rules.attemptsPerConversation) {
+      await this.record('conversationLimitReached', 'refused', userName, attempt);
+      return { kind: 'conversationLimit' };
+    }
+    const until = await this.lockedUntil(userName);
+    if (until) {
+      await this.record('refusedWhileLocked', 'refused', userName, attempt);
+      return { kind: 'locked', until };
+    }
+    return undefined;
+  }
+
+  async startChallenge(
+    userName: string,
+    purpose: 'reset' | 'authenticate',
+    attempt: AttemptContext,
+  ): Promise<ChallengeStart> {
+    const refusal = await this.checkAccess(userName, attempt);
+    if (refusal) return refusal;
+    const account = await this.store.getAccount(userName);
+    let questionIds: string[];
+    if (account) {
+      if (account.secretAnswers.length < QUESTIONS_PER_ACCOUNT) {
+        await this.record('resetRefusedNoQuestions', 'refused', userName, attempt, purpose);
+        return { kind: 'notConfigured' };
+      }
+      questionIds = pickRandom(
+        account.secretAnswers.map((a) => a.questionId),
+        QUESTIONS_PER_CHALLENGE,
+      );
+    } else {
+      questionIds = await this.decoyQuestions(userName);
+    }
+    const challengeId = randomUUID();
+    await this.store.putChallenge(challengeId, {
+      userName,
+      purpose,
+      questionIds,
+      answered: 0,
+      correct: 0,
+      expiresAt: this.now() + this.rules.challengeMs,
+    });
+    return { kind: 'challenge', challengeId, questionIds };
+  }
+
+  async answerChallenge(challengeId: string, answer: string): Promise<void> {
+    const challenge = await this.store.getChallenge(challengeId);
+    if (!challenge || challenge.expiresAt <= this.now()) return;
+    if (challenge.answered >= challenge.questionIds.length) return;
+    const questionId = challenge.questionIds[challenge.answered];
+    const account = await this.store.getAccount(challenge.userName);
+    const stored = account?.secretAnswers.find((a) => a.questionId === questionId)?.answerHash;
+    const matches = await verifySecret(normalizeAnswer(answer), stored ?? (await this.decoyHash));
+    challenge.answered += 1;
+    if (matches && stored) challenge.correct += 1;
+    await this.store.putChallenge(challengeId, challenge);
+  }
+
+  async finishChallenge(challengeId: string, attempt: AttemptContext): Promise<ChallengeOutcome> {
+    const challenge = await this.store.getChallenge(challengeId);
+    await this.store.deleteChallenge(challengeId);
+    if (!challenge || challenge.expiresAt <= this.now()) return { kind: 'expired' };
+    const { userName, purpose } = challenge;
+    // Another conversation may have locked the name while this one was answering.
+    const until = await this.lockedUntil(userName);
+    if (until) return { kind: 'locked', until };
+    await this.store.addConversationAttempt(hashId(attempt.conversationId));
+    const total = challenge.questionIds.length;
+    if (challenge.answered === total && challenge.correct === total) {
+      await this.store.clearFailures(userName);
+      await this.record('secretQuestionRoundPassed', 'success', userName, attempt, purpose);
+      return { kind: 'passed', userName };
+    }
+    await this.record('secretQuestionRoundFailed', 'failure', userName, attempt, purpose);
+    const failures = await this.fail('secretQuestions', userName, attempt);
+    if (failures.locked) return { kind: 'locked', until: failures.locked };
+    return { kind: 'failed', roundsLeft: this.rules.failedRoundsBeforeLock - failures.count };
+  }
+
+  async authenticate(userName: string, password: string, attempt: AttemptContext): Promise<PasswordOutcome> {
+    const refusal = await this.checkAccess(userName, attempt);
+    if (refusal) return refusal;
+    await this.store.addConversationAttempt(hashId(attempt.conversationId));
+    const account = await this.store.getAccount(userName);
+    const stored = account?.password;
+    const candidate = stored?.temporary ? foldTemporary(password) : password;
+    const matches = await verifySecret(candidate, stored?.hash ?? (await this.decoyHash));
+    if (account && stored && matches) {
+      if (stored.temporary && (!stored.expiresAt || Date.parse(stored.expiresAt) <= this.now())) {
+        await this.record('authenticationFailed', 'refused', userName, attempt, 'temporaryExpired');
+        return { kind: 'temporaryExpired' };
+      }
+      await this.store.clearFailures(userName);
+      await this.record(
+        'authenticationSucceeded',
+        'success',
+        userName,
+        attempt,
+        stored.temporary ? 'temporaryPassword' : 'password',
+      );
+      return {
+        kind: 'authenticated',
+        mustChangePassword: stored.temporary,
+        hasSecretQuestions: account.secretAnswers.length >= QUESTIONS_PER_ACCOUNT,
+      };
+    }
+    await this.record('authenticationFailed', 'failure', userName, attempt, 'password');
+    const failures = await this.fail('password', userName, attempt);
+    return failures.locked ? { kind: 'locked', until: failures.locked } : { kind: 'failed' };
+  }
+
+  async changePassword(
+    userName: string,
+    newPassword: string,
+    attempt: AttemptContext,
+    reason: PasswordChangeReason,
+  ): Promise<PolicyVerdict> {
+    const account = await this.requireAccount(userName);
+    const verdict = this.policy.evaluate(newPassword, userName, account.displayName.split(/\s+/));
+    if (!verdict.ok) return verdict;
+    if (await this.recentlyUsed(account, newPassword)) return { ok: false, reason: 'recentlyUsed' };
+    const hash = await hashSecret(newPassword);
+    account.password = { hash, temporary: false };
+    account.passwordHistory = [hash, ...account.passwordHistory].slice(0, this.rules.passwordHistory);
+    await this.save(account);
+    await this.record(
+      reason === 'reset' ? 'passwordReset' : 'passwordChanged',
+      'success',
+      userName,
+      attempt,
+      reason,
+    );
+    return { ok: true };
+  }
+
+  async issueTemporaryPassword(userName: string, attempt: AttemptContext): Promise<TemporaryPassword> {
+    const account = await this.requireAccount(userName);
+    const value = generateTemporaryPassword();
+    const expiresAt = new Date(this.now() + this.rules.temporaryPasswordMs);
+    account.password = {
+      hash: await hashSecret(foldTemporary(value)),
+      temporary: true,
+      expiresAt: expiresAt.toISOString(),
+    };
+    await this.save(account);
+    await this.record('passwordReset', 'success', userName, attempt, 'temporaryPassword');
+    await this.record('temporaryPasswordIssued', 'success', userName, attempt);
+    return { value, expiresAt };
+  }
+
+  async summary(userName: string): Promise<AccountSummary | undefined> {
+    const account = await this.store.getAccount(userName);
+    if (!account) return undefined;
+    return {
+      userName: account.userName,
+      displayName: account.displayName,
+      hasSecretQuestions: account.secretAnswers.length >= QUESTIONS_PER_ACCOUNT,
+      mustChangePassword: account.password?.temporary ?? false,
+    };
+  }
+
+  async startSecretQuestionDraft(userName: string): Promise<string> {
+    await this.requireAccount(userName);
+    const draftId = randomUUID();
+    await this.store.putDraft(draftId, { userName, answers: [], expiresAt: this.now() + this.rules.draftMs });
+    return draftId;
+  }
+
+  async addDraftAnswer(draftId: string, questionId: string, answer: string): Promise<DraftAnswerVerdict> {
+    const draft = await this.store.getDraft(draftId);
+    if (!draft || draft.expiresAt <= this.now()) return 'expired';
+    if (!this.catalogue.has(questionId)) return 'unknownQuestion';
+    if (draft.answers.some((a) => a.questionId === questionId)) return 'alreadyChosen';
+    const normalized = normalizeAnswer(answer);
+    if (normalized.length < MIN_ANSWER_LENGTH) return 'tooShort';
+    if (normalized.length > MAX_ANSWER_LENGTH) return 'tooLong';
+    draft.answers.push({ questionId, answerHash: await hashSecret(normalized) });
+    draft.expiresAt = this.now() + this.rules.draftMs;
+    await this.store.putDraft(draftId, draft);
+    return 'saved';
+  }
+
+  async commitDraft(draftId: string, attempt: AttemptContext): Promise<DraftCommit> {
+    const draft = await this.store.getDraft(draftId);
+    if (!draft || draft.expiresAt <= this.now()) return 'expired';
+    if (draft.answers.length !== QUESTIONS_PER_ACCOUNT) return 'incomplete';
+    const account = await this.requireAccount(draft.userName);
+    account.secretAnswers = draft.answers;
+    await this.save(account);
+    await this.store.deleteDraft(draftId);
+    await this.record('secretQuestionsChanged', 'success', draft.userName, attempt);
+    return 'saved';
+  }
+
+  async discardDraft(draftId: string): Promise<void> {
+    await this.store.deleteDraft(draftId);
+  }
+
+  private now(): number {
+    return this.clock.now().getTime();
+  }
+
+  private async lockedUntil(userName: string): Promise<Date | undefined> {
+    const until = await this.store.getLock(userName);
+    return until !== undefined && until > this.now() ? new Date(until) : undefined;
+  }
+
+  /** Counts a failure and locks the user name when the limit is reached within the window. */
+  private async fail(
+    kind: FailureKind,
+    userName: string,
+    attempt: AttemptContext,
+  ): Promise<{ count: number; locked?: Date }> {
+    const limit =
+      kind === 'password' ? this.rules.failedPasswordsBeforeLock : this.rules.failedRoundsBeforeLock;
+    const count = await this.store.recordFailure(kind, userName, this.now(), this.rules.failureWindowMs);
+    if (count < limit) return { count };
+    const until = new Date(this.now() + this.rules.lockMs);
+    await this.store.setLock(userName, until.getTime(), this.rules.lockMs);
+    // A fresh count after the lock: the user gets the full number of tries again once it ends.
+    await this.store.clearFailures(userName);
+    await this.record('lockout', 'refused', userName, attempt, kind);
+    this.logger.warn(
+      { event: 'accounts', action: 'lockout', user: hashId(userName), kind, until: until.toISOString() },
+      'account locked after repeated failures',
+    );
+    return { count, locked: until };
+  }
+
+  private async recentlyUsed(account: AccountRecord, candidate: string): Promise<boolean> {
+    for (const hash of account.passwordHistory) if (await verifySecret(candidate, hash)) return true;
+    const current = account.password;
+    if (current?.temporary && (await verifySecret(foldTemporary(candidate), current.hash))) return true;
+    return false;
+  }
+
+  private async requireAccount(userName: string): Promise<AccountRecord> {
+    const account = await this.store.getAccount(userName);
+    // The dialogs only call this after authentication, so a missing account is a programming error.
+    if (!account) throw new Error('Accounts: operation on an account that does not exist.');
+    return account;
+  }
+
+  private async save(account: AccountRecord): Promise<void> {
+    delete account.demoSeed;
+    account.updatedAt = this.clock.now().toISOString();
+    await this.store.putAccount(account);
+  }
+
+  /** Three questions for an unknown user name, always the same for that name, unpredictable without the key. */
+  private async decoyQuestions(userName: string): Promise<string[]> {
+    const digest = createHmac('sha256', await this.store.secretKey())
+      .update(userName)
+      .digest();
+    const pool = this.catalogue.ids;
+    const chosen: string[] = [];
+    for (let i = 0; i < QUESTIONS_PER_CHALLENGE; i += 1) {
+      chosen.push(pool.splice(digest.readUInt32BE(i * 4) % pool.length, 1)[0]);
+    }
+    return chosen;
+  }
+
+  private async record(
+    action: AuditAction,
+    outcome: AuditEvent['outcome'],
+    userName: string,
+    attempt: AttemptContext,
+    detail?: string,
+  ): Promise<void> {
+    const event: AuditEvent = {
+      time: this.clock.now().toISOString(),
+      userName,
+      channel: attempt.channel,
+      action,
+      outcome,
+    };
+    if (detail) event.detail = detail;
+    try {
+      await this.audit.append(event);
+    } catch (error) {
+      // An audit outage must not lock users out of their accounts; it is reported for operators instead.
+      this.logger.error(
+        { event: 'accounts', action, err: { name: (error as Error)?.name } },
+        'audit log append failed',
+      );
+    }
+  }
+}
+
+/** `count` distinct items drawn uniformly at random. */
+function pickRandom<T>(items: T[], count: number): T[] {
+  const pool = [...items];
+  const chosen: T[] = [];
+  while (chosen.length < count && pool.length > 0) chosen.push(pool.splice(randomInt(pool.length), 1)[0]);
+  return chosen;
+}

@@ -1,0 +1,307 @@
+import type { Language } from '../../../src/i18n';
+import { attemptFrom, JULIE, MARC, MINUTE, STRONG_PASSWORDS } from '../../helpers/accounts';
+import {
+  answerRound,
+  askedQuestion,
+  cardInputs,
+  cardOf,
+  createAccountsBot,
+  say,
+  spokenOf,
+  textOf,
+  unspell,
+} from '../../helpers/accountsBot';
+import { startReset } from '../../helpers/accountsConversation';
+
+// Whole conversations hash every secret with scrypt (by design slow): leave room on a loaded machine.
+jest.setTimeout(60_000);
+
+const LANGUAGES: Language[] = ['fr', 'en'];
+
+describe('passwordReset flow', () => {
+  describe.each(LANGUAGES)('in chat (%s)', (lang) => {
+    it('resets the password of CE100001 after three right answers, with a masked card replaced after submission', async () => {
+      const { client: open, services } = await createAccountsBot();
+      const client = open();
+      expect(textOf(await startReset(client, lang))).toContain(say(lang, 'accounts:userName.ask'));
+      const first = await client.say('ce-100001');
+      expect(textOf(first)).toContain(say(lang, 'accounts:challenge.intro'));
+      const afterAnswers = await answerRound(client, first, services, lang);
+      expect(textOf(afterAnswers)).toContain(say(lang, 'accounts:reset.verified'));
+
+      const card = cardOf(afterAnswers);
+      expect(card).toBeDefined();
+      expect(cardInputs(card!.content)).toEqual([
+        expect.objectContaining({ type: 'Input.Text', id: 'password', style: 'password' }),
+        expect.objectContaining({ type: 'Input.Text', id: 'confirmation', style: 'password' }),
+      ]);
+
+      const done = await client.submitCard('new', STRONG_PASSWORDS[0]);
+      expect(textOf(done)).toContain(say(lang, 'accounts:newPassword.changed'));
+      expect(textOf(done)).toContain(say(lang, 'accounts:reset.done'));
+      // The card was replaced in place by one without any input.
+      expect(client.adapter.updates).toHaveLength(1);
+      expect(client.adapter.updates[0].id).toBe(card!.activity.id);
+      expect(cardInputs(cardOf(client.adapter.updates)!.content)).toEqual([]);
+
+      await expect(
+        services.accounts.authenticate(JULIE.userName, STRONG_PASSWORDS[0], attemptFrom()),
+      ).resolves.toMatchObject({
+        kind: 'authenticated',
+      });
+      expect((await services.audit.recent()).map((e) => e.action)).toContain('passwordReset');
+    });
+
+    it.each([
+      ['too short', 'Court-1', 'accounts:policy.tooShort'],
+      ['containing the user name', 'Montagne-CE100001-Bleue', 'accounts:policy.containsUserName'],
+      ['too easy to guess', 'azertyuiop12', 'accounts:policy.weak'],
+      ['the current password', JULIE.password, 'accounts:policy.recentlyUsed'],
+    ])('refuses a new password %s and says why, then accepts a good one', async (_label, candidate, key) => {
+      const { client: open, services } = await createAccountsBot();
+      const client = open();
+      await startReset(client, lang);
+      await answerRound(client, await client.say(JULIE.userName), services, lang);
+      const refused = await client.submitCard('new', candidate);
+      expect(textOf(refused)).toContain(say(lang, key, { min: 10, history: 5 }));
+      expect(textOf(refused)).toContain(say(lang, 'accounts:newPassword.tryAgain'));
+      expect(cardOf(refused)).toBeDefined();
+      expect(textOf(await client.submitCard('new', STRONG_PASSWORDS[1]))).toContain(
+        say(lang, 'accounts:reset.done'),
+      );
+    });
+
+    it('explains a weak password in plain words', async () => {
+      const { client: open, services } = await createAccountsBot();
+      const client = open();
+      await startReset(client, lang);
+      await answerRound(client, await client.say(JULIE.userName), services, lang);
+      const refused = textOf(await client.submitCard('new', 'azertyuiop12'));
+      expect(refused).toContain(say(lang, 'accounts:policy.hints.straightRow'));
+    });
+
+    it('refuses two different entries in the card', async () => {
+      const { client: open, services } = await createAccountsBot();
+      const client = open();
+      await startReset(client, lang);
+      await answerRound(client, await client.say(JULIE.userName), services, lang);
+      const refused = await client.submitCard('new', STRONG_PASSWORDS[0], STRONG_PASSWORDS[1]);
+      expect(textOf(refused)).toContain(say(lang, 'accounts:newPassword.mismatch'));
+    });
+
+    it('says the answers do not match after one wrong answer, without saying which, and offers another round', async () => {
+      const { client: open, services } = await createAccountsBot();
+      const client = open();
+      await startReset(client, lang);
+      const failed = await answerRound(
+        client,
+        await client.say(JULIE.userName),
+        services,
+        lang,
+        JULIE.answers,
+        1,
+      );
+      const text = textOf(failed);
+      expect(text).toContain(say(lang, 'accounts:challenge.failed'));
+      expect(text).toContain(say(lang, 'accounts:challenge.retry'));
+      expect(text).not.toContain(say(lang, 'accounts:challenge.lastRound'));
+      // A new round draws new questions; this time all three are right.
+      const again = await client.say(lang === 'fr' ? 'oui' : 'yes');
+      expect(textOf(again)).toContain(
+        say(lang, 'accounts:answer.ask', { position: 1, total: 3, question: '' }).trim(),
+      );
+      expect(textOf(await answerRound(client, again, services, lang))).toContain(
+        say(lang, 'accounts:reset.verified'),
+      );
+    });
+
+    it('stops with the contact offer when the user does not want another round', async () => {
+      const { client: open, services } = await createAccountsBot();
+      const client = open();
+      await startReset(client, lang);
+      await answerRound(client, await client.say(JULIE.userName), services, lang, JULIE.answers, 0);
+      const stopped = textOf(await client.say(lang === 'fr' ? 'non' : 'no'));
+      expect(stopped).toContain(say(lang, 'accounts:challenge.stopped'));
+      expect(stopped).toContain('418 643-8210');
+      expect(stopped).toContain(say(lang, 'accounts:contact.agentOffer'));
+    });
+
+    it('locks after three failed rounds, says until when, and unlocks 30 minutes later', async () => {
+      const { client: open, services, clock } = await createAccountsBot();
+      const client = open();
+      await startReset(client, lang);
+      await answerRound(client, await client.say(JULIE.userName), services, lang, JULIE.answers, 0);
+      let replies = await answerRound(
+        client,
+        await client.say(lang === 'fr' ? 'oui' : 'yes'),
+        services,
+        lang,
+        JULIE.answers,
+        2,
+      );
+      expect(textOf(replies)).toContain(say(lang, 'accounts:challenge.lastRound'));
+      replies = await answerRound(
+        client,
+        await client.say(lang === 'fr' ? 'oui' : 'yes'),
+        services,
+        lang,
+        JULIE.answers,
+        1,
+      );
+      const time = lang === 'fr' ? '10 h 30' : '10:30 a.m.';
+      expect(textOf(replies)).toContain(say(lang, 'accounts:locked', { time }));
+      expect(textOf(replies)).toContain('1 800 463-4776');
+
+      // Another conversation is refused too, until the lock ends.
+      const other = open();
+      await startReset(other, lang);
+      expect(textOf(await other.say(JULIE.userName))).toContain(say(lang, 'accounts:locked', { time }));
+      clock.advance(30 * MINUTE);
+      const later = open();
+      await startReset(later, lang);
+      const questions = await later.say(JULIE.userName);
+      expect(textOf(questions)).toContain(say(lang, 'accounts:challenge.intro'));
+      expect(textOf(await answerRound(later, questions, services, lang))).toContain(
+        say(lang, 'accounts:reset.verified'),
+      );
+      expect((await services.audit.recent()).map((e) => e.action)).toEqual(
+        expect.arrayContaining(['secretQuestionRoundFailed', 'lockout', 'refusedWhileLocked']),
+      );
+    });
+
+    it('walks an unknown user name through the same questions and the same failure message', async () => {
+      const { client: open, services } = await createAccountsBot();
+      const unknown = open();
+      await startReset(unknown, lang);
+      const first = await unknown.say('CE999999');
+      expect(textOf(first)).toContain(say(lang, 'accounts:challenge.intro'));
+      const questionIds: string[] = [];
+      let replies = first;
+      for (let i = 0; i < 3; i += 1) {
+        questionIds.push(askedQuestion(replies, services, lang));
+        replies = await unknown.say('Filou');
+      }
+      const known = open();
+      await startReset(known, lang);
+      const knownFailure = await answerRound(
+        known,
+        await known.say(JULIE.userName),
+        services,
+        lang,
+        JULIE.answers,
+        0,
+      );
+      expect(textOf(replies)).toEqual(textOf(knownFailure));
+
+      // The same three questions for the same unknown name, in another conversation.
+      const again = open();
+      await startReset(again, lang);
+      let replay = await again.say('ce 999999');
+      const replayIds: string[] = [];
+      for (let i = 0; i < 3; i += 1) {
+        replayIds.push(askedQuestion(replay, services, lang));
+        replay = await again.say('x');
+      }
+      expect(replayIds).toEqual(questionIds);
+    });
+
+    it('tells CE100002 that its questions were not chosen and how to get a temporary password from the Centre', async () => {
+      const { client: open } = await createAccountsBot();
+      const client = open();
+      await startReset(client, lang);
+      const text = textOf(await client.say(MARC.userName));
+      expect(text).toContain(say(lang, 'accounts:reset.notConfigured'));
+      expect(text).toContain(say(lang, 'accounts:reset.callForTemporary'));
+      for (const phone of ['418 643-8210', '514 873-3480', '1 800 463-4776']) expect(text).toContain(phone);
+      expect(text).toContain(say(lang, 'hours:identify', { key: '1' }));
+      expect(text).toContain(say(lang, 'accounts:contact.agentOffer'));
+      expect(text).not.toContain(say(lang, 'accounts:challenge.intro'));
+      // "agent" then gives the way to reach one.
+      expect(textOf(await client.say('agent'))).toContain(say(lang, 'hours:agentIntro'));
+    });
+  });
+
+  describe('user names', () => {
+    it.each([
+      ['CE12345', 'accounts:userName.problem.digitCount', { count: 5 }],
+      ['CE1234567', 'accounts:userName.problem.digitCount', { count: 7 }],
+      ['100001', 'accounts:userName.problem.prefix', {}],
+      ['XY100001', 'accounts:userName.problem.prefix', {}],
+      ['CE12A456', 'accounts:userName.problem.characters', {}],
+      ['CE', 'accounts:userName.problem.missingDigits', {}],
+      ['je ne sais pas', 'accounts:userName.problem.empty', {}],
+    ])('answers %j with a precise message and an example', async (text, key, vars) => {
+      const { client: open } = await createAccountsBot();
+      const client = open();
+      await startReset(client, 'fr');
+      const reply = textOf(await client.say(text));
+      expect(reply).toContain(say('fr', key, vars));
+      expect(reply).toContain('CE123456');
+    });
+
+    it('offers the Centre and an agent after three answers that are not a user name', async () => {
+      const { client: open } = await createAccountsBot();
+      const client = open();
+      await startReset(client, 'en');
+      await client.say('hello');
+      await client.say('CE12');
+      const text = textOf(await client.say('no idea'));
+      expect(text).toContain(say('en', 'accounts:userName.giveUp'));
+      expect(text).toContain('514 873-3480');
+      expect(text).toContain(say('en', 'accounts:contact.agentOffer'));
+    });
+
+    it.each([['cé e un zéro zéro zéro zéro un'], ['2100001#'], ['C E 1 0 0 0 0 1']])(
+      'understands %j spoken or keyed on a voice channel',
+      async (spoken) => {
+        const { client: open } = await createAccountsBot();
+        const client = open('telephony');
+        await client.say('1');
+        await client.say('1');
+        expect(spokenOf(await client.say(spoken))).toContain(say('fr', 'accounts:challenge.intro_voice'));
+      },
+    );
+  });
+
+  describe.each(LANGUAGES)('on a voice channel (%s)', (lang) => {
+    it('dictates a temporary password character by character, valid 24 hours, that must be changed', async () => {
+      const { client: open, services, clock } = await createAccountsBot();
+      const client = open('telephony');
+      if (lang === 'en') await client.say('English');
+      await client.say('1');
+      const askName = await client.say('1');
+      expect(spokenOf(askName)).toContain(say(lang, 'accounts:userName.ask_voice').replace(/ \.$/, ''));
+      const done = await answerRound(client, await client.say('2100001#'), services, lang);
+      const dictated = done.find((a) => a.inputHint === 'ignoringInput');
+      expect(dictated).toBeDefined();
+      const spoken = spokenOf([dictated!]);
+      const repeat = lang === 'fr' ? 'Je répète :' : 'I repeat:';
+      const before = lang === 'fr' ? "l'écrire :" : 'write it down:';
+      const first = spoken.slice(spoken.indexOf(before) + before.length, spoken.indexOf(repeat));
+      const temporary = unspell(first.replace(/\.\s*$/, ''));
+      expect(temporary).toMatch(/^[A-Z2-9]{4}-[A-Z2-9]{4}-[A-Z2-9]{2}$/);
+      // The display text never shows it.
+      expect(textOf(done)).not.toContain(temporary);
+      expect(textOf(done)).toContain(say(lang, 'accounts:reset.temporaryNext'));
+
+      await expect(
+        services.accounts.authenticate(JULIE.userName, temporary, attemptFrom('web')),
+      ).resolves.toMatchObject({
+        kind: 'authenticated',
+        mustChangePassword: true,
+      });
+      clock.advance(24 * 60 * MINUTE);
+      await expect(
+        services.accounts.authenticate(JULIE.userName, temporary, attemptFrom('web2')),
+      ).resolves.toEqual({
+        kind: 'temporaryExpired',
+      });
+      expect(
+        (await services.audit.recent()).find((e) => e.action === 'temporaryPasswordIssued'),
+      ).toMatchObject({
+        channel: 'telephony',
+        userName: JULIE.userName,
+      });
+    });
+  });
+});

@@ -1,0 +1,160 @@
+import type { Activity } from 'botbuilder';
+import type { Language } from '../../../src/i18n';
+import { attemptFrom, JULIE, SOPHIE, STRONG_PASSWORDS } from '../../helpers/accounts';
+import {
+  answerRound,
+  createAccountsBot,
+  say,
+  spokenOf,
+  textOf,
+  type AccountsClient,
+} from '../../helpers/accountsBot';
+import { startOnlineServicesOption, startReset } from '../../helpers/accountsConversation';
+
+// Whole conversations hash every secret with scrypt (by design slow): leave room on a loaded machine.
+jest.setTimeout(60_000);
+
+const LANGUAGES: Language[] = ['fr', 'en'];
+const yes = (lang: Language) => (lang === 'fr' ? 'oui' : 'yes');
+const no = (lang: Language) => (lang === 'fr' ? 'non' : 'no');
+
+/** Chooses questions 9 to 16 of the catalogue and answers each with "<lang> réponse <n>". */
+async function chooseEight(client: AccountsClient, lang: Language): Promise<Partial<Activity>[]> {
+  let replies: Partial<Activity>[] = [];
+  for (let n = 9; n <= 16; n += 1) {
+    await client.say(String(n));
+    replies = await client.say(`${lang} réponse ${n}`);
+  }
+  return replies;
+}
+
+describe('secretQuestions flow', () => {
+  describe.each(LANGUAGES)('in chat (%s)', (lang) => {
+    it('authenticates first from online-services option 3, then lets the user choose, answer and confirm eight questions', async () => {
+      const { client: open, services } = await createAccountsBot();
+      const client = open();
+      expect(textOf(await startOnlineServicesOption(client, lang, '3'))).toContain(
+        say(lang, 'accounts:auth.intro'),
+      );
+      await client.say(JULIE.userName);
+      const start = await client.submitCard('current', JULIE.password);
+      expect(textOf(start)).toContain(say(lang, 'accounts:auth.success'));
+      expect(textOf(start)).toContain(say(lang, 'accounts:setup.intro', { total: 8 }));
+      const firstQuestion = services.catalogue.text(services.catalogue.ids[0], lang);
+      expect(textOf(start)).toContain(firstQuestion);
+
+      const summary = await chooseEight(client, lang);
+      expect(textOf(summary)).toContain(say(lang, 'accounts:setup.summary'));
+      for (const id of services.catalogue.ids.slice(8, 16)) {
+        expect(textOf(summary)).toContain(services.catalogue.text(id, lang));
+      }
+      // Answers are never echoed.
+      expect(client.transcript.map((a) => a.text).join('\n')).not.toContain(`${lang} réponse`);
+      expect(textOf(await client.say(yes(lang)))).toContain(say(lang, 'accounts:setup.saved'));
+
+      // The new answers now open a reset; the old ones no longer do.
+      const reset = open();
+      await startReset(reset, lang);
+      const answers = Object.fromEntries(
+        services.catalogue.ids.slice(8, 16).map((id, i) => [id, `${lang.toUpperCase()} REPONSE ${i + 9}`]),
+      );
+      expect(
+        textOf(await answerRound(reset, await reset.say(JULIE.userName), services, lang, answers)),
+      ).toContain(say(lang, 'accounts:reset.verified'));
+    });
+
+    it('saves nothing when the user does not confirm', async () => {
+      const { client: open, services } = await createAccountsBot();
+      const client = open();
+      await startOnlineServicesOption(client, lang, '3');
+      await client.say(JULIE.userName);
+      await client.submitCard('current', JULIE.password);
+      await chooseEight(client, lang);
+      expect(textOf(await client.say(no(lang)))).toContain(say(lang, 'accounts:setup.discarded'));
+      const reset = open();
+      await startReset(reset, lang);
+      expect(textOf(await answerRound(reset, await reset.say(JULIE.userName), services, lang))).toContain(
+        say(lang, 'accounts:reset.verified'),
+      );
+    });
+
+    it('explains a number not in the list, a question already chosen and an answer too short', async () => {
+      const { client: open, services } = await createAccountsBot();
+      const client = open();
+      await startOnlineServicesOption(client, lang, '3');
+      await client.say(JULIE.userName);
+      await client.submitCard('current', JULIE.password);
+      expect(textOf(await client.say('99'))).toContain(
+        say(lang, 'accounts:pick.notUnderstood', { example: 1 }),
+      );
+      const asked = await client.say(lang === 'fr' ? 'la cinq' : 'number five');
+      expect(textOf(asked)).toContain(services.catalogue.text(services.catalogue.ids[4], lang));
+      const tooShort = await client.say('!');
+      expect(textOf(tooShort)).toContain(say(lang, 'accounts:answer.empty'));
+      const oneLetter = await client.say('x');
+      expect(textOf(oneLetter)).toContain(say(lang, 'accounts:setup.tooShort'));
+      expect(textOf(oneLetter)).toContain(services.catalogue.text(services.catalogue.ids[4], lang));
+      const kept = await client.say('Toyota Corolla');
+      expect(textOf(kept)).toContain(say(lang, 'accounts:setup.answerKept', { count: 1, total: 8 }));
+      expect(textOf(kept)).not.toContain(services.catalogue.text(services.catalogue.ids[4], lang));
+      expect(textOf(await client.say('5'))).toContain(
+        say(lang, 'accounts:pick.alreadyChosen', { number: 5 }),
+      );
+    });
+
+    it('skips authentication when a session is open, and is reached by free text', async () => {
+      const { client: open } = await createAccountsBot();
+      const client = open();
+      await startOnlineServicesOption(client, lang, '3');
+      await client.say(JULIE.userName);
+      await client.submitCard('current', JULIE.password);
+      await client.say('menu');
+      const text = textOf(
+        await client.say(lang === 'fr' ? 'Je veux changer mes questions secrètes' : 'account settings'),
+      );
+      expect(text).not.toContain(say(lang, 'accounts:auth.intro'));
+      expect(text).toContain(say(lang, 'accounts:setup.intro', { total: 8 }));
+    });
+
+    it('takes IP200001 through its first login from option 3: new password, then its eight questions once', async () => {
+      const { client: open, services } = await createAccountsBot();
+      const client = open();
+      await startOnlineServicesOption(client, lang, '3');
+      await client.say(SOPHIE.userName);
+      await client.submitCard('current', SOPHIE.temporaryPassword);
+      const setup = await client.submitCard('new', STRONG_PASSWORDS[3]);
+      expect(textOf(setup)).toContain(say(lang, 'accounts:setup.introFirstLogin', { total: 8 }));
+      expect(textOf(setup)).not.toContain(say(lang, 'accounts:setup.intro', { total: 8 }));
+      await chooseEight(client, lang);
+      const saved = textOf(await client.say(yes(lang)));
+      expect(saved).toContain(say(lang, 'accounts:setup.saved'));
+      expect(saved).not.toContain(say(lang, 'accounts:setup.intro', { total: 8 }));
+      expect(saved).toContain(say(lang, 'common:anythingElse'));
+      await expect(
+        services.accounts.authenticate(SOPHIE.userName, STRONG_PASSWORDS[3], attemptFrom()),
+      ).resolves.toEqual({
+        kind: 'authenticated',
+        mustChangePassword: false,
+        hasSecretQuestions: true,
+      });
+    });
+  });
+
+  it('works by voice: questions chosen by number said or keyed, answers spoken', async () => {
+    const { client: open, services } = await createAccountsBot();
+    const client = open('telephony');
+    await client.say('1');
+    await client.say('3');
+    const list = await answerRound(client, await client.say('2100001#'), services, 'fr');
+    expect(spokenOf(list)).toContain(say('fr', 'accounts:pick.ask_voice', { position: 1, total: 8 }));
+    for (const [i, pick] of ['9#', 'dix', 'onze', '12', '13#', 'quatorze', '15', 'seize'].entries()) {
+      await client.say(pick);
+      await client.say(`réponse parlée ${i}`);
+    }
+    expect(textOf(await client.say('1'))).toContain(say('fr', 'accounts:setup.saved'));
+    await expect(services.accounts.summary(JULIE.userName)).resolves.toMatchObject({
+      hasSecretQuestions: true,
+    });
+    // About twenty turns with number recognizers and hashing: generous for a loaded CI machine.
+  }, 60_000);
+});
