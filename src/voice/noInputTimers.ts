@@ -1,0 +1,223 @@
+import type { ConversationReference } from 'botbuilder';
+import type { RedisClientType } from 'redis';
+
+/** A pending "the caller said nothing" timer for one phone conversation. */
+export interface NoInputTimer {
+  /** One timer per conversation: `<channelId>/<conversationId>`. */
+  key: string;
+  /** Where to send the reprompt: saved when the bot asked its question. */
+  reference: Partial<ConversationReference>;
+  /** Silent reprompts already made before this timer (0 after the caller's last input). */
+  attempt: number;
+  /** When the timer was armed (ms since the epoch); a reprompt is dropped if the caller spoke after it. */
+  armedAt: number;
+  /** When it fires (ms since the epoch). */
+  dueAt: number;
+}
+
+/**
+ * Where timers wait. Implementations must make {@link claimDue} atomic: when several bot instances poll the
+ * same store, each timer is handed to exactly one of them, once.
+ */
+export interface NoInputTimerStore {
+  /** Arms (or re-arms, replacing) the conversation's timer. */
+  schedule(timer: NoInputTimer): Promise<void>;
+  /** Disarms the conversation's timer, if any. */
+  cancel(key: string): Promise<void>;
+  /** Removes and returns up to `limit` timers due at `now`. */
+  claimDue(now: number, limit: number): Promise<NoInputTimer[]>;
+}
+
+/** The conversation's timer key. */
+export function timerKey(reference: Partial<ConversationReference>): string {
+  return `${reference.channelId ?? ''}/${reference.conversation?.id ?? ''}`;
+}
+
+/** Timers in this process only: enough for one instance (STORAGE=memory). */
+export class MemoryNoInputTimerStore implements NoInputTimerStore {
+  private readonly timers = new Map<string, NoInputTimer>();
+
+  async schedule(timer: NoInputTimer): Promise<void> {
+    this.timers.set(timer.key, timer);
+  }
+
+  async cancel(key: string): Promise<void> {
+    this.timers.delete(key);
+  }
+
+  async claimDue(now: number, limit: number): Promise<NoInputTimer[]> {
+    const due = [...this.timers.values()]
+      .filter((t) => t.dueAt <= now)
+      .sort((a, b) => a.dueAt - b.dueAt)
+      .slice(0, limit);
+    for (const t of due) this.timers.delete(t.key);
+    return due;
+  }
+
+  /** Timers waiting, for tests and diagnostics. */
+  get size(): number {
+    return this.timers.size;
+  }
+}
+
+/** The node-redis commands {@link RedisNoInputTimerStore} uses. */
+export type NoInputRedisClient = Pick<RedisClientType, 'eval'>;
+
+// KEYS[1]: sorted set of keys by due time; KEYS[2]: hash of key → timer JSON. Both carry the same hash tag so
+// they live in one Redis Cluster slot, as a script touching both requires.
+const SCHEDULE_LUA = `
+redis.call('HSET', KEYS[2], ARGV[1], ARGV[3])
+redis.call('ZADD', KEYS[1], ARGV[2], ARGV[1])
+return 1
+`;
+const CANCEL_LUA = `
+redis.call('ZREM', KEYS[1], ARGV[1])
+redis.call('HDEL', KEYS[2], ARGV[1])
+return 1
+`;
+// The whole claim runs atomically in Redis: a timer leaves the sorted set in the same step that hands it
+// out, so two instances polling at the same moment can never both get it.
+const CLAIM_LUA = `
+local due = redis.call('ZRANGEBYSCORE', KEYS[1], '-inf', ARGV[1], 'LIMIT', 0, tonumber(ARGV[2]))
+local claimed = {}
+for _, key in ipairs(due) do
+  if redis.call('ZREM', KEYS[1], key) == 1 then
+    local timer = redis.call('HGET', KEYS[2], key)
+    redis.call('HDEL', KEYS[2], key)
+    if timer then table.insert(claimed, timer) end
+  end
+end
+return claimed
+`;
+
+/**
+ * Timers shared by every bot instance (STORAGE=redis): a sorted set of due times plus a hash of timers, under
+ * the bot's key prefix. Each operation is one Lua script, so it is atomic.
+ */
+export class RedisNoInputTimerStore implements NoInputTimerStore {
+  private readonly keys: [string, string];
+
+  constructor(
+    private readonly client: NoInputRedisClient,
+    keyPrefix: string,
+  ) {
+    this.keys = [`${keyPrefix}{voice-no-input}:due`, `${keyPrefix}{voice-no-input}:timers`];
+  }
+
+  async schedule(timer: NoInputTimer): Promise<void> {
+    await this.client.eval(SCHEDULE_LUA, {
+      keys: this.keys,
+      arguments: [timer.key, String(timer.dueAt), JSON.stringify(timer)],
+    });
+  }
+
+  async cancel(key: string): Promise<void> {
+    await this.client.eval(CANCEL_LUA, { keys: this.keys, arguments: [key] });
+  }
+
+  async claimDue(now: number, limit: number): Promise<NoInputTimer[]> {
+    const claimed = (await this.client.eval(CLAIM_LUA, {
+      keys: this.keys,
+      arguments: [String(now), String(limit)],
+    })) as unknown;
+    if (!Array.isArray(claimed)) return [];
+    return claimed.flatMap((raw) => {
+      try {
+        return [JSON.parse(String(raw)) as NoInputTimer];
+      } catch {
+        return [];
+      }
+    });
+  }
+}
+
+/** The subset of a pino logger the timers need. */
+export interface TimerLogger {
+  warn(obj: object, msg: string): void;
+  error(obj: object, msg: string): void;
+}
+
+/** Options of {@link NoInputTimers}. */
+export interface NoInputTimersOptions {
+  store: NoInputTimerStore;
+  /** Silence allowed after a question before the caller is reprompted (VOICE_NO_INPUT_SECONDS). */
+  noInputMs: number;
+  /** Sends the reprompt for a due timer (a proactive turn). Errors are logged, never thrown. */
+  fire: (timer: NoInputTimer) => Promise<void>;
+  logger: TimerLogger;
+  /** How often due timers are looked for; defaults to a quarter of the timeout, between 50 and 500 ms. */
+  pollMs?: number;
+  /** Timers claimed per poll. */
+  batchSize?: number;
+}
+
+/**
+ * The bot's own no-input timers for voice channels, which send no silence event: armed when the bot asks a
+ * question, cancelled by any input, fired by a poller that any instance may run.
+ */
+export class NoInputTimers {
+  private interval: NodeJS.Timeout | undefined;
+  private polling = false;
+  private readonly inFlight = new Set<Promise<void>>();
+  private lastStoreError = 0;
+
+  constructor(private readonly options: NoInputTimersOptions) {}
+
+  /** Arms the conversation's timer; `attempt` is the number of silent reprompts already made. */
+  async arm(reference: Partial<ConversationReference>, attempt: number): Promise<void> {
+    const now = Date.now();
+    await this.options.store.schedule({
+      key: timerKey(reference),
+      reference,
+      attempt,
+      armedAt: now,
+      dueAt: now + this.options.noInputMs,
+    });
+  }
+
+  /** Disarms the conversation's timer. */
+  async cancel(reference: Partial<ConversationReference>): Promise<void> {
+    await this.options.store.cancel(timerKey(reference));
+  }
+
+  /** Starts polling (idempotent). The interval is unref'd: it never keeps the process alive. */
+  start(): void {
+    if (this.interval) return;
+    const pollMs = this.options.pollMs ?? Math.min(500, Math.max(50, Math.floor(this.options.noInputMs / 4)));
+    this.interval = setInterval(() => void this.poll(), pollMs);
+    this.interval.unref();
+  }
+
+  /** Stops polling and waits for reprompts being sent. */
+  async stop(): Promise<void> {
+    if (this.interval) clearInterval(this.interval);
+    this.interval = undefined;
+    await Promise.allSettled([...this.inFlight]);
+  }
+
+  /** Claims and fires the due timers once; exposed for tests. */
+  async poll(): Promise<void> {
+    if (this.polling) return;
+    this.polling = true;
+    try {
+      const due = await this.options.store.claimDue(Date.now(), this.options.batchSize ?? 50);
+      for (const timer of due) {
+        const firing = this.options
+          .fire(timer)
+          .catch((error: unknown) => {
+            this.options.logger.error({ err: { name: (error as Error)?.name } }, 'no-input reprompt failed');
+          })
+          .finally(() => this.inFlight.delete(firing));
+        this.inFlight.add(firing);
+      }
+    } catch (error) {
+      // A Redis outage must not flood the logs at the polling rate: one line every 30 s is enough.
+      if (Date.now() - this.lastStoreError > 30_000) {
+        this.lastStoreError = Date.now();
+        this.options.logger.warn({ err: { name: (error as Error)?.name } }, 'no-input timers unavailable');
+      }
+    } finally {
+      this.polling = false;
+    }
+  }
+}
