@@ -1,0 +1,104 @@
+import { Writable } from 'node:stream';
+import type { StoreItems, Storage } from 'botbuilder';
+import {
+  createAccountServices,
+  type AccountServices,
+  type AccountServicesOptions,
+} from '../../src/services/accounts';
+import type { AttemptContext } from '../../src/services/accounts';
+import { FixedClock } from '../../src/services/clock';
+import { createLogger, type Logger } from '../../src/services/logger';
+
+/** Wednesday 27 November 2026, 10:00 in Québec: the Centre is open. */
+export const CLOCK_START = new Date('2026-11-27T10:00:00-05:00');
+
+export const MINUTE = 60_000;
+
+/** The demo accounts of issue 3, with their secrets in clear, for tests only. */
+export const JULIE = {
+  userName: 'CE100001',
+  password: 'Pharmacie-Rimouski-2026',
+  answers: {
+    firstPet: 'Filou',
+    motherBirthCity: 'Rimouski',
+    primarySchool: 'École Saint-Jean',
+    firstCarMake: 'Toyota',
+    childhoodBestFriend: 'Mathieu',
+    favouriteDish: 'Pâté chinois',
+    maternalGrandmotherMaidenName: 'Gagnon',
+    favouriteTeam: 'Canadiens',
+  } as Record<string, string>,
+};
+export const MARC = { userName: 'CE100002', password: 'Bureau-Levis-2026-Nord' };
+export const SOPHIE = { userName: 'IP200001', temporaryPassword: 'TEMP-4821-QC' };
+
+/** Strong passwords that satisfy the policy (zxcvbn score ≥ 3), distinct from every demo secret. */
+export const STRONG_PASSWORDS = [
+  'Montagne-Bleue-Velo-48',
+  'Nouveau-Depart-Levis-93',
+  'Girafe-Orange-Kayak-17',
+  'Riviere-Sauvage-Crayon-62',
+  'Lanterne-Hibou-Marmite-35',
+  'Tortue-Violette-Fusee-71',
+];
+
+/** Every secret of the demo data, to search logs and state for. */
+export const DEMO_SECRETS: string[] = [
+  JULIE.password,
+  ...Object.values(JULIE.answers),
+  MARC.password,
+  SOPHIE.temporaryPassword,
+];
+
+/** Where an attempt comes from, in tests. */
+export function attemptFrom(conversationId = 'conversation-1', channel = 'test'): AttemptContext {
+  return { conversationId, channel };
+}
+
+/** A logger whose JSON lines are all kept, to check that no secret is ever logged. */
+export function memoryLogger(level = 'trace'): { logger: Logger; lines: string[] } {
+  const lines: string[] = [];
+  const stream = new Writable({
+    write(chunk: Buffer, _encoding, callback) {
+      lines.push(chunk.toString('utf8'));
+      callback();
+    },
+  });
+  return { logger: createLogger(level, stream), lines };
+}
+
+/** A Storage wrapper that records every item written, serialized as it would be stored. */
+export class RecordingStorage implements Storage {
+  readonly writes: string[] = [];
+
+  constructor(private readonly inner: Storage) {}
+
+  read(keys: string[]): Promise<StoreItems> {
+    return this.inner.read(keys);
+  }
+
+  async write(changes: StoreItems): Promise<void> {
+    this.writes.push(JSON.stringify(changes));
+    await this.inner.write(changes);
+  }
+
+  delete(keys: string[]): Promise<void> {
+    return this.inner.delete(keys);
+  }
+}
+
+/** In-memory account services with the demo accounts and a fixed clock. */
+export async function memoryAccountServices(
+  clock = new FixedClock(CLOCK_START),
+  overrides: Partial<AccountServicesOptions> = {},
+): Promise<{ services: AccountServices; clock: FixedClock }> {
+  const services = await createAccountServices({
+    storage: 'memory',
+    keyPrefix: 'test:',
+    demoData: true,
+    clock,
+    logger: createLogger('silent'),
+    ...overrides,
+  });
+  return { services, clock };
+}
