@@ -1,0 +1,225 @@
+import {
+  ComponentDialog,
+  WaterfallDialog,
+  type DialogTurnResult,
+  type WaterfallStepContext,
+} from 'botbuilder-dialogs';
+import type { TurnContext } from 'botbuilder';
+import type { EscalationHub } from '../../escalation/hub';
+import { describeOpening, isoDate, type BusinessHours } from '../../services/businessHours';
+import type { EscalationStore } from '../../services/escalation/escalationStore';
+import { callbackReference } from '../../services/escalation/ids';
+import type { CanadianPhone } from '../../services/escalation/phone';
+import type { CallbackRequest } from '../../services/escalation/types';
+import { currentSession } from '../accounts/session';
+import type { DialogDependencies } from '../shared/dependencies';
+import type { Part } from '../shared/responder';
+import { YES_NO_PROMPT, YesNoPrompt, type YesNoPromptOptions } from '../shared/yesNoPrompt';
+import { FIELD_PROMPT, FieldPrompt, type FieldPromptOptions } from './fieldPrompt';
+import type { FieldReader, FieldValues } from './fields';
+
+/** Persisted dialog id. */
+export const CALLBACK = 'escalation.callback';
+const STEPS = `${CALLBACK}.steps`;
+
+/** How the call-back request starts. */
+export interface CallbackOptions {
+  /** A number already known (the caller's, or one the user gave for their region): offered, not asked. */
+  knownPhone?: CanadianPhone;
+  /** The escalation that timed out, when the request follows one. */
+  escalationId?: string;
+}
+
+/** What the call-back dialog needs besides the usual dependencies. */
+export interface CallbackServices {
+  store: EscalationStore;
+  hours: BusinessHours;
+  hub: EscalationHub;
+  reader: FieldReader;
+}
+
+interface CallbackValues {
+  name?: string;
+  phone?: CanadianPhone;
+  bestTime?: FieldValues['bestTime'];
+  reason?: FieldValues['reason'];
+}
+
+/**
+ * A call-back request: name, phone number (validated, Canadian), best time and reason, read back for
+ * confirmation, then saved with a reference number and queued for the next business day (or at once during
+ * hours). Works by chat, by voice and by keypad. Ends with the saved request, or undefined.
+ */
+export class CallbackDialog extends ComponentDialog<CallbackOptions> {
+  constructor(
+    private readonly deps: DialogDependencies,
+    private readonly services: CallbackServices,
+  ) {
+    super(CALLBACK);
+    this.addDialog(new FieldPrompt(deps, services.reader));
+    this.addDialog(new YesNoPrompt(deps));
+    this.addDialog(
+      new WaterfallDialog(STEPS, [
+        this.askName.bind(this),
+        this.askPhone.bind(this),
+        this.checkPhone.bind(this),
+        this.askBestTime.bind(this),
+        this.askReason.bind(this),
+        this.confirm.bind(this),
+        this.save.bind(this),
+      ]),
+    );
+    this.initialDialogId = STEPS;
+  }
+
+  private values(step: WaterfallStepContext): CallbackValues {
+    return step.values as CallbackValues;
+  }
+
+  private async askName(step: WaterfallStepContext): Promise<DialogTurnResult> {
+    const prompt: FieldPromptOptions = { kind: 'name', lead: ['escalation:callback.intro'] };
+    return step.beginDialog(FIELD_PROMPT, prompt);
+  }
+
+  private async askPhone(step: WaterfallStepContext): Promise<DialogTurnResult> {
+    if (step.result === undefined) return this.giveUp(step);
+    this.values(step).name = step.result as string;
+    const known = (step.options as CallbackOptions | undefined)?.knownPhone;
+    if (known) {
+      const question: YesNoPromptOptions = {
+        prompt: [{ key: 'escalation:callback.useKnownPhone', vars: { phone: known.display } }],
+      };
+      return step.beginDialog(YES_NO_PROMPT, question);
+    }
+    return step.beginDialog(FIELD_PROMPT, { kind: 'phone' } satisfies FieldPromptOptions);
+  }
+
+  private async checkPhone(step: WaterfallStepContext): Promise<DialogTurnResult> {
+    const known = (step.options as CallbackOptions | undefined)?.knownPhone;
+    if (step.result === true && known) return step.next(known);
+    if (step.result === false)
+      return step.beginDialog(FIELD_PROMPT, { kind: 'phone' } satisfies FieldPromptOptions);
+    if (step.result === undefined) return this.giveUp(step);
+    return step.next(step.result);
+  }
+
+  private async askBestTime(step: WaterfallStepContext): Promise<DialogTurnResult> {
+    if (step.result === undefined) return this.giveUp(step);
+    this.values(step).phone = step.result as CanadianPhone;
+    return step.beginDialog(FIELD_PROMPT, { kind: 'bestTime' } satisfies FieldPromptOptions);
+  }
+
+  private async askReason(step: WaterfallStepContext): Promise<DialogTurnResult> {
+    if (step.result === undefined) return this.giveUp(step);
+    this.values(step).bestTime = step.result as FieldValues['bestTime'];
+    return step.beginDialog(FIELD_PROMPT, { kind: 'reason' } satisfies FieldPromptOptions);
+  }
+
+  private async confirm(step: WaterfallStepContext): Promise<DialogTurnResult> {
+    if (step.result === undefined) return this.giveUp(step);
+    const values = this.values(step);
+    values.reason = step.result as FieldValues['reason'];
+    const t = this.deps.responder.translator(step.context);
+    const phone = values.phone as CanadianPhone;
+    const question: YesNoPromptOptions = {
+      prompt: [
+        'escalation:callback.summary',
+        {
+          lines: [
+            { key: 'escalation:callback.summaryName', vars: { name: values.name ?? '' } },
+            {
+              key: phone.extension
+                ? 'escalation:callback.summaryPhoneExtension'
+                : 'escalation:callback.summaryPhone',
+              vars: { phone: phone.display, extension: phone.extension ?? '' },
+            },
+            {
+              key: 'escalation:callback.summaryBestTime',
+              vars: { bestTime: this.describe(t, values.bestTime) },
+            },
+            { key: 'escalation:callback.summaryReason', vars: { reason: this.describe(t, values.reason) } },
+          ],
+        },
+        'escalation:callback.isThatRight',
+      ],
+    };
+    return step.beginDialog(YES_NO_PROMPT, question);
+  }
+
+  private describe(
+    t: (key: string) => string,
+    value: FieldValues['bestTime'] | FieldValues['reason'] | undefined,
+  ): string {
+    if (!value) return '';
+    if ('slot' in value) return t(`escalation:slot.${value.slot}`);
+    if ('topic' in value) return t(`escalation:topic.${value.topic}`);
+    return value.text;
+  }
+
+  private async save(step: WaterfallStepContext): Promise<DialogTurnResult> {
+    if (step.result !== true) {
+      await this.deps.responder.send(step.context, ['escalation:callback.notSaved']);
+      return step.endDialog(undefined);
+    }
+    const request = await this.store(
+      step.context,
+      this.values(step),
+      step.options as CallbackOptions | undefined,
+    );
+    const { hours } = this.services;
+    const now = this.deps.clock.now();
+    const t = this.deps.responder.translator(step.context);
+    const parts: Part[] = hours.isOpen(now)
+      ? [{ key: 'escalation:callback.savedToday', vars: { reference: request.reference } }]
+      : [
+          {
+            key: 'escalation:callback.saved',
+            vars: {
+              reference: request.reference,
+              when: describeOpening(t, hours, new Date(request.dueAt), now),
+            },
+          },
+        ];
+    await this.deps.responder.send(step.context, parts);
+    await this.services.hub.callbackLeft(request);
+    return step.endDialog(request);
+  }
+
+  private async store(
+    context: TurnContext,
+    values: CallbackValues,
+    options: CallbackOptions | undefined,
+  ): Promise<CallbackRequest> {
+    const { store, hours } = this.services;
+    const now = this.deps.clock.now();
+    const sequence = await store.nextCallbackNumber(isoDate(hours.localDate(now)));
+    const phone = values.phone as CanadianPhone;
+    const session = await currentSession(context, this.deps);
+    const request: CallbackRequest = {
+      reference: callbackReference(isoDate(hours.localDate(now)), sequence),
+      name: values.name ?? '',
+      phone: phone.e164,
+      bestTime: values.bestTime ?? { slot: 'anytime' },
+      reason: values.reason ?? { topic: 'other' },
+      language: this.deps.responder.language(context),
+      channel: context.activity.channelId,
+      createdAt: now.toISOString(),
+      dueAt: hours.callbackDue(now).toISOString(),
+      status: 'pending',
+    };
+    if (phone.extension) request.extension = phone.extension;
+    if (session) request.userName = session.userName;
+    if (options?.escalationId) request.escalationId = options.escalationId;
+    await store.saveCallback(request);
+    this.deps.logger.info(
+      { event: 'escalation', action: 'callbackLeft', reference: request.reference, channel: request.channel },
+      'escalation',
+    );
+    return request;
+  }
+
+  private async giveUp(step: WaterfallStepContext): Promise<DialogTurnResult> {
+    await this.deps.responder.send(step.context, ['escalation:callback.gaveUp']);
+    return step.endDialog(undefined);
+  }
+}

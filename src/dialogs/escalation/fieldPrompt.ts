@@ -1,0 +1,105 @@
+import { ActionTypes, InputHints, type CardAction, type TurnContext } from 'botbuilder';
+import { Dialog, type DialogContext, type DialogInstance, type DialogTurnResult } from 'botbuilder-dialogs';
+import { normalizeText } from '../../nlu/normalize';
+import { SpelledInputParser } from '../../nlu/spelling';
+import { parseCanadianPhone } from '../../services/escalation/phone';
+import { expectInput } from '../../voice/voiceTurn';
+import type { DialogDependencies } from '../shared/dependencies';
+import { keypadKey } from '../shared/dtmf';
+import type { Part } from '../shared/responder';
+import { FIELD_CHOICES, type FieldKind, type FieldReader } from './fields';
+
+/** Persisted dialog id. */
+export const FIELD_PROMPT = 'escalation.field';
+
+/** After this many answers that cannot be used, the question is dropped and the flow decides. */
+export const MAX_FIELD_MISSES = 3;
+
+/** Which question to ask. Saved in dialog state: plain JSON. */
+export interface FieldPromptOptions {
+  kind: FieldKind;
+  lead?: Part[];
+}
+
+interface FieldState {
+  options: FieldPromptOptions;
+  misses: number;
+  /** Voice: phone digits keyed so far. */
+  keyed: string;
+}
+
+/**
+ * Asks one of the call-back questions on any channel and returns its value (see FieldValues), or undefined
+ * after {@link MAX_FIELD_MISSES} unusable answers. On the phone, choices take one key, a phone number is
+ * keyed digit by digit until « # » or ten digits (eleven after a leading 1), and the rest is said.
+ */
+export class FieldPrompt extends Dialog<FieldPromptOptions> {
+  constructor(
+    private readonly deps: DialogDependencies,
+    private readonly reader: FieldReader,
+  ) {
+    super(FIELD_PROMPT);
+  }
+
+  override async beginDialog(dc: DialogContext, options?: FieldPromptOptions): Promise<DialogTurnResult> {
+    if (!options?.kind) throw new TypeError('FieldPrompt needs a kind');
+    const state: FieldState = { options: { kind: options.kind }, misses: 0, keyed: '' };
+    dc.activeDialog!.state = state;
+    await this.ask(dc.context, state, options.lead ?? []);
+    return Dialog.EndOfTurn;
+  }
+
+  override async continueDialog(dc: DialogContext): Promise<DialogTurnResult> {
+    const { activity } = dc.context;
+    if (activity.type !== 'message') return Dialog.EndOfTurn;
+    const state = dc.activeDialog!.state as FieldState;
+    const { kind } = state.options;
+    let text = activity.text ?? '';
+    if (this.deps.lexicon.isRepeat(normalizeText(text))) {
+      state.keyed = '';
+      await this.ask(dc.context, state, []);
+      return Dialog.EndOfTurn;
+    }
+    const key = keypadKey(activity);
+    if (key && kind === 'phone') {
+      if (key !== '#') state.keyed += key;
+      const expected = state.keyed.startsWith('1') ? 11 : 10;
+      if (key !== '#' && state.keyed.length < expected) {
+        expectInput(dc.context);
+        return Dialog.EndOfTurn;
+      }
+      text = state.keyed;
+      state.keyed = '';
+    } else if (kind === 'phone' && this.deps.responder.isVoice(dc.context)) {
+      // A spoken number: « cinq un quatre, cinq cinq cinq… ».
+      const reading = SpelledInputParser.for(this.deps.responder.messages).parse(text, 'digits');
+      if (reading.complete && !parseCanadianPhone(text).ok) text = reading.value;
+    }
+    const reading = this.reader.read(kind, text);
+    if (reading.ok) return dc.endDialog(reading.value);
+    state.misses += 1;
+    if (state.misses >= MAX_FIELD_MISSES) return dc.endDialog(undefined);
+    await this.ask(dc.context, state, [reading.problem]);
+    return Dialog.EndOfTurn;
+  }
+
+  override async repromptDialog(context: TurnContext, instance: DialogInstance): Promise<void> {
+    await this.ask(context, instance.state as FieldState, []);
+  }
+
+  private async ask(context: TurnContext, state: FieldState, lead: Part[]): Promise<void> {
+    const { responder } = this.deps;
+    const { kind } = state.options;
+    const t = responder.translator(context);
+    const choices = kind in FIELD_CHOICES ? FIELD_CHOICES[kind as keyof typeof FIELD_CHOICES] : [];
+    const buttons: CardAction[] = choices.map((choice, i) => ({
+      type: ActionTypes.ImBack,
+      title: `${i + 1} – ${t(`escalation:field.${kind}.choices.${choice}`)}`,
+      value: String(i + 1),
+    }));
+    await responder.send(context, [...lead, `escalation:field.${kind}.ask`], {
+      inputHint: InputHints.ExpectingInput,
+      suggestedActions: buttons.length ? buttons : undefined,
+    });
+  }
+}

@@ -1,0 +1,143 @@
+import { LANGUAGES, type Messages } from '../../i18n';
+import type { Lexicon } from '../../nlu/lexicon';
+import { containsPhrase, normalizeText } from '../../nlu/normalize';
+import type { CentreInfo, PhoneRegion } from '../../services/centre';
+import {
+  parseCanadianPhone,
+  regionForPhone,
+  type CanadianPhone,
+  type PhoneProblem,
+} from '../../services/escalation/phone';
+import { redactLine } from '../../services/escalation/redaction';
+import type { CallbackSlot, CallbackTopic } from '../../services/escalation/types';
+
+/** The questions of the outside-hours and call-back steps. */
+export type FieldKind = 'region' | 'name' | 'phone' | 'bestTime' | 'reason';
+
+/** What each question returns. */
+export interface FieldValues {
+  region: { region: PhoneRegion; phone?: CanadianPhone };
+  name: string;
+  phone: CanadianPhone;
+  bestTime: { slot: CallbackSlot } | { text: string };
+  reason: { topic: CallbackTopic } | { text: string };
+}
+
+/** A reading of one answer: the value, or the locale key saying what is wrong. */
+export type FieldReading<K extends FieldKind> =
+  { ok: true; value: FieldValues[K] } | { ok: false; problem: string };
+
+/** The keypad choices of the questions that have them, in key order (1, 2, 3…). */
+export const FIELD_CHOICES = {
+  region: ['quebec', 'montreal', 'elsewhere'],
+  bestTime: ['morning', 'afternoon', 'anytime'],
+  reason: ['password', 'secretQuestions', 'request', 'other'],
+} as const satisfies Partial<Record<FieldKind, readonly string[]>>;
+
+/** Names: letters (any script), spaces, hyphens, apostrophes and periods, 2 to 80 characters. */
+const NAME = /^[\p{L}][\p{L}\p{M}' .-]{1,79}$/u;
+const MAX_FREE_TEXT = { bestTime: 80, reason: 300 } as const;
+
+/**
+ * Reads answers to the call-back questions. Choices are understood by key (« 2 », « deux »), by their words
+ * in either language (from locales/*\/escalation.json), and, for the region, from a phone number.
+ */
+export class FieldReader {
+  private readonly synonyms = new Map<string, Array<{ phrase: string; choice: string }>>();
+
+  constructor(
+    messages: Messages,
+    private readonly lexicon: Lexicon,
+    private readonly centre: CentreInfo,
+  ) {
+    for (const [kind, choices] of Object.entries(FIELD_CHOICES)) {
+      const list: Array<{ phrase: string; choice: string }> = [];
+      for (const choice of choices) {
+        for (const lang of LANGUAGES) {
+          for (const word of messages.list(lang, `escalation:field.${kind}.synonyms.${choice}`)) {
+            const phrase = normalizeText(word);
+            if (phrase) list.push({ phrase, choice });
+          }
+        }
+      }
+      // Longest first, so that « n'importe quand » wins over a shorter phrase inside it.
+      this.synonyms.set(
+        kind,
+        list.sort((a, b) => b.phrase.length - a.phrase.length),
+      );
+    }
+  }
+
+  /**
+   * The choice named by a key, a digit word or a synonym, or undefined. A reason is a choice only when the
+   * whole answer is one (« mot de passe »): a sentence about it is kept in the user's own words.
+   */
+  choice(kind: keyof typeof FIELD_CHOICES, text: string): string | undefined {
+    const normalized = normalizeText(text);
+    const choices: readonly string[] = FIELD_CHOICES[kind];
+    const stripped = this.lexicon.stripFillers(normalized);
+    const digit = /^\d$/.test(stripped) ? stripped : this.lexicon.digitWord(stripped);
+    if (digit) return choices[Number(digit) - 1];
+    const exact = kind === 'reason';
+    return this.synonyms
+      .get(kind)
+      ?.find((s) =>
+        exact ? normalized === s.phrase || stripped === s.phrase : containsPhrase(normalized, s.phrase),
+      )?.choice;
+  }
+
+  read<K extends FieldKind>(kind: K, text: string): FieldReading<K> {
+    return this.readAny(kind, text) as FieldReading<K>;
+  }
+
+  private readAny(kind: FieldKind, raw: string): FieldReading<FieldKind> {
+    const text = raw.trim().replace(/\s+/g, ' ');
+    switch (kind) {
+      case 'region': {
+        const phone = parseCanadianPhone(text);
+        if (phone.ok)
+          return {
+            ok: true,
+            value: { region: regionForPhone(this.centre, phone.phone), phone: phone.phone },
+          };
+        const choice = this.choice('region', text);
+        return choice
+          ? { ok: true, value: { region: choice as PhoneRegion } }
+          : { ok: false, problem: 'escalation:field.region.invalid' };
+      }
+      case 'name':
+        return NAME.test(text) && /\p{L}.*\p{L}/u.test(text)
+          ? { ok: true, value: text }
+          : { ok: false, problem: 'escalation:field.name.invalid' };
+      case 'phone': {
+        const phone = parseCanadianPhone(text);
+        return phone.ok
+          ? { ok: true, value: phone.phone }
+          : { ok: false, problem: phoneProblemKey(phone.problem) };
+      }
+      case 'bestTime':
+      case 'reason': {
+        const choice = this.choice(kind, text);
+        if (choice) {
+          return {
+            ok: true,
+            value:
+              kind === 'bestTime' ? { slot: choice as CallbackSlot } : { topic: choice as CallbackTopic },
+          };
+        }
+        // A lone digit that is not a choice is a slip on the keypad, not a sentence.
+        if (/^\d*$/.test(text) || text.length < 2 || text.length > MAX_FREE_TEXT[kind]) {
+          return { ok: false, problem: `escalation:field.${kind}.invalid` };
+        }
+        return { ok: true, value: { text: redactLine(text) } };
+      }
+      default:
+        return { ok: false, problem: 'escalation:field.name.invalid' };
+    }
+  }
+}
+
+/** The locale key explaining why a phone number was refused. */
+export function phoneProblemKey(problem: PhoneProblem): string {
+  return `escalation:field.phone.${problem}`;
+}

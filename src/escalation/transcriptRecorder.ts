@@ -1,0 +1,154 @@
+import { ActivityTypes, type Activity, type Middleware, type TurnContext } from 'botbuilder';
+import type { DialogInstance, DialogState } from 'botbuilder-dialogs';
+import { PASSWORD_CARD_PROMPT } from '../dialogs/accounts/passwordCardPrompt';
+import { SECRET_ANSWER_PROMPT } from '../dialogs/accounts/secretAnswerPrompt';
+import { NAM_PROMPT } from '../dialogs/requestStatus/namPrompt';
+import { LANGUAGES, type Messages } from '../i18n';
+import type { Clock } from '../services/clock';
+import { hashId } from '../services/logger';
+import { findUserName, redactLine } from '../services/escalation/redaction';
+import type { TranscriptStore } from '../services/escalation/transcriptStore';
+import type { EscalationReason, TranscriptEntry } from '../services/escalation/types';
+import type { StateAccessors } from '../state';
+
+const SENSITIVE = Symbol('escalation.sensitiveTurn');
+const REASON = Symbol('escalation.reason');
+
+/**
+ * Marks the current turn as sensitive: the user's message is not kept in the transcript (only that something
+ * was withheld). Dialogs that ask for a secret in a way the recorder cannot see call it; the account prompts
+ * for secret answers and passwords are recognised without it (see {@link SENSITIVE_DIALOGS}).
+ */
+export function markSensitiveTurn(context: TurnContext): void {
+  context.turnState.set(SENSITIVE, true);
+}
+
+/** Says why this turn could lead to an agent (e.g. the account is locked), so an escalation can tell agents. */
+export function flagEscalationReason(context: TurnContext, reason: EscalationReason): void {
+  context.turnState.set(REASON, reason);
+}
+
+/**
+ * Dialogs whose question is a secret: when one of them is the innermost active dialog as a turn starts, the
+ * user's message of that turn answers it, so it is withheld. The ids come from the accounts code itself, so a
+ * renamed prompt breaks the build rather than leaking answers.
+ */
+export const SENSITIVE_DIALOGS: ReadonlySet<string> = new Set([SECRET_ANSWER_PROMPT, PASSWORD_CARD_PROMPT]);
+
+/** Dialogs whose answer is a NAM: masked to its last four even when spelled or spoken. */
+export const NAM_DIALOGS: ReadonlySet<string> = new Set([NAM_PROMPT]);
+
+/**
+ * Sentences that, when the bot says them, tell why the user may then ask for a person. They are found by their
+ * locale keys, so they follow the wording in locales/ and need no change in the flows that say them.
+ */
+const REASON_KEYS: ReadonlyArray<[EscalationReason, string]> = [
+  ['secretQuestionsNotConfigured', 'accounts:reset.notConfigured'],
+  ['secretQuestionsNotConfigured', 'accounts:auth.voiceNotConfigured'],
+  ['lockout', 'accounts:locked'],
+  ['serviceUnavailable', 'requests:unavailable.message'],
+  ['serviceUnavailable', 'requests:auth.unavailable'],
+  ['notUnderstood', 'common:noMatchOffer'],
+  ['notUnderstood', 'voice:entry.offer'],
+];
+
+/** The opening words of a sentence, up to its first variable: enough to recognise it in a reply. */
+function signatureOf(template: string): string | undefined {
+  const literal = template.split('{{')[0].trim();
+  return literal.length >= 20 ? literal.slice(0, 80) : undefined;
+}
+
+/** The innermost active dialog's id, through component dialogs' nested stacks. */
+export function leafOfState(state: DialogState | undefined): string | undefined {
+  let stack: DialogInstance[] | undefined = state?.dialogStack;
+  let leaf: string | undefined;
+  while (stack && stack.length > 0) {
+    // botbuilder-js pushes new dialogs at the end of the stack: the active one is the last.
+    const top = stack[stack.length - 1];
+    leaf = top.id;
+    stack = (top.state as { dialogs?: DialogState } | undefined)?.dialogs?.dialogStack;
+  }
+  return leaf;
+}
+
+/** What the recorder needs. */
+export interface TranscriptRecorderOptions {
+  store: TranscriptStore;
+  state: Pick<StateAccessors, 'dialogState'>;
+  messages: Messages;
+  clock: Clock;
+  /** Conversations not to record (the agents' own). */
+  skip?: (context: TurnContext) => boolean;
+  logger: { warn(obj: object, msg: string): void };
+}
+
+/**
+ * Keeps the last lines of each user conversation, redacted, for the agent who takes an escalation: the user's
+ * messages and the bot's text replies (never `speak`, card contents or submitted values). It writes after the
+ * turn, once the dialogs have run, so a turn marked sensitive during the dialogs is honoured.
+ */
+export class TranscriptRecorder implements Middleware {
+  private readonly signatures: Array<{ reason: EscalationReason; text: string }> = [];
+
+  constructor(private readonly options: TranscriptRecorderOptions) {
+    for (const [reason, key] of REASON_KEYS) {
+      for (const lang of LANGUAGES) {
+        if (!options.messages.has(lang, key)) continue;
+        const text = signatureOf(options.messages.forLanguage(lang)(key, {}));
+        if (text) this.signatures.push({ reason, text });
+      }
+    }
+  }
+
+  /** The conversation's transcript key: a hash, since the store is not state and outlives nothing. */
+  static keyOf(context: TurnContext): string {
+    return hashId(`${context.activity.channelId}/${context.activity.conversation?.id ?? ''}`);
+  }
+
+  async onTurn(context: TurnContext, next: () => Promise<void>): Promise<void> {
+    const { activity } = context;
+    if (activity.type !== ActivityTypes.Message || this.options.skip?.(context)) return next();
+    const leaf = leafOfState(await this.options.state.dialogState.get(context));
+    const outgoing: Partial<Activity>[] = [];
+    context.onSendActivities(async (_ctx, activities, nextSend) => {
+      for (const a of activities) if (a.type === ActivityTypes.Message) outgoing.push({ text: a.text });
+      return nextSend();
+    });
+
+    await next();
+
+    const at = this.options.clock.now().toISOString();
+    const entries: TranscriptEntry[] = [this.userEntry(context, leaf, at)];
+    const reason = context.turnState.get(REASON) as EscalationReason | undefined;
+    for (const reply of outgoing) {
+      const text = (reply.text ?? '').trim();
+      if (!text) continue;
+      const entry: TranscriptEntry = { at, from: 'bot', text: redactLine(text) };
+      const found = reason ?? this.signatures.find((s) => text.includes(s.text))?.reason;
+      if (found) entry.reason = found;
+      entries.push(entry);
+    }
+    try {
+      await this.options.store.append(TranscriptRecorder.keyOf(context), entries);
+    } catch (error) {
+      // The user has their answer; a lost transcript line only makes an agent ask one more question.
+      this.options.logger.warn({ err: { name: (error as Error)?.name } }, 'transcript line not kept');
+    }
+  }
+
+  private userEntry(context: TurnContext, leaf: string | undefined, at: string): TranscriptEntry {
+    const { text, value } = context.activity;
+    if (context.turnState.get(SENSITIVE) || (leaf && SENSITIVE_DIALOGS.has(leaf))) {
+      return { at, from: 'user', text: '', withheld: 'secret' };
+    }
+    if (!text?.trim() && value !== undefined) return { at, from: 'user', text: '', withheld: 'card' };
+    const entry: TranscriptEntry = {
+      at,
+      from: 'user',
+      text: redactLine(text ?? '', { nam: leaf !== undefined && NAM_DIALOGS.has(leaf) }),
+    };
+    const userName = findUserName(text ?? '');
+    if (userName) entry.userNameCandidate = userName;
+    return entry;
+  }
+}

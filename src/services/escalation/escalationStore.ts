@@ -1,0 +1,264 @@
+import type { ConversationReference } from 'botbuilder';
+import type {
+  AcceptOutcome,
+  AgentIdentity,
+  AgentRecord,
+  AgentSession,
+  CallbackRequest,
+  CloseReason,
+  Escalation,
+  PasswordCardRecord,
+  PendingMessage,
+} from './types';
+
+/**
+ * Where escalations, the agents' addresses, call-back requests and temporary-password cards live: this
+ * process's memory (STORAGE=memory) or Redis (STORAGE=redis, shared by every instance, surviving a restart).
+ *
+ * Every state change that two instances or two agents could race for is decided inside the store, atomically:
+ * accepting, timing out and closing an escalation, completing a call-back, taking a password card and claiming
+ * a once-a-day announcement each have exactly one winner.
+ */
+export interface EscalationStore {
+  /** Queues a new escalation (status `waiting`) and returns its 1-based position in the queue. */
+  create(escalation: Escalation): Promise<number>;
+  get(id: string): Promise<Escalation | undefined>;
+  /** 1-based position among waiting escalations, oldest first; undefined when not waiting. */
+  position(id: string): Promise<number | undefined>;
+  /** Waiting escalations, oldest first. */
+  waiting(): Promise<Escalation[]>;
+  /** Escalations not closed yet (waiting, accepted, timed out), oldest first. */
+  active(): Promise<Escalation[]>;
+  /** First accept wins: `waiting` → `accepted`. */
+  accept(id: string, agent: AgentIdentity, at: string): Promise<AcceptOutcome>;
+  /** `waiting` → `timedOut`; true only for the caller that made the change. */
+  timeOut(id: string, at: string): Promise<boolean>;
+  /**
+   * Closes an escalation that is not closed yet; returns it as it was just before (status included) to the one
+   * caller that closed it, undefined to everyone else.
+   */
+  close(id: string, reason: CloseReason, at: string): Promise<Escalation | undefined>;
+  /** Keeps a message the user wrote while waiting, for the agent who accepts. */
+  addPending(id: string, message: PendingMessage): Promise<void>;
+  pending(id: string): Promise<PendingMessage[]>;
+
+  saveAgent(agent: AgentRecord): Promise<void>;
+  agent(id: string): Promise<AgentRecord | undefined>;
+  agents(): Promise<AgentRecord[]>;
+  /** The agents' Teams channel (AGENT_HUB_CONVERSATION), as last seen. */
+  saveHubReference(reference: Partial<ConversationReference>): Promise<void>;
+  hubReference(): Promise<Partial<ConversationReference> | undefined>;
+  setAgentSession(agentId: string, session: AgentSession | undefined): Promise<void>;
+  agentSession(agentId: string): Promise<AgentSession | undefined>;
+
+  /** A number for the day's next call-back reference: 1, 2, 3… per `day` (YYYY-MM-DD). */
+  nextCallbackNumber(day: string): Promise<number>;
+  saveCallback(request: CallbackRequest): Promise<void>;
+  callback(reference: string): Promise<CallbackRequest | undefined>;
+  /** Pending call-backs, earliest due first. */
+  pendingCallbacks(): Promise<CallbackRequest[]>;
+  /** `pending` → `done`; returns the request to the one caller that completed it. */
+  completeCallback(reference: string, by: AgentIdentity): Promise<CallbackRequest | undefined>;
+
+  /** True for the first caller with this key until it expires (e.g. « the call-backs were shown today »). */
+  claimOnce(key: string, ttlSeconds: number): Promise<boolean>;
+
+  savePasswordCard(card: PasswordCardRecord): Promise<void>;
+  /** Removes and returns the card to the one caller that takes it. */
+  takePasswordCard(activityId: string): Promise<PasswordCardRecord | undefined>;
+  /** Cards whose `replaceAfter` is past, removed and handed out once. */
+  takeDuePasswordCards(nowMs: number): Promise<PasswordCardRecord[]>;
+}
+
+/** Closed escalations and done call-backs are kept this long for agents' questions, then forgotten. */
+export const RETENTION_SECONDS = 30 * 24 * 3600;
+
+function copy<T>(value: T): T {
+  return structuredClone(value);
+}
+
+/**
+ * {@link EscalationStore} in this process's memory. JavaScript runs one callback at a time and no method
+ * awaits between its check and its change, so each change is atomic here too. Closed escalations are kept up
+ * to a bound (oldest dropped first) so a long-running process cannot grow without end.
+ */
+export class MemoryEscalationStore implements EscalationStore {
+  private readonly escalations = new Map<string, Escalation>();
+  private readonly pendingMessages = new Map<string, PendingMessage[]>();
+  private readonly agentRecords = new Map<string, AgentRecord>();
+  private hub?: Partial<ConversationReference>;
+  private readonly sessions = new Map<string, AgentSession>();
+  private readonly counters = new Map<string, number>();
+  private readonly callbacks = new Map<string, CallbackRequest>();
+  private readonly claims = new Map<string, number>();
+  private readonly cards = new Map<string, PasswordCardRecord>();
+
+  constructor(
+    private readonly now: () => number = Date.now,
+    private readonly maxClosed = 1000,
+  ) {}
+
+  async create(escalation: Escalation): Promise<number> {
+    this.escalations.set(escalation.id, copy({ ...escalation, status: 'waiting' }));
+    return (await this.position(escalation.id)) ?? 1;
+  }
+
+  async get(id: string): Promise<Escalation | undefined> {
+    const found = this.escalations.get(id);
+    return found ? copy(found) : undefined;
+  }
+
+  async position(id: string): Promise<number | undefined> {
+    const index = this.ordered('waiting').findIndex((e) => e.id === id);
+    return index < 0 ? undefined : index + 1;
+  }
+
+  async waiting(): Promise<Escalation[]> {
+    return this.ordered('waiting').map(copy);
+  }
+
+  async active(): Promise<Escalation[]> {
+    return [...this.escalations.values()].filter((e) => e.status !== 'closed').map(copy);
+  }
+
+  async accept(id: string, agent: AgentIdentity, at: string): Promise<AcceptOutcome> {
+    const found = this.escalations.get(id);
+    if (!found || found.status === 'closed' || found.status === 'timedOut') return { kind: 'gone' };
+    if (found.status === 'accepted') return { kind: 'taken', by: found.agent };
+    found.status = 'accepted';
+    found.agent = { ...agent };
+    found.acceptedAt = at;
+    return { kind: 'accepted', escalation: copy(found) };
+  }
+
+  async timeOut(id: string, _at: string): Promise<boolean> {
+    const found = this.escalations.get(id);
+    if (!found || found.status !== 'waiting') return false;
+    found.status = 'timedOut';
+    return true;
+  }
+
+  async close(id: string, reason: CloseReason, at: string): Promise<Escalation | undefined> {
+    const found = this.escalations.get(id);
+    if (!found || found.status === 'closed') return undefined;
+    const before = copy(found);
+    found.status = 'closed';
+    found.closedAt = at;
+    found.closeReason = reason;
+    this.trimClosed();
+    return before;
+  }
+
+  async addPending(id: string, message: PendingMessage): Promise<void> {
+    const list = this.pendingMessages.get(id) ?? [];
+    list.push({ ...message });
+    this.pendingMessages.set(id, list.slice(-MAX_PENDING));
+  }
+
+  async pending(id: string): Promise<PendingMessage[]> {
+    return (this.pendingMessages.get(id) ?? []).map(copy);
+  }
+
+  async saveAgent(agent: AgentRecord): Promise<void> {
+    this.agentRecords.set(agent.id, copy(agent));
+  }
+
+  async agent(id: string): Promise<AgentRecord | undefined> {
+    const found = this.agentRecords.get(id);
+    return found ? copy(found) : undefined;
+  }
+
+  async agents(): Promise<AgentRecord[]> {
+    return [...this.agentRecords.values()].map(copy);
+  }
+
+  async saveHubReference(reference: Partial<ConversationReference>): Promise<void> {
+    this.hub = copy(reference);
+  }
+
+  async hubReference(): Promise<Partial<ConversationReference> | undefined> {
+    return this.hub ? copy(this.hub) : undefined;
+  }
+
+  async setAgentSession(agentId: string, session: AgentSession | undefined): Promise<void> {
+    if (session) this.sessions.set(agentId, copy(session));
+    else this.sessions.delete(agentId);
+  }
+
+  async agentSession(agentId: string): Promise<AgentSession | undefined> {
+    const found = this.sessions.get(agentId);
+    return found ? copy(found) : undefined;
+  }
+
+  async nextCallbackNumber(day: string): Promise<number> {
+    const next = (this.counters.get(day) ?? 0) + 1;
+    this.counters.set(day, next);
+    return next;
+  }
+
+  async saveCallback(request: CallbackRequest): Promise<void> {
+    this.callbacks.set(request.reference, copy(request));
+  }
+
+  async callback(reference: string): Promise<CallbackRequest | undefined> {
+    const found = this.callbacks.get(reference);
+    return found ? copy(found) : undefined;
+  }
+
+  async pendingCallbacks(): Promise<CallbackRequest[]> {
+    return (
+      [...this.callbacks.values()]
+        .filter((c) => c.status === 'pending')
+        // Same order as the Redis sorted set: due time, then reference.
+        .sort((a, b) => a.dueAt.localeCompare(b.dueAt) || a.reference.localeCompare(b.reference))
+        .map(copy)
+    );
+  }
+
+  async completeCallback(reference: string, by: AgentIdentity): Promise<CallbackRequest | undefined> {
+    const found = this.callbacks.get(reference);
+    if (!found || found.status !== 'pending') return undefined;
+    found.status = 'done';
+    found.handledBy = { ...by };
+    return copy(found);
+  }
+
+  async claimOnce(key: string, ttlSeconds: number): Promise<boolean> {
+    const until = this.claims.get(key);
+    if (until !== undefined && until > this.now()) return false;
+    this.claims.set(key, this.now() + ttlSeconds * 1000);
+    return true;
+  }
+
+  async savePasswordCard(card: PasswordCardRecord): Promise<void> {
+    this.cards.set(card.activityId, copy(card));
+  }
+
+  async takePasswordCard(activityId: string): Promise<PasswordCardRecord | undefined> {
+    const found = this.cards.get(activityId);
+    this.cards.delete(activityId);
+    return found;
+  }
+
+  async takeDuePasswordCards(nowMs: number): Promise<PasswordCardRecord[]> {
+    const due = [...this.cards.values()].filter((c) => c.replaceAfter <= nowMs);
+    for (const card of due) this.cards.delete(card.activityId);
+    return due;
+  }
+
+  /** A Map iterates in insertion order: the queue is first come, first served even under a fixed clock. */
+  private ordered(status: Escalation['status']): Escalation[] {
+    return [...this.escalations.values()].filter((e) => e.status === status);
+  }
+
+  private trimClosed(): void {
+    const closed = [...this.escalations.values()].filter((e) => e.status === 'closed');
+    for (const old of closed.slice(0, Math.max(0, closed.length - this.maxClosed))) {
+      this.escalations.delete(old.id);
+      this.pendingMessages.delete(old.id);
+    }
+  }
+}
+
+/** At most this many messages are kept per escalation while the user waits. */
+export const MAX_PENDING = 50;

@@ -1,0 +1,330 @@
+import type { ConversationReference } from 'botbuilder';
+import type { AppRedisClient } from '../redisClient';
+import { MAX_PENDING, RETENTION_SECONDS, type EscalationStore } from './escalationStore';
+import type {
+  AcceptOutcome,
+  AgentIdentity,
+  AgentRecord,
+  AgentSession,
+  CallbackRequest,
+  CloseReason,
+  Escalation,
+  EscalationStatus,
+  PasswordCardRecord,
+  PendingMessage,
+} from './types';
+
+/** The node-redis commands {@link RedisEscalationStore} uses. */
+export type EscalationRedisClient = Pick<
+  AppRedisClient,
+  | 'eval'
+  | 'get'
+  | 'set'
+  | 'del'
+  | 'incr'
+  | 'expire'
+  | 'hGet'
+  | 'hGetAll'
+  | 'hSet'
+  | 'hVals'
+  | 'zRange'
+  | 'zRank'
+  | 'rPush'
+  | 'lTrim'
+  | 'lRange'
+>;
+
+// Every key carries the {escalation} hash tag: the scripts below touch several keys, which Redis Cluster only
+// allows within one slot.
+
+// KEYS: escalation hash, queue, active set. ARGV: id, status JSON fields. Queue and active scores come from a
+// sequence, not the clock, so the queue is first come, first served even when instances' clocks differ.
+const CREATE_LUA = `
+local seq = redis.call('INCR', KEYS[4])
+redis.call('HSET', KEYS[1], 'data', ARGV[2], 'status', 'waiting')
+redis.call('ZADD', KEYS[2], seq, ARGV[1])
+redis.call('ZADD', KEYS[3], seq, ARGV[1])
+return redis.call('ZRANK', KEYS[2], ARGV[1]) + 1
+`;
+
+// The first accept wins: the status check and the change happen in one script, so two agents (on two
+// instances) pressing « Accepter » together cannot both get the escalation.
+const ACCEPT_LUA = `
+local status = redis.call('HGET', KEYS[1], 'status')
+if not status or status == 'closed' or status == 'timedOut' then return {'gone', ''} end
+if status == 'accepted' then return {'taken', redis.call('HGET', KEYS[1], 'agent') or ''} end
+redis.call('HSET', KEYS[1], 'status', 'accepted', 'agent', ARGV[2], 'acceptedAt', ARGV[3])
+redis.call('ZREM', KEYS[2], ARGV[1])
+return {'accepted', ''}
+`;
+
+const TIMEOUT_LUA = `
+if redis.call('HGET', KEYS[1], 'status') ~= 'waiting' then return 0 end
+redis.call('HSET', KEYS[1], 'status', 'timedOut')
+redis.call('ZREM', KEYS[2], ARGV[1])
+return 1
+`;
+
+// KEYS: escalation hash, queue, active set, pending list. Returns the status before closing, or '' when the
+// escalation was already closed or never existed.
+const CLOSE_LUA = `
+local status = redis.call('HGET', KEYS[1], 'status')
+if not status or status == 'closed' then return '' end
+redis.call('HSET', KEYS[1], 'status', 'closed', 'closedAt', ARGV[2], 'closeReason', ARGV[3])
+redis.call('ZREM', KEYS[2], ARGV[1])
+redis.call('ZREM', KEYS[3], ARGV[1])
+redis.call('EXPIRE', KEYS[1], tonumber(ARGV[4]))
+redis.call('EXPIRE', KEYS[4], tonumber(ARGV[4]))
+return status
+`;
+
+// KEYS: pending set, request. Leaving the set decides the one agent who completes the call-back.
+const COMPLETE_CALLBACK_LUA = `
+if redis.call('ZREM', KEYS[1], ARGV[1]) == 0 then return 0 end
+redis.call('SET', KEYS[2], ARGV[2], 'EX', tonumber(ARGV[3]))
+return 1
+`;
+
+const TAKE_CARD_LUA = `
+if redis.call('ZREM', KEYS[1], ARGV[1]) == 0 then return false end
+local card = redis.call('GET', KEYS[2])
+redis.call('DEL', KEYS[2])
+return card
+`;
+
+const TAKE_DUE_CARDS_LUA = `
+local due = redis.call('ZRANGEBYSCORE', KEYS[1], '-inf', ARGV[1], 'LIMIT', 0, 50)
+local taken = {}
+for _, id in ipairs(due) do
+  if redis.call('ZREM', KEYS[1], id) == 1 then
+    local key = ARGV[2] .. id
+    local card = redis.call('GET', key)
+    redis.call('DEL', key)
+    if card then table.insert(taken, card) end
+  end
+end
+return taken
+`;
+
+/** The status-related fields kept beside the escalation's JSON, so that scripts can change them alone. */
+type StoredFields = Record<string, string>;
+
+/**
+ * {@link EscalationStore} in Redis (STORAGE=redis): shared by every instance and kept across restarts. An
+ * escalation is a hash (its JSON under `data`, its status fields beside it), the queue and the list of open
+ * escalations are sorted sets, and every contested change is one Lua script.
+ */
+export class RedisEscalationStore implements EscalationStore {
+  private readonly base: string;
+
+  constructor(
+    private readonly client: EscalationRedisClient,
+    keyPrefix: string,
+  ) {
+    this.base = `${keyPrefix}{escalation}:`;
+  }
+
+  async create(escalation: Escalation): Promise<number> {
+    const { status: _s, agent: _a, acceptedAt: _ac, closedAt: _c, closeReason: _r, ...data } = escalation;
+    const position = await this.client.eval(CREATE_LUA, {
+      keys: [this.key(escalation.id), this.k('queue'), this.k('active'), this.k('seq')],
+      arguments: [escalation.id, JSON.stringify(data)],
+    });
+    return Number(position);
+  }
+
+  async get(id: string): Promise<Escalation | undefined> {
+    return this.read(await this.client.hGetAll(this.key(id)));
+  }
+
+  async position(id: string): Promise<number | undefined> {
+    const rank = await this.client.zRank(this.k('queue'), id);
+    return rank === null ? undefined : rank + 1;
+  }
+
+  async waiting(): Promise<Escalation[]> {
+    return this.many(await this.client.zRange(this.k('queue'), 0, -1));
+  }
+
+  async active(): Promise<Escalation[]> {
+    return this.many(await this.client.zRange(this.k('active'), 0, -1));
+  }
+
+  async accept(id: string, agent: AgentIdentity, at: string): Promise<AcceptOutcome> {
+    const [kind, by] = (await this.client.eval(ACCEPT_LUA, {
+      keys: [this.key(id), this.k('queue')],
+      arguments: [id, JSON.stringify(agent), at],
+    })) as [string, string];
+    if (kind === 'taken') return { kind: 'taken', by: by ? (JSON.parse(by) as AgentIdentity) : undefined };
+    if (kind !== 'accepted') return { kind: 'gone' };
+    const escalation = await this.get(id);
+    return escalation ? { kind: 'accepted', escalation } : { kind: 'gone' };
+  }
+
+  async timeOut(id: string, _at: string): Promise<boolean> {
+    const changed = await this.client.eval(TIMEOUT_LUA, {
+      keys: [this.key(id), this.k('queue')],
+      arguments: [id],
+    });
+    return Number(changed) === 1;
+  }
+
+  async close(id: string, reason: CloseReason, at: string): Promise<Escalation | undefined> {
+    const before = await this.get(id);
+    const previous = String(
+      await this.client.eval(CLOSE_LUA, {
+        keys: [this.key(id), this.k('queue'), this.k('active'), this.pendingKey(id)],
+        arguments: [id, at, reason, String(RETENTION_SECONDS)],
+      }),
+    );
+    if (!previous || !before) return undefined;
+    return { ...before, status: previous as EscalationStatus };
+  }
+
+  async addPending(id: string, message: PendingMessage): Promise<void> {
+    await this.client.rPush(this.pendingKey(id), JSON.stringify(message));
+    await this.client.lTrim(this.pendingKey(id), -MAX_PENDING, -1);
+  }
+
+  async pending(id: string): Promise<PendingMessage[]> {
+    return (await this.client.lRange(this.pendingKey(id), 0, -1)).map(
+      (raw) => JSON.parse(raw) as PendingMessage,
+    );
+  }
+
+  async saveAgent(agent: AgentRecord): Promise<void> {
+    await this.client.hSet(this.k('agents'), agent.id, JSON.stringify(agent));
+  }
+
+  async agent(id: string): Promise<AgentRecord | undefined> {
+    const raw = await this.client.hGet(this.k('agents'), id);
+    return raw ? (JSON.parse(raw) as AgentRecord) : undefined;
+  }
+
+  async agents(): Promise<AgentRecord[]> {
+    return (await this.client.hVals(this.k('agents'))).map((raw) => JSON.parse(raw) as AgentRecord);
+  }
+
+  async saveHubReference(reference: Partial<ConversationReference>): Promise<void> {
+    await this.client.set(this.k('hub'), JSON.stringify(reference));
+  }
+
+  async hubReference(): Promise<Partial<ConversationReference> | undefined> {
+    const raw = await this.client.get(this.k('hub'));
+    return raw ? (JSON.parse(raw) as Partial<ConversationReference>) : undefined;
+  }
+
+  async setAgentSession(agentId: string, session: AgentSession | undefined): Promise<void> {
+    if (session) await this.client.set(this.k(`session:${agentId}`), JSON.stringify(session));
+    else await this.client.del(this.k(`session:${agentId}`));
+  }
+
+  async agentSession(agentId: string): Promise<AgentSession | undefined> {
+    const raw = await this.client.get(this.k(`session:${agentId}`));
+    return raw ? (JSON.parse(raw) as AgentSession) : undefined;
+  }
+
+  async nextCallbackNumber(day: string): Promise<number> {
+    const key = this.k(`callbackSeq:${day}`);
+    const next = await this.client.incr(key);
+    // The counter only matters for its day; three days leave room for any time-zone doubt.
+    if (next === 1) await this.client.expire(key, 3 * 24 * 3600);
+    return next;
+  }
+
+  async saveCallback(request: CallbackRequest): Promise<void> {
+    await this.client.set(this.callbackKey(request.reference), JSON.stringify(request));
+    if (request.status === 'pending') {
+      await this.client.eval(`return redis.call('ZADD', KEYS[1], ARGV[1], ARGV[2])`, {
+        keys: [this.k('callbacks')],
+        arguments: [String(Date.parse(request.dueAt)), request.reference],
+      });
+    }
+  }
+
+  async callback(reference: string): Promise<CallbackRequest | undefined> {
+    const raw = await this.client.get(this.callbackKey(reference));
+    return raw ? (JSON.parse(raw) as CallbackRequest) : undefined;
+  }
+
+  async pendingCallbacks(): Promise<CallbackRequest[]> {
+    const references = await this.client.zRange(this.k('callbacks'), 0, -1);
+    const found = await Promise.all(references.map((r) => this.callback(r)));
+    return found.filter((c): c is CallbackRequest => c !== undefined && c.status === 'pending');
+  }
+
+  async completeCallback(reference: string, by: AgentIdentity): Promise<CallbackRequest | undefined> {
+    const request = await this.callback(reference);
+    if (!request || request.status !== 'pending') return undefined;
+    const done: CallbackRequest = { ...request, status: 'done', handledBy: by };
+    const won = await this.client.eval(COMPLETE_CALLBACK_LUA, {
+      keys: [this.k('callbacks'), this.callbackKey(reference)],
+      arguments: [reference, JSON.stringify(done), String(RETENTION_SECONDS)],
+    });
+    return Number(won) === 1 ? done : undefined;
+  }
+
+  async claimOnce(key: string, ttlSeconds: number): Promise<boolean> {
+    const set = await this.client.set(this.k(`once:${key}`), '1', { NX: true, EX: ttlSeconds });
+    return set === 'OK';
+  }
+
+  async savePasswordCard(card: PasswordCardRecord): Promise<void> {
+    await this.client.set(this.k(`card:${card.activityId}`), JSON.stringify(card), {
+      // A card is replaced within minutes; the key must not outlive a lost sweep by much.
+      EX: 24 * 3600,
+    });
+    await this.client.eval(`return redis.call('ZADD', KEYS[1], ARGV[1], ARGV[2])`, {
+      keys: [this.k('cards')],
+      arguments: [String(card.replaceAfter), card.activityId],
+    });
+  }
+
+  async takePasswordCard(activityId: string): Promise<PasswordCardRecord | undefined> {
+    const raw = await this.client.eval(TAKE_CARD_LUA, {
+      keys: [this.k('cards'), this.k(`card:${activityId}`)],
+      arguments: [activityId],
+    });
+    return typeof raw === 'string' ? (JSON.parse(raw) as PasswordCardRecord) : undefined;
+  }
+
+  async takeDuePasswordCards(nowMs: number): Promise<PasswordCardRecord[]> {
+    const raw = (await this.client.eval(TAKE_DUE_CARDS_LUA, {
+      keys: [this.k('cards')],
+      arguments: [String(nowMs), this.k('card:')],
+    })) as unknown;
+    return Array.isArray(raw) ? raw.map((r) => JSON.parse(String(r)) as PasswordCardRecord) : [];
+  }
+
+  private k(name: string): string {
+    return `${this.base}${name}`;
+  }
+
+  private key(id: string): string {
+    return this.k(`e:${id}`);
+  }
+
+  private pendingKey(id: string): string {
+    return this.k(`e:${id}:pending`);
+  }
+
+  private callbackKey(reference: string): string {
+    return this.k(`callback:${reference}`);
+  }
+
+  private read(fields: StoredFields): Escalation | undefined {
+    if (!fields?.data) return undefined;
+    const escalation = JSON.parse(fields.data) as Escalation;
+    escalation.status = fields.status as EscalationStatus;
+    if (fields.agent) escalation.agent = JSON.parse(fields.agent) as AgentIdentity;
+    if (fields.acceptedAt) escalation.acceptedAt = fields.acceptedAt;
+    if (fields.closedAt) escalation.closedAt = fields.closedAt;
+    if (fields.closeReason) escalation.closeReason = fields.closeReason as CloseReason;
+    return escalation;
+  }
+
+  private async many(ids: string[]): Promise<Escalation[]> {
+    const found = await Promise.all(ids.map((id) => this.get(id)));
+    return found.filter((e): e is Escalation => e !== undefined);
+  }
+}

@@ -1,0 +1,72 @@
+import type { EscalationRedisClient } from './redisEscalationStore';
+import type { TranscriptEntry } from './types';
+
+/** How many transcript lines are kept per conversation: the last turns an agent needs, no more. */
+export const MAX_TRANSCRIPT_ENTRIES = 20;
+
+/**
+ * The last lines of each conversation, already redacted, kept apart from conversation state so the recorder
+ * can write after the turn's dialogs have run (and know whether the turn was sensitive). Lines expire with
+ * the conversation.
+ */
+export interface TranscriptStore {
+  append(conversationKey: string, entries: TranscriptEntry[]): Promise<void>;
+  /** The last lines, oldest first. */
+  recent(conversationKey: string): Promise<TranscriptEntry[]>;
+}
+
+/** {@link TranscriptStore} in memory, bounded in conversations (least recently written dropped first). */
+export class MemoryTranscriptStore implements TranscriptStore {
+  private readonly lines = new Map<string, { entries: TranscriptEntry[]; expires: number }>();
+
+  constructor(
+    private readonly ttlMs: number,
+    private readonly now: () => number = Date.now,
+    private readonly maxConversations = 2_000,
+  ) {}
+
+  async append(conversationKey: string, entries: TranscriptEntry[]): Promise<void> {
+    const current = (await this.recent(conversationKey)).concat(entries).slice(-MAX_TRANSCRIPT_ENTRIES);
+    this.lines.delete(conversationKey);
+    this.lines.set(conversationKey, { entries: current, expires: this.now() + this.ttlMs });
+    while (this.lines.size > this.maxConversations) {
+      const oldest = this.lines.keys().next().value as string;
+      this.lines.delete(oldest);
+    }
+  }
+
+  async recent(conversationKey: string): Promise<TranscriptEntry[]> {
+    const found = this.lines.get(conversationKey);
+    if (!found || found.expires <= this.now()) return [];
+    return found.entries.map((e) => ({ ...e }));
+  }
+}
+
+/** {@link TranscriptStore} in Redis: one capped list per conversation, expiring with it. */
+export class RedisTranscriptStore implements TranscriptStore {
+  constructor(
+    private readonly client: EscalationRedisClient,
+    private readonly keyPrefix: string,
+    private readonly ttlSeconds: number,
+  ) {}
+
+  async append(conversationKey: string, entries: TranscriptEntry[]): Promise<void> {
+    if (entries.length === 0) return;
+    const key = this.key(conversationKey);
+    await this.client.rPush(
+      key,
+      entries.map((e) => JSON.stringify(e)),
+    );
+    await this.client.lTrim(key, -MAX_TRANSCRIPT_ENTRIES, -1);
+    await this.client.expire(key, this.ttlSeconds);
+  }
+
+  async recent(conversationKey: string): Promise<TranscriptEntry[]> {
+    const raw = await this.client.lRange(this.key(conversationKey), 0, -1);
+    return raw.map((r) => JSON.parse(r) as TranscriptEntry);
+  }
+
+  private key(conversationKey: string): string {
+    return `${this.keyPrefix}transcript:${conversationKey}`;
+  }
+}

@@ -1,0 +1,91 @@
+import { FieldReader } from '../../../src/dialogs/escalation/fields';
+import { Messages } from '../../../src/i18n';
+import { Lexicon } from '../../../src/nlu/lexicon';
+import { loadCentreInfo } from '../../../src/services/centre';
+
+const messages = new Messages();
+const reader = new FieldReader(messages, new Lexicon(messages), loadCentreInfo());
+
+describe('call-back answers (FieldReader)', () => {
+  describe('name', () => {
+    it.each(['Julie Tremblay', "Marie-Ève D'Amours", 'Ng', 'Zoë O. Lévesque'])('accepts %p', (name) => {
+      expect(reader.read('name', `  ${name} `)).toEqual({ ok: true, value: name });
+    });
+
+    it.each(['', 'J', '12345', 'julie@example.com', 'x'.repeat(81), '!!!'])('refuses %p', (name) => {
+      expect(reader.read('name', name)).toEqual({ ok: false, problem: 'escalation:field.name.invalid' });
+    });
+  });
+
+  describe('phone', () => {
+    it.each([
+      ['514 555-1234', '+15145551234'],
+      ['1 (418) 555-0199', '+14185550199'],
+    ])('accepts %p', (text, e164) => {
+      expect(reader.read('phone', text)).toMatchObject({ ok: true, value: { e164 } });
+    });
+
+    it.each([
+      ['555-1234', 'escalation:field.phone.digits'],
+      ['212 555 1234', 'escalation:field.phone.areaCode'],
+      ['514 055 1234', 'escalation:field.phone.exchange'],
+    ])('refuses %p with %s', (text, problem) => {
+      expect(reader.read('phone', text)).toEqual({ ok: false, problem });
+    });
+  });
+
+  describe('region', () => {
+    it.each([
+      ['1', 'quebec'],
+      ['deux', 'montreal'],
+      ['3', 'elsewhere'],
+      ['Je suis à Montréal', 'montreal'],
+      ['Québec City', 'quebec'],
+      ['ailleurs', 'elsewhere'],
+    ])('%p → %s', (text, region) => {
+      expect(reader.read('region', text)).toEqual({ ok: true, value: { region } });
+    });
+
+    it.each([
+      ['438 555-0000', 'montreal'],
+      ['367 555-0000', 'quebec'],
+      ['819 555-0000', 'elsewhere'],
+    ])('derives %p → %s from the phone number', (text, region) => {
+      expect(reader.read('region', text)).toMatchObject({ ok: true, value: { region } });
+    });
+
+    it.each(['7', 'Toronto', ''])('refuses %p', (text) => {
+      expect(reader.read('region', text)).toEqual({ ok: false, problem: 'escalation:field.region.invalid' });
+    });
+  });
+
+  describe('best time and reason', () => {
+    it.each([
+      ['1', { slot: 'morning' }],
+      ["n'importe quand", { slot: 'anytime' }],
+      ['demain après-midi', { slot: 'afternoon' }],
+      ['after 2 pm', { slot: 'afternoon' }],
+      ['vers 15 h', { text: 'vers 15 h' }],
+    ])('best time %p', (text, value) => {
+      expect(reader.read('bestTime', text)).toEqual({ ok: true, value });
+    });
+
+    it.each([
+      ['1', { topic: 'password' }],
+      ['Questions secrètes', { topic: 'secretQuestions' }],
+      ['Mon mot de passe est expiré', { text: 'Mon mot de passe est expiré' }],
+      ['Demande pour BOUM 5508 1212', { text: 'Demande pour ********1212' }],
+    ])('reason %p (a sentence stays in the user’s words, NAM masked)', (text, value) => {
+      expect(reader.read('reason', text)).toEqual({ ok: true, value });
+    });
+
+    it.each([
+      ['bestTime', '9'],
+      ['reason', '7'],
+      ['reason', 'x'],
+      ['reason', 'a'.repeat(301)],
+    ] as const)('%s refuses %p', (kind, text) => {
+      expect(reader.read(kind, text)).toEqual({ ok: false, problem: `escalation:field.${kind}.invalid` });
+    });
+  });
+});

@@ -1,0 +1,169 @@
+import { redactLine, findUserName } from '../../src/services/escalation/redaction';
+import { ConversationState, MemoryStorage, TestAdapter, UserState } from 'botbuilder';
+import { leafOfState, markSensitiveTurn, TranscriptRecorder } from '../../src/escalation/transcriptRecorder';
+import { Messages } from '../../src/i18n';
+import { FixedClock } from '../../src/services/clock';
+import { MemoryTranscriptStore } from '../../src/services/escalation/transcriptStore';
+import { createStateAccessors } from '../../src/state';
+import type { Application } from '../../src/index';
+import { DEMO_SECRETS, JULIE } from '../helpers/accounts';
+import { createTestApp, TestClient, textOf } from '../helpers/bot';
+
+/** The escalation the client's last replies announced. */
+async function escalationOf(app: Application, text: string) {
+  const id = /E-[A-Z2-9]{6}/.exec(text)?.[0];
+  if (!id) throw new Error(`no escalation in: ${text}`);
+  const escalation = await app.escalation.store.get(id);
+  if (!escalation) throw new Error(`${id} not stored`);
+  return escalation;
+}
+
+describe('redactLine', () => {
+  it.each([
+    [
+      'NAM typed in a sentence',
+      'où en est la demande de BOUM 5508 1212 pour Humira',
+      'où en est la demande de ********1212 pour Humira',
+    ],
+    ['NAM with hyphens', 'TREJ-8501-0101', '********0101'],
+    ['temporary password shape', 'votre mot de passe : K7PM-4QX2-9R', 'votre mot de passe : ••••'],
+    [
+      'ordinary text',
+      'Bonjour, mon mot de passe ne fonctionne plus',
+      'Bonjour, mon mot de passe ne fonctionne plus',
+    ],
+  ])('%s', (_label, input, expected) => {
+    expect(redactLine(input)).toBe(expected);
+  });
+
+  it.each([
+    ['spelled NAM', 'bé o u em cinq cinq zéro huit un deux un deux', '********1212'],
+    ['typed NAM alone', 'BOUM55081212', '********1212'],
+    ['something unreadable keeps only its last four characters', 'je ne sais pas 1234', '***********1234'],
+  ])('%s, in answer to a NAM question', (_label, input, expected) => {
+    expect(redactLine(input, { nam: true })).toBe(expected);
+  });
+
+  it('cuts very long lines', () => {
+    expect(redactLine('x'.repeat(2000))).toHaveLength(500);
+  });
+
+  it.each([
+    ['CE100001', 'CE100001'],
+    ['mon nom est ip 123 456', 'IP123456'],
+    ['ce-100002', 'CE100002'],
+    ['rien ici', undefined],
+  ])('finds the user name in %p', (text, userName) => {
+    expect(findUserName(text)).toBe(userName);
+  });
+});
+
+describe('leafOfState', () => {
+  it('walks nested component stacks to the innermost dialog', () => {
+    const state = {
+      dialogStack: [
+        {
+          id: 'root',
+          state: {
+            dialogs: {
+              dialogStack: [
+                { id: 'mainMenu.steps', state: {} },
+                {
+                  id: 'passwordReset',
+                  state: { dialogs: { dialogStack: [{ id: 'accounts.secretAnswer', state: {} }] } },
+                },
+              ],
+            },
+          },
+        },
+      ],
+    };
+    expect(leafOfState(state as never)).toBe('accounts.secretAnswer');
+    expect(leafOfState(undefined)).toBeUndefined();
+  });
+});
+
+describe('TranscriptRecorder on its own', () => {
+  it('withholds a turn a dialog marked sensitive, and keeps only text replies', async () => {
+    const storage = new MemoryStorage();
+    const state = createStateAccessors(new ConversationState(storage), new UserState(storage));
+    const store = new MemoryTranscriptStore(60_000);
+    const recorder = new TranscriptRecorder({
+      store,
+      state,
+      messages: new Messages(),
+      clock: new FixedClock(new Date('2026-11-30T15:00:00Z')),
+      logger: { warn: () => undefined },
+    });
+    const adapter = new TestAdapter(async (context) => {
+      if (context.activity.text === 'mon code 4321') markSensitiveTurn(context);
+      await context.sendActivity({ type: 'message', text: 'reçu', speak: '<speak>secret parlé</speak>' });
+    }).use(recorder);
+    let key = '';
+    adapter.use({
+      onTurn: async (context, next) => {
+        key = TranscriptRecorder.keyOf(context);
+        await next();
+      },
+    });
+    await adapter.send('bonjour').send('mon code 4321').startTest();
+    const lines = await store.recent(key);
+    expect(lines.map((l) => [l.from, l.text, l.withheld])).toEqual([
+      ['user', 'bonjour', undefined],
+      ['bot', 'reçu', undefined],
+      ['user', '', 'secret'],
+      ['bot', 'reçu', undefined],
+    ]);
+  });
+});
+
+describe('TranscriptRecorder in the running bot', () => {
+  let app: Application;
+
+  beforeAll(async () => {
+    app = await createTestApp({ CLOCK_NOW: '2026-11-30T10:00:00-05:00' });
+  });
+
+  it('never keeps secret answers; says that something was withheld', async () => {
+    const client = new TestClient(app);
+    for (const input of ['bonjour', '1', '1', JULIE.userName]) await client.say(input);
+    // Three of Julie's answers, right or wrong, must not reach the transcript.
+    for (const answer of ['Filou', 'Rimouski', 'Toyota']) await client.say(answer);
+    const escalation = await escalationOf(app, textOf(await client.say('agent')));
+    const dump = JSON.stringify(escalation);
+    for (const secret of DEMO_SECRETS) expect(dump).not.toContain(secret);
+    expect(escalation.transcript.filter((e) => e.withheld === 'secret')).toHaveLength(3);
+    expect(escalation.userNameCandidate).toBe('CE100001');
+    expect(escalation.userName).toBeUndefined();
+  });
+
+  it('never keeps a password, even typed in clear instead of in the card; the verified user name is kept', async () => {
+    const client = new TestClient(app);
+    for (const input of ['bonjour', '1', '3', JULIE.userName]) await client.say(input);
+    await client.say(JULIE.password);
+    const escalation = await escalationOf(app, textOf(await client.say('agent')));
+    expect(JSON.stringify(escalation)).not.toContain(JULIE.password);
+    expect(escalation.transcript.some((e) => e.withheld === 'secret')).toBe(true);
+    expect(escalation.userName).toBe('CE100001');
+  });
+
+  it('masks a NAM to its last four and keeps the conversation otherwise', async () => {
+    const client = new TestClient(app);
+    await client.say('bonjour');
+    await client.say('où en est la demande de BOUM 5508 1212 pour Humira');
+    const escalation = await escalationOf(app, textOf(await client.say('agent')));
+    const dump = JSON.stringify(escalation);
+    expect(dump).not.toMatch(/BOUM\s?5508/);
+    expect(escalation.transcript.find((e) => e.from === 'user' && e.text.includes('1212'))?.text).toContain(
+      '********1212',
+    );
+    expect(escalation.transcript.some((e) => e.from === 'bot' && e.text.includes('Bonjour!'))).toBe(true);
+  });
+
+  it('tags the reason when the bot said the secret questions were never chosen', async () => {
+    const client = new TestClient(app);
+    for (const input of ['bonjour', '1', '1', 'CE100002']) await client.say(input);
+    const escalation = await escalationOf(app, textOf(await client.say('agent')));
+    expect(escalation.reason).toBe('secretQuestionsNotConfigured');
+  });
+});

@@ -1,0 +1,98 @@
+import http from 'node:http';
+import type { AddressInfo } from 'node:net';
+import type { Activity } from 'botbuilder';
+
+/** One call the bot made on the Bot Connector API. */
+export interface ConnectorCall {
+  kind: 'send' | 'update';
+  conversationId: string;
+  /** The new activity's id (send) or the replaced one (update). */
+  activityId: string;
+  activity: Partial<Activity>;
+}
+
+/**
+ * A real HTTP server speaking the part of the Bot Connector v3 API the bot uses (send, reply, update). The
+ * bot's `serviceUrl` points at it, so replies and proactive messages (continueConversation) land here and
+ * are recorded in order.
+ */
+export class RecordingConnector {
+  readonly calls: ConnectorCall[] = [];
+  private readonly server = http.createServer((req, res) => this.handle(req, res));
+  private counter = 0;
+  url = '';
+
+  async start(): Promise<string> {
+    await new Promise<void>((resolve) => this.server.listen(0, '127.0.0.1', resolve));
+    this.url = `http://127.0.0.1:${(this.server.address() as AddressInfo).port}`;
+    return this.url;
+  }
+
+  async stop(): Promise<void> {
+    this.server.closeAllConnections();
+    await new Promise<void>((resolve) => this.server.close(() => resolve()));
+  }
+
+  /** Calls made to one conversation (a Teams thread's calls count for its channel). */
+  to(conversationId: string): ConnectorCall[] {
+    return this.calls.filter((c) => c.conversationId.split(';')[0] === conversationId);
+  }
+
+  /** The text of the messages sent to a conversation since call number `from`. */
+  textTo(conversationId: string, from = 0): string {
+    return this.calls
+      .slice(from)
+      .filter(
+        (c) =>
+          c.kind === 'send' &&
+          c.conversationId.split(';')[0] === conversationId &&
+          c.activity.type === 'message',
+      )
+      .map((c) => c.activity.text ?? '')
+      .join('\n');
+  }
+
+  /** Waits until `predicate` holds (proactive messages of a background sweep arrive a little later). */
+  async waitFor(predicate: () => boolean, timeoutMs = 5000): Promise<void> {
+    const deadline = Date.now() + timeoutMs;
+    while (!predicate()) {
+      if (Date.now() > deadline) throw new Error('RecordingConnector: condition not met in time');
+      await new Promise((r) => setTimeout(r, 20));
+    }
+  }
+
+  private handle(req: http.IncomingMessage, res: http.ServerResponse): void {
+    let body = '';
+    req.on('data', (chunk: Buffer) => (body += chunk.toString('utf8')));
+    req.on('end', () => {
+      const match = /\/v3\/conversations\/([^/]+)\/activities(?:\/([^/?]+))?/.exec(req.url ?? '');
+      if (!match) {
+        res.statusCode = 404;
+        res.end();
+        return;
+      }
+      const conversationId = decodeURIComponent(match[1]);
+      const activity = (body ? JSON.parse(body) : {}) as Partial<Activity>;
+      if (req.method === 'PUT') {
+        this.calls.push({
+          kind: 'update',
+          conversationId,
+          activityId: decodeURIComponent(match[2] ?? ''),
+          activity,
+        });
+        this.reply(res, match[2] ?? '');
+        return;
+      }
+      this.counter += 1;
+      const activityId = `act-${this.counter}`;
+      this.calls.push({ kind: 'send', conversationId, activityId, activity });
+      this.reply(res, activityId);
+    });
+  }
+
+  private reply(res: http.ServerResponse, id: string): void {
+    res.statusCode = 200;
+    res.setHeader('content-type', 'application/json');
+    res.end(JSON.stringify({ id }));
+  }
+}
