@@ -6,32 +6,17 @@ import { performance } from 'node:perf_hooks';
 import { buildApplication, type Application } from '../src/index';
 import { loadConfig } from '../src/config';
 import { ECHO_PATH, EchoBot } from './echoBot';
+import {
+  CHILD_OPTIONS_ENV,
+  type BenchServerOptions,
+  type DriverMessage,
+  type ServerMessage,
+  type ServerStats,
+  type StartupTimes,
+} from './protocol';
 
 /** Milliseconds since this process started, once the application's modules are loaded. */
 const modulesLoadedMs = performance.now();
-
-/** What the server needs from the driver. */
-export interface BenchServerOptions {
-  storage: 'memory' | 'redis';
-  redisUrl: string;
-  redisKeyPrefix: string;
-}
-
-/** Start-up milestones, in milliseconds since the server's process started. */
-export interface StartupTimes {
-  modulesLoadedMs: number;
-  buildStartMs: number;
-  builtMs: number;
-  listeningMs: number;
-}
-
-/** Resource use of the server's process at one moment. */
-export interface ServerStats {
-  rssBytes: number;
-  heapUsedBytes: number;
-  /** User plus system CPU time since the process started. */
-  cpuMicros: number;
-}
 
 /** A running bench server. */
 export interface BenchServer {
@@ -51,8 +36,12 @@ export function benchEnvironment(options: BenchServerOptions): NodeJS.ProcessEnv
     STORAGE: options.storage,
     REDIS_URL: options.redisUrl,
     REDIS_KEY_PREFIX: options.redisKeyPrefix,
+    CONVERSATION_IDLE_MINUTES: options.idleMinutes === undefined ? undefined : String(options.idleMinutes),
     MicrosoftAppId: '',
     MicrosoftAppPassword: '',
+    // Every bench request comes from 127.0.0.1: keep the per-client limiter in the path but out of the way.
+    // The per-conversation limit keeps its production value (a scripted conversation is a few turns).
+    RATE_LIMIT_CLIENT_PER_MINUTE: '1000000000',
   };
 }
 
@@ -74,27 +63,14 @@ export async function startBenchServer(options: BenchServerOptions): Promise<Ben
   app.http.addBotEndpoint(ECHO_PATH, new EchoBot());
   const builtMs = performance.now();
   const url = await app.start();
-  const listeningMs = performance.now();
+  const startResolvedMs = performance.now();
   return {
     url,
-    times: { modulesLoadedMs, buildStartMs, builtMs, listeningMs },
+    times: { timeOrigin: performance.timeOrigin, modulesLoadedMs, buildStartMs, builtMs, startResolvedMs },
     stats: async (collectGarbage) => currentStats(collectGarbage),
     stop: () => app.stop(),
   };
 }
-
-/** Messages from the driver to a child server. */
-export type DriverMessage = { type: 'stats'; id: number; collectGarbage: boolean } | { type: 'stop' };
-
-/** Messages from a child server to the driver. */
-export type ServerMessage =
-  | { type: 'listening'; url: string; times: StartupTimes }
-  | { type: 'stats'; id: number; stats: ServerStats }
-  | { type: 'failed'; message: string }
-  | { type: 'stopped' };
-
-/** Environment variable carrying the child's {@link BenchServerOptions} as JSON. */
-export const CHILD_OPTIONS_ENV = 'BENCH_SERVER_OPTIONS';
 
 function runChild(): void {
   const send = (message: ServerMessage) => process.send?.(message);

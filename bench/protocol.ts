@@ -1,0 +1,44 @@
+/**
+ * What the driver (bench/run.ts) and the server under test (bench/server.ts) share. Kept apart so that the
+ * driver does not load the application when the server runs in a child process.
+ */
+
+/** What the server needs from the driver. */
+export interface BenchServerOptions {
+  storage: 'memory' | 'redis';
+  redisUrl: string;
+  redisKeyPrefix: string;
+  /** CONVERSATION_IDLE_MINUTES; the application's default when undefined. */
+  idleMinutes?: number;
+}
+
+/** Start-up milestones, in milliseconds since the server's process started. */
+export interface StartupTimes {
+  /** Epoch milliseconds of the process start (performance.timeOrigin). */
+  timeOrigin: number;
+  modulesLoadedMs: number;
+  buildStartMs: number;
+  builtMs: number;
+  startResolvedMs: number;
+}
+
+/** Resource use of the server's process at one moment. */
+export interface ServerStats {
+  rssBytes: number;
+  heapUsedBytes: number;
+  /** User plus system CPU time since the process started (all threads: GC helpers included). */
+  cpuMicros: number;
+}
+
+/** Messages from the driver to a child server. */
+export type DriverMessage = { type: 'stats'; id: number; collectGarbage: boolean } | { type: 'stop' };
+
+/** Messages from a child server to the driver. */
+export type ServerMessage =
+  | { type: 'listening'; url: string; times: StartupTimes }
+  | { type: 'stats'; id: number; stats: ServerStats }
+  | { type: 'failed'; message: string }
+  | { type: 'stopped' };
+
+/** Environment variable carrying the child's {@link BenchServerOptions} as JSON. */
+export const CHILD_OPTIONS_ENV = 'BENCH_SERVER_OPTIONS';
