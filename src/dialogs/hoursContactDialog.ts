@@ -1,5 +1,7 @@
 import { WaterfallDialog, type WaterfallStepContext, type DialogTurnResult } from 'botbuilder-dialogs';
-import { contactParts } from './shared/contactInfo';
+import { agentLineOpen, transferToAgent } from './shared/callControl';
+import { factsCard, rendersCards } from './shared/cards';
+import { contactParts, scheduleText } from './shared/contactInfo';
 import type { DialogDependencies } from './shared/dependencies';
 import { FlowDialog } from './shared/flowDialog';
 
@@ -23,8 +25,32 @@ export class HoursContactDialog extends FlowDialog<HoursContactOptions> {
     const { responder, centre } = this.deps;
     const options = (step.options ?? {}) as HoursContactOptions;
     const voice = responder.isVoice(step.context);
-    const parts = contactParts(responder.translator(step.context), centre, !voice);
-    await responder.send(step.context, options.reason === 'agent' ? ['hours:agentIntro', ...parts] : parts);
+    // On the phone line a caller asking for a person is put through; elsewhere they get the numbers to call.
+    if (options.reason === 'agent' && voice && agentLineOpen(this.deps, this.deps.clock.now())) {
+      return transferToAgent(step, this.deps);
+    }
+    const t = responder.translator(step.context);
+    const parts = contactParts(t, centre, !voice);
+    const lead = options.reason === 'agent' ? ['hours:agentIntro'] : [];
+    if (rendersCards(step.context.activity.channelId)) {
+      const fallback = responder.compose(step.context, [...lead, ...parts]).text ?? '';
+      const paragraphs = [
+        ...lead.map((key) => t(key)),
+        t('hours:hoursLine', { schedule: scheduleText(t, centre) }),
+        t('hours:identify', { key: centre.onlineServicesKey }),
+      ];
+      const facts = [
+        ...centre.phones.map((p) => ({ title: t(`hours:region.${p.region}`), value: p.display })),
+        { title: t('hours:card.email'), value: centre.email },
+        { title: t('hours:card.mail'), value: centre.mailingAddress.join(', ') },
+      ];
+      await step.context.sendActivity({
+        type: 'message',
+        attachments: [factsCard(t('hours:card.title'), paragraphs, facts, fallback)],
+      });
+      return step.endDialog();
+    }
+    await responder.send(step.context, [...lead, ...parts]);
     return step.endDialog();
   }
 }

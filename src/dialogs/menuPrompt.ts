@@ -1,8 +1,13 @@
 import { ActionTypes, type CardAction, InputHints, type TurnContext } from 'botbuilder';
 import { Dialog, type DialogContext, type DialogInstance, type DialogTurnResult } from 'botbuilder-dialogs';
-import type { MenuDefinition } from '../nlu/menuRecognizer';
+import type { MenuDefinition, MenuOption } from '../nlu/menuRecognizer';
+import { type CardChoice, type CardText, menuCard, rendersCards } from './shared/cards';
+import { normalizeText } from '../nlu/normalize';
+import { VoiceLexicon } from '../nlu/voiceLexicon';
+import { agentLineOpen, transferToAgent } from './shared/callControl';
 import type { DialogDependencies } from './shared/dependencies';
 import type { Part } from './shared/responder';
+import { MAX_VOICE_WORDS, spokenWordCount } from './shared/ssml';
 
 /** Persisted dialog id. */
 export const MENU_PROMPT = 'menuPrompt';
@@ -17,10 +22,33 @@ export interface MenuPromptOptions {
 interface MenuPromptState {
   options: MenuPromptOptions;
   misses: number;
+  /** Voice: the part of a long menu being said (see {@link voicePages}). */
+  page?: number;
+  /** Voice: how many times the agent was offered after misunderstood answers. */
+  offers?: number;
 }
 
 /** After this many answers in a row that the bot does not understand, it says what it can do and offers a person. */
 export const MAX_MISSES = 2;
+
+/** A voice prompt names at most this many options; a longer menu is said in parts, "#" giving the next. */
+export const MAX_VOICE_OPTIONS = 4;
+
+/**
+ * Splits a menu for the ear: up to four options said at once, else three per part plus « Pour les autres
+ * choix, faites le dièse ». Every key of the menu works whichever part is being said.
+ */
+export function voicePages(options: MenuOption[]): MenuOption[][] {
+  if (options.length <= MAX_VOICE_OPTIONS) return [options];
+  const pages: MenuOption[][] = [];
+  let rest = options;
+  while (rest.length > MAX_VOICE_OPTIONS) {
+    pages.push(rest.slice(0, MAX_VOICE_OPTIONS - 1));
+    rest = rest.slice(MAX_VOICE_OPTIONS - 1);
+  }
+  pages.push(rest);
+  return pages;
+}
 
 /**
  * Asks the user to choose from a phone-line style menu and returns the chosen option's id. Understands keys,
@@ -35,7 +63,7 @@ export class MenuPrompt extends Dialog<MenuPromptOptions> {
     if (!options?.menu) throw new TypeError('MenuPrompt needs a menu');
     const state: MenuPromptState = { options, misses: 0 };
     dc.activeDialog!.state = state;
-    await this.show(dc.context, options, options.lead ? [options.lead] : []);
+    await this.show(dc.context, state, options.lead ? [options.lead] : []);
     return Dialog.EndOfTurn;
   }
 
@@ -43,53 +71,126 @@ export class MenuPrompt extends Dialog<MenuPromptOptions> {
     const { activity } = dc.context;
     if (activity.type !== 'message') return Dialog.EndOfTurn;
     const state = dc.activeDialog!.state as MenuPromptState;
-    const result = this.deps.menuRecognizer.recognize(state.options.menu, activity.text, activity.value);
+    const { menu } = state.options;
+    const voice = this.deps.responder.isVoice(dc.context);
+    const pages = voicePages(menu.options);
+    if (voice && pages.length > 1 && VoiceLexicon.for(this.deps.responder.messages).isMore(activity.text)) {
+      state.page = ((state.page ?? 0) + 1) % pages.length;
+      await this.show(dc.context, state, []);
+      return Dialog.EndOfTurn;
+    }
+    const result = this.deps.menuRecognizer.recognize(menu, activity.text, activity.value);
     if (result.kind === 'choice') return dc.endDialog(result.option.id);
     if (result.kind === 'repeat') {
-      await this.show(dc.context, state.options, []);
+      await this.show(dc.context, state, []);
       return Dialog.EndOfTurn;
+    }
+    // On the phone line "0" reaches an agent in every menu, even one that does not list it.
+    const zero = ['0', 'zero'].includes(normalizeText(activity.text ?? ''));
+    if (voice && zero && agentLineOpen(this.deps, this.deps.clock.now())) {
+      return transferToAgent(dc, this.deps);
     }
     state.misses += 1;
     if (state.misses >= MAX_MISSES) {
       state.misses = 0;
-      await this.show(dc.context, state.options, ['common:noMatchOffer']);
+      state.page = 0;
+      state.offers = (state.offers ?? 0) + 1;
+      // A caller still misunderstood after the offer gets a person rather than the same menu forever.
+      if (voice && state.offers >= 2 && agentLineOpen(this.deps, this.deps.clock.now())) {
+        return transferToAgent(dc, this.deps, ['voice:transfer.afterMisses']);
+      }
+      await this.show(dc.context, state, ['common:noMatchOffer']);
     } else {
-      const example = state.options.menu.options[0]?.key ?? '1';
-      await this.show(dc.context, state.options, [{ key: 'common:notUnderstood', vars: { example } }]);
+      const example = menu.options[0]?.key ?? '1';
+      await this.show(dc.context, state, [{ key: 'common:notUnderstood', vars: { example } }]);
     }
     return Dialog.EndOfTurn;
   }
 
   override async repromptDialog(context: TurnContext, instance: DialogInstance): Promise<void> {
-    await this.show(context, (instance.state as MenuPromptState).options, []);
+    await this.show(context, instance.state as MenuPromptState, []);
   }
 
-  private async show(context: TurnContext, options: MenuPromptOptions, lead: Part[]): Promise<void> {
+  /** Says one part of the menu, one option per sentence; a long lead goes in its own message. */
+  private async showForVoice(context: TurnContext, state: MenuPromptState, lead: Part[]): Promise<void> {
     const { responder } = this.deps;
     const t = responder.translator(context);
-    const { menu } = options;
+    const { menu } = state.options;
     const base = `menu:${menu.id}`;
-    if (responder.isVoice(context)) {
-      const spoken = [
-        ...lead.map((p) => responder.render(context, p, true)),
-        t(`${base}.prompt`, { context: 'voice' }),
-        ...menu.options.map((o) =>
-          t('menu:voiceLine', { label: t(`${base}.options.${o.id}.voice`), key: o.key }),
-        ),
-        t('menu:voiceRepeat'),
-      ].join(' ');
-      await context.sendActivity({
+    const pages = voicePages(menu.options);
+    const page = Math.min(state.page ?? 0, pages.length - 1);
+    const leadText = lead.map((p) => responder.render(context, p, true)).join(' ');
+    const menuText = [
+      t(`${base}.prompt`, { context: 'voice' }),
+      ...pages[page].map((o) =>
+        t('menu:voiceLine', { label: t(`${base}.options.${o.id}.voice`), key: o.key }),
+      ),
+      ...(page < pages.length - 1 ? [t('voice:menuMore')] : []),
+      t('menu:voiceRepeat'),
+    ].join(' ');
+    const together = [leadText, menuText].filter((s) => s.length > 0).join(' ');
+    const parts =
+      leadText && spokenWordCount(responder.ssml(context, together)) > MAX_VOICE_WORDS
+        ? [leadText, menuText]
+        : [together];
+    await context.sendActivities(
+      parts.map((spoken, i) => ({
         type: 'message',
         text: spoken,
         speak: responder.ssml(context, spoken),
-        inputHint: InputHints.ExpectingInput,
-      });
+        inputHint: i === parts.length - 1 ? InputHints.ExpectingInput : InputHints.AcceptingInput,
+      })),
+    );
+  }
+
+  /**
+   * Teams and Web Chat: the menu as an Adaptive Card, one button per option; its buttons post the key and
+   * the menu's id, so a button pressed on an older menu card is not mistaken for a choice in this one.
+   */
+  private async showAsCard(
+    context: TurnContext,
+    menu: MenuDefinition,
+    lead: Part[],
+    lines: Part[],
+  ): Promise<void> {
+    const { responder } = this.deps;
+    const t = responder.translator(context);
+    const base = `menu:${menu.id}`;
+    const texts: CardText[] = [
+      ...lead.map((p) => ({ text: responder.render(context, p, false) })),
+      { text: t(`${base}.prompt`), weight: 'Bolder' as const },
+    ];
+    const choices: CardChoice[] = menu.options.map((o) => ({
+      key: o.key,
+      title: `${o.key} – ${t(`${base}.options.${o.id}.button`)}`,
+      data: { menuChoice: o.key, menu: menu.id },
+    }));
+    const fallback = responder.compose(context, [...lead, `${base}.prompt`, { lines }]).text ?? '';
+    await context.sendActivity({
+      type: 'message',
+      attachments: [menuCard(texts, choices, fallback)],
+      inputHint: InputHints.ExpectingInput,
+    });
+  }
+
+  private async show(context: TurnContext, state: MenuPromptState, lead: Part[]): Promise<void> {
+    const { responder } = this.deps;
+    const t = responder.translator(context);
+    const { options } = state;
+    const { menu } = options;
+    const base = `menu:${menu.id}`;
+    if (responder.isVoice(context)) {
+      await this.showForVoice(context, state, lead);
       return;
     }
     const lines = menu.options.map((o) => ({
       key: 'menu:line',
       vars: { key: o.key, label: t(`${base}.options.${o.id}.label`) },
     }));
+    if (rendersCards(context.activity.channelId)) {
+      await this.showAsCard(context, menu, lead, lines);
+      return;
+    }
     const buttons: CardAction[] = menu.options.map((o) => ({
       type: ActionTypes.ImBack,
       title: `${o.key} – ${t(`${base}.options.${o.id}.label`)}`,

@@ -23,6 +23,8 @@ export type MenuRecognition = { kind: 'choice'; option: MenuOption } | { kind: '
 /** Value posted by a menu button (Adaptive Card Action.Submit or messageBack). */
 export interface MenuButtonValue {
   menuChoice?: unknown;
+  /** The id of the menu whose card held the button. */
+  menu?: unknown;
 }
 
 const MAX_TEXT_FOR_RECOGNIZERS = 80;
@@ -41,7 +43,10 @@ export class MenuRecognizer {
   ) {}
 
   recognize(menu: MenuDefinition, text: string | undefined, value?: unknown): MenuRecognition {
-    const button = (value as MenuButtonValue | undefined)?.menuChoice;
+    const pressed = value as MenuButtonValue | undefined;
+    // A button from an older menu card: show the current menu rather than act on the wrong one.
+    if (typeof pressed?.menu === 'string' && pressed.menu !== menu.id) return { kind: 'repeat' };
+    const button = pressed?.menuChoice;
     if (typeof button === 'string') {
       if (button === '*') return { kind: 'repeat' };
       const option = menu.options.find((o) => o.key === button || o.id === button);

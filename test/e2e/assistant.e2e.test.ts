@@ -27,19 +27,19 @@ describeWithChromium('the assistant in the local Web Chat page (headless Chromiu
     await app?.stop();
   });
 
-  it('greets in French with the main menu as buttons', async () => {
+  it('greets in French with the main menu as an Adaptive Card', async () => {
     await page.goto(`${base}/`);
     await bubble(page, /Bonjour! Je suis l.assistant virtuel/).waitFor({ timeout: 20_000 });
     await page
-      .getByRole('toolbar')
       .getByRole('button', { name: /^2 – Heures d.ouverture/ })
+      .last()
       .waitFor();
   });
 
-  it('answers a menu button with the hours and phone numbers', async () => {
+  it('answers a card button with the hours and phone numbers', async () => {
     await page
-      .getByRole('toolbar')
       .getByRole('button', { name: /^2 – Heures d.ouverture/ })
+      .last()
       .click();
     await bubble(page, /418 643-8210/).waitFor({ timeout: 10_000 });
     await bubble(page, /514 873-3480/).waitFor();
@@ -49,11 +49,10 @@ describeWithChromium('the assistant in the local Web Chat page (headless Chromiu
     const input = page.locator('[data-id="webchat-sendbox-input"]');
     await input.fill('1');
     await input.press('Enter');
-    await bubble(page, /Services en ligne Médicaments d.exception et Patient d.exception\. Répondez/).waitFor(
-      {
-        timeout: 10_000,
-      },
-    );
+    await page
+      .getByRole('button', { name: /^9 – Menu précédent/ })
+      .last()
+      .waitFor({ timeout: 10_000 });
     await page.screenshot({ path: '/tmp/assistant-webchat.png' });
     expect(pageErrors).toEqual([]);
   });

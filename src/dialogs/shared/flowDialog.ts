@@ -7,7 +7,16 @@ import {
 } from 'botbuilder-dialogs';
 import type { TurnContext } from 'botbuilder';
 import type { DialogDependencies } from './dependencies';
+import { isSharedTeamsConversation } from '../../teamsGate';
 import { traceFlow, type FlowId } from './flowTrace';
+
+/** Flows that ask for or show secrets or health insurance numbers: personal conversations only. */
+export const PRIVATE_FLOWS: ReadonlySet<FlowId> = new Set<FlowId>([
+  'passwordReset',
+  'authenticate',
+  'secretQuestions',
+  'requestStatus',
+]);
 
 /**
  * A user-visible flow: a component dialog whose start and end are traced. Its id is a stable FlowId because
@@ -23,6 +32,13 @@ export abstract class FlowDialog<O extends object = object> extends ComponentDia
 
   protected override async onBeginDialog(innerDc: DialogContext, options?: O): Promise<DialogTurnResult> {
     await traceFlow(innerDc.context, this.deps.logger, this.flowId, 'start');
+    if (PRIVATE_FLOWS.has(this.flowId) && isSharedTeamsConversation(innerDc.context.activity)) {
+      // Passwords, secret answers and health insurance numbers never go through a team channel.
+      const bot = innerDc.context.activity.recipient?.id ?? '';
+      const link = `https://teams.microsoft.com/l/chat/0/0?users=${encodeURIComponent(bot)}`;
+      await this.deps.responder.send(innerDc.context, [{ key: 'teams:channel.movePrivate', vars: { link } }]);
+      return innerDc.endDialog();
+    }
     return super.onBeginDialog(innerDc, options);
   }
 

@@ -1,0 +1,77 @@
+import { CardFactory, type Attachment } from 'botbuilder';
+
+/** Channels whose clients render Adaptive Cards: Teams and Web Chat (Direct Line). */
+const CARD_CHANNELS: ReadonlySet<string> = new Set(['msteams', 'webchat', 'directline']);
+
+/** True when menus and results should be sent as Adaptive Cards on this channel. */
+export function rendersCards(channelId: string | undefined): boolean {
+  return CARD_CHANNELS.has(channelId ?? '');
+}
+
+/** Adaptive Card schema version: 1.5 is what Teams renders on every client. */
+export const CARD_VERSION = '1.5';
+
+/** A text block, wrapped, in the card's default style unless told otherwise. */
+export interface CardText {
+  text: string;
+  weight?: 'Bolder' | 'Default';
+  size?: 'Medium' | 'Default' | 'Small';
+  isSubtle?: boolean;
+}
+
+/** One button of a menu card. */
+export interface CardChoice {
+  key: string;
+  title: string;
+  /** Value posted back; the recognizer reads `menuChoice`. */
+  data: Record<string, unknown>;
+}
+
+/** A fact (label and value) of a results card. */
+export interface CardFact {
+  title: string;
+  value: string;
+}
+
+function textBlock(block: CardText): Record<string, unknown> {
+  return { type: 'TextBlock', wrap: true, ...block };
+}
+
+/**
+ * A menu as an Adaptive Card: the question, then one button per option. Plain Action.Submit data (no Teams
+ * messageBack): it works the same in Teams, Web Chat and Agents Playground, which ignores messageBack.
+ */
+export function menuCard(texts: CardText[], choices: CardChoice[], fallbackText: string): Attachment {
+  return CardFactory.adaptiveCard({
+    type: 'AdaptiveCard',
+    $schema: 'http://adaptivecards.io/schemas/adaptive-card.json',
+    version: CARD_VERSION,
+    fallbackText,
+    body: texts.map(textBlock),
+    actions: choices.map((choice) => ({
+      type: 'Action.Submit',
+      title: choice.title,
+      data: { ...choice.data },
+    })),
+  });
+}
+
+/** A results card: a title, optional paragraphs, and facts (label: value). */
+export function factsCard(
+  title: string,
+  paragraphs: string[],
+  facts: CardFact[],
+  fallbackText: string,
+): Attachment {
+  return CardFactory.adaptiveCard({
+    type: 'AdaptiveCard',
+    $schema: 'http://adaptivecards.io/schemas/adaptive-card.json',
+    version: CARD_VERSION,
+    fallbackText,
+    body: [
+      textBlock({ text: title, weight: 'Bolder', size: 'Medium' }),
+      ...paragraphs.map((text) => textBlock({ text })),
+      { type: 'FactSet', facts },
+    ],
+  });
+}
