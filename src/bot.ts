@@ -1,15 +1,28 @@
-import { ActivityHandler, ActivityTypes, type TurnContext } from 'botbuilder';
-import { DialogSet, DialogTurnStatus } from 'botbuilder-dialogs';
+import { ActivityHandler, ActivityTypes, type Middleware, MiddlewareSet, type TurnContext } from 'botbuilder';
+import { type DialogContext, DialogSet, DialogTurnStatus } from 'botbuilder-dialogs';
+import { silenceOf } from './voice/voiceTurn';
 import { DEFAULT_LANGUAGE } from './i18n';
 import { ROOT, type RootDialog, type RootOptions } from './dialogs/rootDialog';
 import { LANGUAGE_KEY, type Responder } from './dialogs/shared/responder';
 import type { StateAccessors } from './state';
+import { isSharedTeamsConversation } from './teamsGate';
 
 /** What the bot needs, built in src/index.ts. */
 export interface BotDependencies {
   state: StateAccessors;
   rootDialog: RootDialog;
   responder: Responder;
+  /** Runs around every turn, proactive ones included (the voice line's SSML safety net and no-input timers). */
+  turnMiddleware?: Middleware[];
+  /** Reacts to a caller's silence: a proactive turn marked by the no-input timers (see src/voice/). */
+  onSilence?: (context: TurnContext, dc: DialogContext, startOver: () => Promise<unknown>) => Promise<void>;
+  /**
+   * Sees every turn before the dialogs (escalation to agents, src/escalation/): agents' turns, a waiting user's
+   * messages and hand-off events. Returns true when it handled the turn; `runDialogs` resumes the dialogs.
+   */
+  turnInterceptor?: {
+    intercept(context: TurnContext, runDialogs: () => Promise<void>): Promise<boolean>;
+  };
 }
 
 /**
@@ -30,25 +43,55 @@ export class RamqBot extends ActivityHandler {
       await next();
     });
 
+    // Not calling next() stops the turn here: no greeting, no menu for what the interceptor handled.
+    this.onTurn(async (context, next) => {
+      if (
+        deps.turnInterceptor &&
+        (await deps.turnInterceptor.intercept(context, () => this.runDialogs(context)))
+      ) {
+        return;
+      }
+      await next();
+    });
+
     this.onMessage(async (context, next) => {
       await this.welcomeOnce(context);
       await this.runDialogs(context);
       await next();
     });
 
+    this.onEvent(async (context, next) => {
+      if (silenceOf(context) && deps.onSilence) {
+        const dc = await this.dialogs.createContext(context);
+        const options: RootOptions = {};
+        await deps.onSilence(context, dc, () => dc.beginDialog(ROOT, options));
+      }
+      await next();
+    });
+
     this.onMembersAdded(async (context, next) => {
-      const humans = (context.activity.membersAdded ?? []).filter(
-        (m) => m.id !== context.activity.recipient?.id,
-      );
-      if (humans.length > 0 && (await this.welcomeOnce(context))) await this.runDialogs(context);
+      const { activity } = context;
+      const added = activity.membersAdded ?? [];
+      const humans = added.filter((m) => m.id !== activity.recipient?.id);
+      // Teams announces a personal install by adding the bot itself; a channel install is greeted on mention.
+      const installedInPersonalChat =
+        added.some((m) => m.id === activity.recipient?.id) &&
+        activity.conversation?.conversationType === 'personal';
+      const greet = humans.length > 0 || installedInPersonalChat;
+      if (greet && !isSharedTeamsConversation(activity) && (await this.welcomeOnce(context))) {
+        await this.runDialogs(context);
+      }
       await next();
     });
   }
 
   override async run(context: TurnContext): Promise<void> {
-    await super.run(context);
-    await this.deps.state.conversationState.saveChanges(context, false);
-    await this.deps.state.userState.saveChanges(context, false);
+    // Here rather than on the adapter, so that every way of running the bot (tests included) gets it.
+    await new MiddlewareSet(...(this.deps.turnMiddleware ?? [])).run(context, async () => {
+      await super.run(context);
+      await this.deps.state.conversationState.saveChanges(context, false);
+      await this.deps.state.userState.saveChanges(context, false);
+    });
   }
 
   /** Sends the greeting the first time; returns true when it did. */

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { extraClosureProblem } from './services/businessHours';
 
 /** Thrown when the environment does not describe a runnable bot; its message names every bad variable. */
 export class ConfigError extends Error {
@@ -71,6 +72,12 @@ const schema = z
       .regex(/^https?:\/\/\S+$/, { message: 'expected the URL of an OpenID metadata document' })
       .optional(),
     ToBotFromChannelTokenIssuer: z.string().min(1, { message: 'expected a token issuer' }).optional(),
+    TEAMS_ALLOWED_TENANTS: z
+      .string()
+      .regex(/^[0-9a-fA-F-]{36}(\s*,\s*[0-9a-fA-F-]{36})*$/, {
+        message: 'expected Entra tenant ids (GUIDs) separated by commas',
+      })
+      .optional(),
     RATE_LIMIT_CONVERSATION_PER_MINUTE: z.coerce
       .number({ message: 'expected a whole number of requests per minute (0 disables)' })
       .int({ message: 'expected a whole number of requests per minute (0 disables)' })
@@ -102,6 +109,26 @@ const schema = z
       .string()
       .refine((v) => Buffer.from(v, 'base64').length === 32, {
         message: 'expected 32 random bytes in base64 (openssl rand -base64 32)',
+      })
+      .optional(),
+    AGENT_IDS: z
+      .string()
+      .regex(/^[0-9a-fA-F-]{36}(\s*,\s*[0-9a-fA-F-]{36})*$/, {
+        message: 'expected Entra object ids (GUIDs) separated by commas',
+      })
+      .optional(),
+    AGENT_HUB_CONVERSATION: z
+      .string()
+      .regex(/^\S+$/, { message: 'expected a Teams channel conversation id such as 19:abc@thread.tacv2' })
+      .optional(),
+    ESCALATION_WAIT_MINUTES: positiveInt('a whole number of minutes greater than 0'),
+    CENTRE_EXTRA_CLOSURES: z
+      .string()
+      .superRefine((v, ctx) => {
+        for (const entry of v.split(',').map((e) => e.trim())) {
+          const problem = extraClosureProblem(entry);
+          if (problem) ctx.addIssue({ code: 'custom', message: `"${entry}": ${problem}` });
+        }
       })
       .optional(),
   })
@@ -159,6 +186,8 @@ export interface Config {
   voiceNoInputSeconds: number;
   /** Where phone callers asking for an agent are transferred (E.164); unset: the centre's toll-free line. */
   voiceTransferNumber?: string;
+  /** Entra tenants whose Teams users are served; empty serves any tenant. */
+  teamsAllowedTenants: string[];
   /** Requests per minute per conversation and per client address; 0 disables. */
   rateLimits: { perConversationPerMinute: number; perClientPerMinute: number };
   /** Where users' browsers reach the bot, without a trailing slash: download links are built on it. */
@@ -174,6 +203,17 @@ export interface Config {
   };
   /** Key sealing personal data kept in conversation state; random per process when unset. */
   stateSealKey?: Buffer;
+  /** Escalation to agents (issue 7). */
+  escalation: {
+    /** AGENT_IDS: the agents' Entra object ids (lower case). */
+    agentIds: string[];
+    /** AGENT_HUB_CONVERSATION: the agents' Teams channel, if any. */
+    hubConversation?: string;
+    /** ESCALATION_WAIT_MINUTES: after this long without an agent, the user is offered a call-back. */
+    waitMinutes: number;
+    /** CENTRE_EXTRA_CLOSURES: the Centre's own closed days (YYYY-MM-DD, ranges with "..", yearly MM-DD). */
+    extraClosures: string[];
+  };
 }
 
 const DEFAULTS: Record<string, string> = {
@@ -199,6 +239,7 @@ const DEFAULTS: Record<string, string> = {
   REQUESTS_API_RETRIES: '1',
   REQUESTS_API_BREAKER_THRESHOLD: '5',
   REQUESTS_API_BREAKER_COOLDOWN_MS: '30000',
+  ESCALATION_WAIT_MINUTES: '10',
 };
 
 /**
@@ -208,6 +249,7 @@ const DEFAULTS: Record<string, string> = {
 export function loadConfig(env: NodeJS.ProcessEnv): Config {
   const raw: Record<string, string | undefined> = {};
   const optional = [
+    'TEAMS_ALLOWED_TENANTS',
     'DEMO_DATA',
     'CLOCK_NOW',
     'LOCAL_CHAT',
@@ -218,6 +260,9 @@ export function loadConfig(env: NodeJS.ProcessEnv): Config {
     'REQUESTS_API_URL',
     'REQUESTS_API_TOKEN',
     'STATE_SEAL_KEY',
+    'AGENT_IDS',
+    'AGENT_HUB_CONVERSATION',
+    'CENTRE_EXTRA_CLOSURES',
   ];
   for (const key of [...Object.keys(DEFAULTS), ...optional]) {
     const value = env[key];
@@ -255,6 +300,10 @@ export function loadConfig(env: NodeJS.ProcessEnv): Config {
     voices: { fr: e.VOICE_FR, en: e.VOICE_EN },
     voiceNoInputSeconds: e.VOICE_NO_INPUT_SECONDS,
     voiceTransferNumber: e.VOICE_TRANSFER_NUMBER,
+    teamsAllowedTenants: (e.TEAMS_ALLOWED_TENANTS ?? '')
+      .split(',')
+      .map((id) => id.trim().toLowerCase())
+      .filter(Boolean),
     rateLimits: {
       perConversationPerMinute: e.RATE_LIMIT_CONVERSATION_PER_MINUTE,
       perClientPerMinute: e.RATE_LIMIT_CLIENT_PER_MINUTE,
@@ -270,5 +319,17 @@ export function loadConfig(env: NodeJS.ProcessEnv): Config {
       token: e.REQUESTS_API_TOKEN,
     },
     stateSealKey: e.STATE_SEAL_KEY ? Buffer.from(e.STATE_SEAL_KEY, 'base64') : undefined,
+    escalation: {
+      agentIds: (e.AGENT_IDS ?? '')
+        .split(',')
+        .map((id) => id.trim().toLowerCase())
+        .filter(Boolean),
+      hubConversation: e.AGENT_HUB_CONVERSATION,
+      waitMinutes: e.ESCALATION_WAIT_MINUTES,
+      extraClosures: (e.CENTRE_EXTRA_CLOSURES ?? '')
+        .split(',')
+        .map((entry) => entry.trim())
+        .filter(Boolean),
+    },
   };
 }

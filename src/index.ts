@@ -10,9 +10,13 @@ import { RamqBot } from './bot';
 import { DomainError } from './errors';
 import { GuardedStorage } from './services/guardedStorage';
 import { StrictBotFrameworkAuthentication } from './services/strictAuthentication';
+import { TeamsGate } from './teamsGate';
 import { ConfigError, loadConfig, type Config } from './config';
 import { AccessRequestDialog } from './dialogs/accessRequestDialog';
+import { createAccountFlows } from './dialogs/accounts';
 import { RootDialog } from './dialogs/rootDialog';
+import { createRequestStatusFlow } from './dialogs/requestStatus/flow';
+import type { FlowDialog } from './dialogs/shared/flowDialog';
 import { phonesInline } from './dialogs/shared/contactInfo';
 import type { DialogDependencies } from './dialogs/shared/dependencies';
 import { Responder } from './dialogs/shared/responder';
@@ -29,6 +33,7 @@ import { createLogger, type Logger } from './services/logger';
 import { createRateLimiters } from './services/rateLimiter';
 import { type AppRedisClient, createRedisClient, pingRedis } from './services/redisClient';
 import { RedisStorage } from './services/redisStorage';
+import { createRequestStatusSetup } from './services/requestStatus';
 import { loadForm4313Text } from './services/forms/form4313Text';
 import {
   type FormDownloadStore,
@@ -36,13 +41,21 @@ import {
   RedisFormDownloadStore,
   registerFormDownloads,
 } from './services/forms/formDownloads';
+import { createAccountServices } from './services/accounts';
+import { BusinessHours } from './services/businessHours';
+import { createEscalationFeature, type EscalationFeature } from './escalation';
 import { createStateAccessors } from './state';
+import { defaultTransferNumber } from './dialogs/shared/callControl';
+import type { NoInputTimers, NoInputTimerStore } from './voice/noInputTimers';
+import { createVoiceLine } from './voice/voiceLine';
 
 /** Replacements for tests: real local implementations, never mocks of the bot's own logic. */
 export interface ApplicationOverrides {
   logger?: Logger;
   storage?: Storage;
   clock?: Clock;
+  /** Where the phone line's no-input timers wait (tests share one between two applications). */
+  noInputTimerStore?: NoInputTimerStore;
 }
 
 /** The running assistant, built by {@link buildApplication}. */
@@ -53,6 +66,10 @@ export interface Application {
   bot: RamqBot;
   http: BotServer;
   messages: Messages;
+  /** The phone line's no-input timers (polled once started). */
+  noInputTimers: NoInputTimers;
+  /** Escalation to agents: its hub (swept once started), stores and audit trail. */
+  escalation: EscalationFeature;
   /** Starts listening; resolves with the base URL. */
   start(): Promise<string>;
   /** Stops accepting, lets turns in flight finish, closes storage. */
@@ -114,7 +131,22 @@ export async function buildApplication(
     lexicon,
     menuRecognizer: new MenuRecognizer(messages, lexicon),
     state,
+    voice: { transferNumber: config.voiceTransferNumber ?? defaultTransferNumber(centre) },
+    businessHours: new BusinessHours(centre, { extraClosures: config.escalation.extraClosures }),
   };
+  // The phone line: SSML on every message, and no-input timers (shared in Redis when instances share it).
+  const voiceLine = createVoiceLine({
+    responder,
+    centre,
+    logger,
+    conversationState: state.conversationState,
+    noInputSeconds: config.voiceNoInputSeconds,
+    redis: redisClient ? { client: redisClient, keyPrefix: config.redisKeyPrefix } : undefined,
+    store: overrides.noInputTimerStore,
+    continueConversation: (reference, logic) =>
+      adapter.continueConversationAsync(config.microsoftApp.appId, reference, logic),
+    runBot: (context) => bot.run(context),
+  });
   // Pre-filled forms wait for their single download in Redis when instances share it (any instance can serve
   // the link), else in this process's memory; either way they are gone after 15 minutes.
   const formStore: FormDownloadStore = redisClient
@@ -125,7 +157,44 @@ export async function buildApplication(
     publicBaseUrl: config.publicBaseUrl,
     formText: loadForm4313Text(),
   });
-  const bot = new RamqBot({ state, rootDialog: new RootDialog(deps, [accessRequest]), responder });
+  // Accounts (issue 3): in Redis with the conversation state when instances share it, else in memory.
+  const accountServices = await createAccountServices({
+    storage: redisClient ? 'redis' : 'memory',
+    redisClient,
+    keyPrefix: config.redisKeyPrefix,
+    demoData: config.demoData,
+    clock,
+    logger,
+  });
+  const flows: FlowDialog[] = [accessRequest, ...createAccountFlows(deps, accountServices)];
+  // After the flows it may need: it takes the accounts feature's `authenticate` dialog from this list.
+  flows.push(createRequestStatusFlow(deps, createRequestStatusSetup(config, logger, messages), flows));
+  // Escalation to agents (issue 7): queue and agent hub in Redis when instances share it, else in memory.
+  const escalation = createEscalationFeature({
+    deps,
+    hours: deps.businessHours as BusinessHours,
+    settings: {
+      agentIds: new Set(config.escalation.agentIds),
+      hubConversation: config.escalation.hubConversation,
+      waitMinutes: config.escalation.waitMinutes,
+      passwordCardSeconds: 120,
+    },
+    redis: redisClient ? { client: redisClient, keyPrefix: config.redisKeyPrefix } : undefined,
+    transcriptTtlSeconds: idleSeconds,
+    accounts: accountServices.accounts,
+    continueConversation: (reference, logic) =>
+      adapter.continueConversationAsync(config.microsoftApp.appId, reference, logic),
+    runBot: (context) => bot.run(context),
+  });
+  flows.push(escalation.dialog);
+  const bot = new RamqBot({
+    ...voiceLine.botHooks,
+    turnMiddleware: [...(voiceLine.botHooks.turnMiddleware ?? []), escalation.recorder],
+    turnInterceptor: escalation.hub,
+    state,
+    rootDialog: new RootDialog(deps, flows),
+    responder,
+  });
 
   if (!config.microsoftApp.appId) {
     logger.warn('MicrosoftAppId is not set: running in local anonymous mode, requests are not authenticated');
@@ -147,6 +216,8 @@ export async function buildApplication(
       logger,
     ),
   );
+  // Callers hear every message, including those sent outside the bot's turns (error replies, other features).
+  adapter.use(voiceLine.safetyNet);
   // Trace activities are for the Emulator; with expectReplies they would otherwise reach every client.
   adapter.use({
     onTurn: async (context: TurnContext, next: () => Promise<void>) => {
@@ -162,6 +233,7 @@ export async function buildApplication(
       await next();
     },
   });
+  adapter.use(new TeamsGate(config.teamsAllowedTenants, responder, centre, logger));
   adapter.onTurnError = async (context, error) => {
     logger.error(
       {
@@ -207,6 +279,8 @@ export async function buildApplication(
     bot,
     http,
     messages,
+    noInputTimers: voiceLine.timers,
+    escalation,
     isReady,
     async start() {
       await new Promise<void>((resolve) => http.server.listen(config.port, config.host, resolve));
@@ -221,6 +295,8 @@ export async function buildApplication(
           logger,
         });
       }
+      voiceLine.timers.start();
+      escalation.hub.start();
       // Warm after listening so /healthz answers at once while /readyz waits for the recognizers.
       const warmStart = Date.now();
       void warmNumberRecognizers().then(() => {
@@ -242,6 +318,8 @@ export async function buildApplication(
           }
         }, 50);
       });
+      await voiceLine.timers.stop();
+      await escalation.hub.stop();
       await formStore.close();
       await closeStorage();
     },

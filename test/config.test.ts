@@ -88,3 +88,23 @@ describe('the process', () => {
     expect(result.stderr).toContain('STORAGE: expected memory or redis');
   });
 });
+
+describe('PUBLIC_BASE_URL', () => {
+  it.each([
+    [{}, 'http://localhost:3978'],
+    [{ PORT: '4000' }, 'http://localhost:4000'],
+    [{ PUBLIC_BASE_URL: 'https://bot.example.ca/' }, 'https://bot.example.ca'],
+    [{ PUBLIC_BASE_URL: 'https://example.ca/ramq/bot' }, 'https://example.ca/ramq/bot'],
+  ])('%p gives download links on %p', (env, expected) => {
+    expect(loadConfig(env as Record<string, string>).publicBaseUrl).toBe(expected);
+  });
+
+  it.each(['bot.example.ca', 'ftp://bot.example.ca', 'https://bot.example.ca/?x=1'])(
+    'refuses %p',
+    (value) => {
+      expect(problemsOf({ PUBLIC_BASE_URL: value }).join('\n')).toContain(
+        'PUBLIC_BASE_URL: expected the public',
+      );
+    },
+  );
+});

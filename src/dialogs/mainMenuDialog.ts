@@ -5,6 +5,7 @@ import {
   type WaterfallStepContext,
 } from 'botbuilder-dialogs';
 import type { MenuDefinition } from '../nlu/menuRecognizer';
+import { ESCALATION, type EscalationOptions } from './escalation/escalationDialog';
 import { HOURS_CONTACT, type HoursContactOptions } from './hoursContactDialog';
 import { MENU_PROMPT, type MenuPromptOptions } from './menuPrompt';
 import { ONLINE_SERVICES, type OnlineServicesOptions } from './onlineServicesDialog';
@@ -68,6 +69,8 @@ export class MainMenuDialog extends FlowDialog<MainMenuOptions> {
       case 'hoursContact':
         return step.beginDialog(HOURS_CONTACT);
       case 'agent': {
+        // A person through the escalation flow when it is registered; otherwise how to reach the Centre.
+        if (this.findDialog(ESCALATION)) return step.beginDialog(ESCALATION, {} satisfies EscalationOptions);
         const options: HoursContactOptions = { reason: 'agent' };
         return step.beginDialog(HOURS_CONTACT, options);
       }

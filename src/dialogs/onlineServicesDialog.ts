@@ -5,6 +5,7 @@ import {
   type WaterfallStepContext,
 } from 'botbuilder-dialogs';
 import type { MenuDefinition, MenuOption } from '../nlu/menuRecognizer';
+import { ESCALATION, type EscalationOptions } from './escalation/escalationDialog';
 import { HOURS_CONTACT, type HoursContactOptions } from './hoursContactDialog';
 import { MENU_PROMPT, type MenuPromptOptions } from './menuPrompt';
 import type { DialogDependencies } from './shared/dependencies';
@@ -70,6 +71,8 @@ export class OnlineServicesDialog extends FlowDialog<OnlineServicesOptions> {
     const choice = step.result as string;
     if (choice === 'back') return step.endDialog();
     if (choice === 'agent') {
+      // A person through the escalation flow when it is registered; otherwise how to reach the Centre.
+      if (this.findDialog(ESCALATION)) return step.beginDialog(ESCALATION, {} satisfies EscalationOptions);
       const options: HoursContactOptions = { reason: 'agent' };
       return step.beginDialog(HOURS_CONTACT, options);
     }

@@ -2,10 +2,13 @@ import { ComponentDialog, Dialog, type DialogContext, type DialogTurnResult } fr
 import type { Language } from '../i18n';
 import type { RoutingIntent } from '../nlu/lexicon';
 import { normalizeText } from '../nlu/normalize';
+import { VoiceLexicon } from '../nlu/voiceLexicon';
+import { endSession, touchSession } from './accounts/session';
 import { HoursContactDialog } from './hoursContactDialog';
 import { MAIN_MENU, MAIN_MENU_DEFINITION, MainMenuDialog, type MainMenuOptions } from './mainMenuDialog';
 import { MENU_PROMPT, MenuPrompt } from './menuPrompt';
 import { OnlineServicesDialog } from './onlineServicesDialog';
+import { endCall } from './shared/callControl';
 import type { DialogDependencies } from './shared/dependencies';
 import { FlowDialog } from './shared/flowDialog';
 import type { FlowId } from './shared/flowTrace';
@@ -70,6 +73,8 @@ export class RootDialog extends ComponentDialog<RootOptions> {
 
   protected override async onContinueDialog(innerDc: DialogContext): Promise<DialogTurnResult> {
     if (innerDc.context.activity.type === 'message') {
+      // Any message counts as activity for the authenticated session (15 idle minutes end it).
+      await touchSession(innerDc.context, this.deps);
       const interrupted = await this.interrupt(innerDc);
       if (interrupted) return interrupted;
     }
@@ -99,8 +104,18 @@ export class RootDialog extends ComponentDialog<RootOptions> {
         return innerDc.beginDialog(MAIN_MENU);
       case 'agent':
         return this.restartAt(innerDc, ['agent']);
+      case 'logout': {
+        const ended = await endSession(innerDc.context, this.deps);
+        await innerDc.cancelAllDialogs();
+        await responder.send(innerDc.context, [ended ? 'accounts:logout.done' : 'accounts:logout.none']);
+        return innerDc.beginDialog(MAIN_MENU);
+      }
       default:
         break;
+    }
+    // « C'est tout », « au revoir »: goodbye (and hang-up on the phone); « non merci » only answers a menu.
+    if (VoiceLexicon.for(responder.messages).isGoodbye(normalized, leafDialogId(innerDc) === MENU_PROMPT)) {
+      return endCall(innerDc, this.deps);
     }
     // Free text names a flow: follow it from menus only, so answers to a flow's own questions are never hijacked.
     if (leafDialogId(innerDc) === MENU_PROMPT) {
@@ -154,6 +169,12 @@ export class RootDialog extends ComponentDialog<RootOptions> {
         return ['hoursContact'];
       case 'passwordReset':
         return this.flows.has('passwordReset') ? ['onlineServices', 'passwordReset'] : undefined;
+      case 'secretQuestions':
+        return this.flows.has('secretQuestions') ? ['onlineServices', 'secretQuestions'] : undefined;
+      case 'accessRequest':
+        return this.flows.has('accessRequest') ? ['onlineServices', 'accessRequest'] : undefined;
+      case 'requestStatus':
+        return this.flows.has('requestStatus') ? ['onlineServices', 'requestStatus'] : undefined;
       default:
         return undefined;
     }

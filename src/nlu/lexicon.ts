@@ -2,9 +2,11 @@ import { LANGUAGES, type Messages } from '../i18n';
 import { containsPhrase, normalizeText } from './normalize';
 
 /** Control intents that interrupt any flow. */
-export type ControlIntent = 'help' | 'cancel' | 'menu' | 'restart' | 'agent' | 'english' | 'french';
+export type ControlIntent =
+  'help' | 'cancel' | 'menu' | 'restart' | 'agent' | 'english' | 'french' | 'logout';
 /** Intents that route free text to a flow. */
-export type RoutingIntent = 'agent' | 'hoursContact' | 'passwordReset';
+export type RoutingIntent =
+  'agent' | 'hoursContact' | 'passwordReset' | 'secretQuestions' | 'accessRequest' | 'requestStatus';
 
 const CONTROL_INTENTS: readonly ControlIntent[] = [
   'help',
@@ -14,8 +16,17 @@ const CONTROL_INTENTS: readonly ControlIntent[] = [
   'agent',
   'english',
   'french',
+  'logout',
 ];
-const ROUTING_INTENTS: readonly RoutingIntent[] = ['agent', 'hoursContact', 'passwordReset'];
+const ROUTING_INTENTS: readonly RoutingIntent[] = [
+  'agent',
+  'hoursContact',
+  'passwordReset',
+  'secretQuestions',
+  'accessRequest',
+  // Last: its phrases ("ma demande pour ...") are the most general, so a more specific intent wins.
+  'requestStatus',
+];
 const DIGITS = ['0', '1', '2', '3', '4', '5', '6', '7', '8', '9'];
 
 function uniqueNormalized(values: string[]): string[] {

@@ -73,11 +73,31 @@ export class TestClient {
   }
 }
 
-/** The text of the message replies, joined. */
+/** Everything a person reads on an Adaptive Card: text blocks, facts and button titles. */
+export function cardText(activity: Partial<Activity>): string {
+  const out: string[] = [];
+  const walk = (node: unknown): void => {
+    if (Array.isArray(node)) return node.forEach(walk);
+    if (!node || typeof node !== 'object') return;
+    const element = node as Record<string, unknown>;
+    if (element.type === 'TextBlock' && typeof element.text === 'string') out.push(element.text);
+    if (typeof element.title === 'string' && typeof element.value === 'string')
+      out.push(`${element.title}: ${element.value}`);
+    else if (typeof element.title === 'string') out.push(element.title);
+    for (const [key, child] of Object.entries(element))
+      if (key !== 'data' && key !== 'fallbackText') walk(child);
+  };
+  for (const attachment of activity.attachments ?? []) {
+    if (attachment.contentType === 'application/vnd.microsoft.card.adaptive') walk(attachment.content);
+  }
+  return out.join('\n');
+}
+
+/** What a person reads in the message replies: their text and their cards, joined. */
 export function textOf(replies: Partial<Activity>[]): string {
   return replies
     .filter((a) => a.type === ActivityTypes.Message)
-    .map((a) => a.text ?? '')
+    .map((a) => [a.text ?? '', cardText(a)].filter(Boolean).join('\n'))
     .join('\n');
 }
 

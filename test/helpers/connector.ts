@@ -1,3 +1,4 @@
+import { textOf } from './bot';
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { Activity } from 'botbuilder';
@@ -48,7 +49,7 @@ export class RecordingConnector {
           c.conversationId.split(';')[0] === conversationId &&
           c.activity.type === 'message',
       )
-      .map((c) => c.activity.text ?? '')
+      .map((c) => textOf([c.activity]))
       .join('\n');
   }
 

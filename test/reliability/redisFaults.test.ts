@@ -1,5 +1,6 @@
 import type { Application } from '../../src/index';
-import { createTestApp } from '../helpers/bot';
+import type { Activity } from 'botbuilder';
+import { createTestApp, textOf } from '../helpers/bot';
 import { describeWithRedisServer, startThrowawayRedis, type ThrowawayRedis } from '../helpers/redis';
 
 async function say(baseUrl: string, conversationId: string, text: string) {
@@ -18,11 +19,11 @@ async function say(baseUrl: string, conversationId: string, text: string) {
       text,
     }),
   });
-  const body = (await response.json().catch(() => ({}))) as { activities?: Array<{ text?: string }> };
+  const body = (await response.json().catch(() => ({}))) as { activities?: Partial<Activity>[] };
   return {
     status: response.status,
     ms: Date.now() - started,
-    text: (body.activities ?? []).map((a) => a.text ?? '').join('\n'),
+    text: textOf(body.activities ?? []),
   };
 }
 

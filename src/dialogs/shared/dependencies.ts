@@ -1,5 +1,6 @@
 import type { Lexicon } from '../../nlu/lexicon';
 import type { MenuRecognizer } from '../../nlu/menuRecognizer';
+import type { BusinessHours } from '../../services/businessHours';
 import type { CentreInfo } from '../../services/centre';
 import type { Clock } from '../../services/clock';
 import type { Logger } from '../../services/logger';
@@ -15,4 +16,14 @@ export interface DialogDependencies {
   lexicon: Lexicon;
   menuRecognizer: MenuRecognizer;
   state: StateAccessors;
+  /** Phone-line settings; absent in tests that do not need them (the toll-free number is then used). */
+  voice?: VoiceLineSettings;
+  /** The Centre's business hours (issue 7); absent in tests that do not need them (then always open). */
+  businessHours?: BusinessHours;
+}
+
+/** Phone-line settings from the configuration. */
+export interface VoiceLineSettings {
+  /** Where callers asking for an agent are transferred, in E.164 (VOICE_TRANSFER_NUMBER). */
+  transferNumber: string;
 }

@@ -1,6 +1,6 @@
 import { InputHints, type Activity, type CardAction, type TurnContext } from 'botbuilder';
 import { DEFAULT_LANGUAGE, type Language, type MessageVars, type Messages, type Translate } from '../../i18n';
-import { toSsml, VOICE_CHANNELS, type VoiceSettings } from './ssml';
+import { MAX_VOICE_WORDS, spokenWordCount, toSsml, VOICE_CHANNELS, type VoiceSettings } from './ssml';
 
 /** One piece of a reply: a locale key with its variables, or several such lines forming one paragraph. */
 export type Part = string | { key: string; vars?: MessageVars } | { lines: Part[] };
@@ -69,11 +69,82 @@ export class Responder {
   ssml(context: TurnContext, spokenText: string): string {
     const lang = this.language(context);
     const t = this.messages.forLanguage(lang);
-    return toSsml(spokenText, lang, this.voices, { at: t('voice:at'), dot: t('voice:dot') });
+    return toSsml(spokenText, lang, this.voices, {
+      at: t('voice:at'),
+      dot: t('voice:dot'),
+      hour: t('voice:hour'),
+      firstOfMonth: t('voice:firstOfMonth'),
+    });
   }
 
-  /** Sends the composed reply. */
-  async send(context: TurnContext, parts: Part[], options?: ComposeOptions): Promise<void> {
-    await context.sendActivity(this.compose(context, parts, options));
+  /**
+   * Sends the composed reply. On voice channels a reply longer than {@link MAX_VOICE_WORDS} is cut into
+   * several messages, between parts and, when one part alone is too long, between its sentences, because a
+   * caller cannot scroll back; only the last message carries the question's input hint.
+   */
+  async send(context: TurnContext, parts: Part[], options: ComposeOptions = {}): Promise<void> {
+    if (!this.isVoice(context)) {
+      await context.sendActivity(this.compose(context, parts, options));
+      return;
+    }
+    const words = (spoken: string) => spokenWordCount(this.ssml(context, spoken));
+    // Each piece is heard as a whole: a part, or a run of sentences of a part too long to be said at once.
+    const pieces: Array<{ display: string; spoken: string }> = [];
+    for (const part of parts) {
+      const display = this.render(context, part, false);
+      const spoken = this.render(context, part, true);
+      if (words(spoken) <= MAX_VOICE_WORDS) {
+        pieces.push({ display, spoken });
+        continue;
+      }
+      // The display text stays the display variant (on the first piece): the spoken one may hold what must
+      // never be written down, such as a temporary password being dictated.
+      groupWithin(spoken.split(/(?<=[.!?…])\s+/), MAX_VOICE_WORDS, words).forEach((sentences, i) => {
+        pieces.push({ display: i === 0 ? display : '', spoken: sentences });
+      });
+    }
+    const chunks = groupPiecesWithin(pieces, MAX_VOICE_WORDS, words);
+    // Earlier pieces of a question only inform; a message that must not be interrupted stays so throughout.
+    const earlierHint =
+      options.inputHint === InputHints.IgnoringInput ? InputHints.IgnoringInput : InputHints.AcceptingInput;
+    await context.sendActivities(
+      chunks.map((chunk, i) => ({
+        type: 'message',
+        text: chunk
+          .map((p) => p.display)
+          .filter(Boolean)
+          .join('\n\n'),
+        speak: this.ssml(context, chunk.map((p) => p.spoken).join(' ')),
+        inputHint: i === chunks.length - 1 ? (options.inputHint ?? InputHints.AcceptingInput) : earlierHint,
+      })),
+    );
   }
+}
+
+/** Joins consecutive sentences while the spoken result stays within `max` words. */
+function groupWithin(sentences: string[], max: number, words: (s: string) => number): string[] {
+  const groups: string[] = [];
+  for (const sentence of sentences) {
+    const last = groups.at(-1);
+    if (last !== undefined && words(`${last} ${sentence}`) <= max)
+      groups[groups.length - 1] = `${last} ${sentence}`;
+    else groups.push(sentence);
+  }
+  return groups;
+}
+
+/** Groups consecutive pieces into messages of at most `max` spoken words (a longer piece stays alone). */
+function groupPiecesWithin<T extends { spoken: string }>(
+  pieces: T[],
+  max: number,
+  words: (s: string) => number,
+): T[][] {
+  const chunks: T[][] = [];
+  for (const piece of pieces) {
+    const last = chunks.at(-1);
+    const together = last ? [...last, piece].map((p) => p.spoken).join(' ') : '';
+    if (last && words(together) <= max) last.push(piece);
+    else chunks.push([piece]);
+  }
+  return chunks.length ? chunks : [[]];
 }
