@@ -182,7 +182,8 @@ async function startChild(
   serverFlags: string[],
 ): Promise<ServerHandle> {
   // DEP0111: restify reads process.binding('http_parser'); the warning says nothing about this run.
-  const execArgv = ['--expose-gc', '--disable-warning=DEP0111', ...serverFlags];
+  // --no-regexp-tier-up as in `npm start`: the bench measures the process users get.
+  const execArgv = ['--expose-gc', '--disable-warning=DEP0111', '--no-regexp-tier-up', ...serverFlags];
   if (cpuProf) execArgv.push('--cpu-prof', `--cpu-prof-dir=${path.join(BENCH_DIR, 'results')}`);
   const requestedMs = performance.now();
   const child: ChildProcess = fork(path.join(__dirname, 'server.js'), [], {

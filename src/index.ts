@@ -49,6 +49,9 @@ import { defaultTransferNumber } from './dialogs/shared/callControl';
 import type { NoInputTimers, NoInputTimerStore } from './voice/noInputTimers';
 import { createVoiceLine } from './voice/voiceLine';
 
+/** How long the memory storage keeps a user who does not come back (user state: language, Teams link). */
+const USER_STATE_IDLE_MS = 24 * 60 * 60_000;
+
 /** Replacements for tests: real local implementations, never mocks of the bot's own logic. */
 export interface ApplicationOverrides {
   logger?: Logger;
@@ -113,7 +116,11 @@ export async function buildApplication(
       await client.close().catch(() => undefined);
     };
   } else {
-    storage = new IdleMemoryStorage({ expires: isConversationKey, idleMs: idleSeconds * 1000 });
+    // User state (language, Teams link) outlives conversations, but not a day without any visit.
+    storage = new IdleMemoryStorage({
+      idleMsFor: (key) => (isConversationKey(key) ? idleSeconds * 1000 : USER_STATE_IDLE_MS),
+      sweepEveryMs: Math.min(idleSeconds * 100, 60_000),
+    });
   }
 
   const guarded = new GuardedStorage(storage);

@@ -20,6 +20,8 @@ const WARM_UP_CORPUS = [
  * keeps answering while /readyz waits.
  */
 export async function warmNumberRecognizers(): Promise<void> {
+  // Yield first: the caller has just started listening and /healthz must answer at once.
+  await new Promise((resolve) => setImmediate(resolve));
   for (const sentence of WARM_UP_CORPUS) {
     for (const culture of CULTURES) {
       recognizeNumber(sentence, culture);

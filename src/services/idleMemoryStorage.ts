@@ -2,19 +2,21 @@ import { MemoryStorage, type StoreItems } from 'botbuilder';
 
 /** Options for {@link IdleMemoryStorage}. */
 export interface IdleMemoryStorageOptions {
-  /** Items whose key this selects are forgotten after `idleMs` without a write. */
-  expires: (key: string) => boolean;
-  idleMs: number;
+  /** How long an item may go without a write before it is forgotten; undefined keeps it. */
+  idleMsFor: (key: string) => number | undefined;
+  /** How often, at most, idle items are looked for. */
+  sweepEveryMs: number;
   /** Current time in ms; injectable for tests. */
   now?: () => number;
 }
 
 /**
- * botbuilder's MemoryStorage (same eTag semantics) that forgets idle conversations, so a long-running
- * process on the embedded default does not grow with every conversation it ever had.
+ * botbuilder's MemoryStorage (same eTag semantics) that forgets idle items — conversations, and users who
+ * have not come back — so a long-running process on the embedded default does not grow with every
+ * conversation it ever had.
  */
 export class IdleMemoryStorage extends MemoryStorage {
-  private readonly touched = new Map<string, number>();
+  private readonly expiry = new Map<string, number>();
   private readonly now: () => number;
   private lastSweep: number;
 
@@ -28,24 +30,25 @@ export class IdleMemoryStorage extends MemoryStorage {
     await super.write(changes);
     const now = this.now();
     for (const key of Object.keys(changes)) {
-      if (this.options.expires(key)) this.touched.set(key, now);
+      const idleMs = this.options.idleMsFor(key);
+      if (idleMs !== undefined) this.expiry.set(key, now + idleMs);
     }
-    // Sweeping at most once per tenth of the idle period keeps the cost per write constant on average.
-    if (now - this.lastSweep >= this.options.idleMs / 10) this.sweep(now);
+    // Sweeping at most every so often keeps the cost per write constant on average.
+    if (now - this.lastSweep >= this.options.sweepEveryMs) this.sweep(now);
   }
 
   override async delete(keys: string[]): Promise<void> {
     await super.delete(keys);
-    for (const key of keys) this.touched.delete(key);
+    for (const key of keys) this.expiry.delete(key);
   }
 
-  /** Forgets every selected item idle for longer than the idle period. */
+  /** Forgets every item whose idle period has passed. */
   sweep(now: number = this.now()): void {
     this.lastSweep = now;
-    for (const [key, at] of this.touched) {
-      if (now - at <= this.options.idleMs) continue;
+    for (const [key, expiresAt] of this.expiry) {
+      if (now <= expiresAt) continue;
       delete this.memory[key];
-      this.touched.delete(key);
+      this.expiry.delete(key);
     }
   }
 

@@ -272,9 +272,10 @@ describe('passwordReset flow', () => {
       const askName = await client.say('1');
       expect(spokenOf(askName)).toContain(say(lang, 'accounts:userName.ask_voice').replace(/ \.$/, ''));
       const done = await answerRound(client, await client.say('2100001#'), services, lang);
-      const dictated = done.find((a) => a.inputHint === 'ignoringInput');
-      expect(dictated).toBeDefined();
-      const spoken = spokenOf([dictated!]);
+      // A long dictation is said in several messages, none of which may be interrupted.
+      const dictated = done.filter((a) => a.inputHint === 'ignoringInput');
+      expect(dictated.length).toBeGreaterThan(0);
+      const spoken = spokenOf(dictated);
       const repeat = lang === 'fr' ? 'Je répète :' : 'I repeat:';
       const before = lang === 'fr' ? "l'écrire :" : 'write it down:';
       const first = spoken.slice(spoken.indexOf(before) + before.length, spoken.indexOf(repeat));
