@@ -33,7 +33,7 @@ import { createLogger, type Logger } from './services/logger';
 import { createRateLimiters } from './services/rateLimiter';
 import { type AppRedisClient, createRedisClient, pingRedis } from './services/redisClient';
 import { RedisStorage } from './services/redisStorage';
-import { createRequestStatusSetup } from './services/requestStatus';
+import { AuditLogConsultationAudit, createRequestStatusSetup } from './services/requestStatus';
 import { loadForm4313Text } from './services/forms/form4313Text';
 import {
   type FormDownloadStore,
@@ -175,7 +175,9 @@ export async function buildApplication(
   });
   const flows: FlowDialog[] = [accessRequest, ...createAccountFlows(deps, accountServices)];
   // After the flows it may need: it takes the accounts feature's `authenticate` dialog from this list.
-  flows.push(createRequestStatusFlow(deps, createRequestStatusSetup(config, logger, messages), flows));
+  const requestStatus = createRequestStatusSetup(config, logger, messages);
+  requestStatus.audit = new AuditLogConsultationAudit(accountServices.audit);
+  flows.push(createRequestStatusFlow(deps, requestStatus, flows));
   // Escalation to agents (issue 7): queue and agent hub in Redis when instances share it, else in memory.
   const escalation = createEscalationFeature({
     deps,

@@ -11,7 +11,8 @@ export type AuditAction =
   | 'passwordReset'
   | 'temporaryPasswordIssued'
   | 'passwordChanged'
-  | 'secretQuestionsChanged';
+  | 'secretQuestionsChanged'
+  | 'requestStatusConsulted';
 
 /** One audit entry: who, when, where, what and how it ended — never a secret. */
 export interface AuditEvent {

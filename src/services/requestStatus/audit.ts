@@ -1,3 +1,4 @@
+import type { AuditLog } from '../accounts/auditLog';
 import type { Logger } from '../logger';
 
 /** One consultation of a person's requests: who, whose (masked), what, when, where and how it ended. */
@@ -37,5 +38,24 @@ export class MemoryConsultationAudit implements ConsultationAudit {
 
   async record(entry: ConsultationAuditEntry): Promise<void> {
     this.entries.push({ ...entry });
+  }
+}
+
+/**
+ * Records consultations in the service's audit log (a Redis stream with STORAGE=redis), beside the account
+ * events, so one trail answers "who looked at whose requests, when, from where". Only the masked NAM.
+ */
+export class AuditLogConsultationAudit implements ConsultationAudit {
+  constructor(private readonly audit: AuditLog) {}
+
+  async record(entry: ConsultationAuditEntry): Promise<void> {
+    await this.audit.append({
+      time: entry.time,
+      userName: entry.userName,
+      channel: entry.channel,
+      action: 'requestStatusConsulted',
+      outcome: entry.outcome === 'unavailable' ? 'failure' : 'success',
+      detail: `nam=${entry.maskedNam} medication=${entry.medication} result=${entry.outcome} count=${entry.count}`,
+    });
   }
 }

@@ -10,6 +10,7 @@ import { Sealer } from './sealer';
 import type { RequestStatusService } from './types';
 
 export type { ConsultationAudit, ConsultationAuditEntry } from './audit';
+export { AuditLogConsultationAudit } from './audit';
 export type { SessionGate } from './session';
 export * from './types';
 
