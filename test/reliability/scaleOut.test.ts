@@ -1,0 +1,149 @@
+import { spawn, type ChildProcessWithoutNullStreams } from 'node:child_process';
+import fs from 'node:fs';
+import path from 'node:path';
+import type { Activity } from 'botbuilder';
+import { createClient } from 'redis';
+import { textOf } from '../helpers/bot';
+import { deleteKeysWithPrefix, describeWithRedis, redisTestUrl, uniqueTestPrefix } from '../helpers/redis';
+
+const ROOT = path.join(__dirname, '..', '..');
+const entry = path.join(ROOT, 'dist', 'src', 'index.js');
+const questions = (
+  JSON.parse(fs.readFileSync(path.join(ROOT, 'data', 'secretQuestions.json'), 'utf8')) as {
+    questions: Array<{ id: string; fr: string }>;
+  }
+).questions;
+const julie = (
+  JSON.parse(fs.readFileSync(path.join(ROOT, 'data', 'demoAccounts.json'), 'utf8')) as {
+    accounts: Array<{ userName: string; secretAnswers?: Record<string, string> }>;
+  }
+).accounts.find((a) => a.userName === 'CE100001')!;
+
+/** A real bot process (the built dist/), on a free port, with Redis storage. */
+function startBot(prefix: string): Promise<{ child: ChildProcessWithoutNullStreams; url: string }> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(process.execPath, [entry], {
+      env: {
+        PATH: process.env.PATH,
+        PORT: '0',
+        HOST: '127.0.0.1',
+        LOG_LEVEL: 'info',
+        LOCAL_CHAT: 'false',
+        STORAGE: 'redis',
+        REDIS_URL: redisTestUrl(),
+        REDIS_KEY_PREFIX: prefix,
+        // Both instances must open the same sealed data; in production this key is configured.
+        STATE_SEAL_KEY: Buffer.alloc(32, 7).toString('base64'),
+      },
+    });
+    let out = '';
+    const timer = setTimeout(() => reject(new Error(`bot did not start: ${out}`)), 20_000);
+    child.stdout.on('data', (chunk: Buffer) => {
+      out += chunk.toString();
+      const match = /"url":"(http:\/\/127\.0\.0\.1:\d+)"/.exec(out);
+      if (match) {
+        clearTimeout(timer);
+        resolve({ child, url: match[1] });
+      }
+    });
+    child.stderr.on('data', (chunk: Buffer) => (out += chunk.toString()));
+    child.once('exit', (code) => reject(new Error(`bot exited (${code}): ${out}`)));
+  });
+}
+
+async function turn(url: string, conversationId: string, input: { text?: string; value?: unknown }) {
+  const response = await fetch(`${url}/api/messages`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({
+      type: 'message',
+      channelId: 'webchat',
+      serviceUrl: 'http://127.0.0.1:9',
+      deliveryMode: 'expectReplies',
+      from: { id: 'u-scale' },
+      recipient: { id: 'bot' },
+      conversation: { id: conversationId },
+      text: input.text ?? '',
+      ...(input.value ? { value: input.value } : {}),
+    }),
+  });
+  expect(response.status).toBe(200);
+  return textOf(((await response.json()) as { activities: Partial<Activity>[] }).activities);
+}
+
+/** The answer to the secret question the bot just asked, from the demo account's answers. */
+function answerFor(said: string): string {
+  const asked = questions.filter((q) => said.includes(q.fr));
+  expect(asked).toHaveLength(1);
+  return julie.secretAnswers![asked[0].id];
+}
+
+describeWithRedis('two bot processes on one Redis', () => {
+  const prefix = uniqueTestPrefix('scale');
+  const bots: Array<{ child: ChildProcessWithoutNullStreams; url: string }> = [];
+
+  beforeAll(async () => {
+    bots.push(await startBot(prefix), await startBot(prefix));
+  }, 60_000);
+
+  afterAll(async () => {
+    for (const bot of bots) bot.child.kill('SIGTERM');
+    const client = createClient({ url: redisTestUrl() });
+    await client.connect();
+    await deleteKeysWithPrefix(client, prefix);
+    await client.close();
+  });
+
+  it('completes a password reset with the conversation alternating between them turn by turn', async () => {
+    const conversation = `scale-${Date.now()}`;
+    let n = 0;
+    const next = (input: { text?: string; value?: unknown }) => turn(bots[n++ % 2].url, conversation, input);
+
+    expect(await next({ text: "J'ai oublié mon mot de passe" })).toMatch(/nom d.utilisateur/i);
+    let said = await next({ text: 'CE100001' });
+    for (let round = 0; round < 3; round += 1) said = await next({ text: answerFor(said) });
+    expect(said).toMatch(/nouveau mot de passe/i);
+    const done = await next({
+      value: {
+        accountsCard: 'new',
+        password: 'Sirop-Erable-Beauce-7431',
+        confirmation: 'Sirop-Erable-Beauce-7431',
+      },
+    });
+    expect(done).toMatch(/nouveau mot de passe est enregistré/i);
+    // Both processes took turns; the last one left no error behind.
+    expect(n).toBeGreaterThanOrEqual(6);
+  }, 60_000);
+
+  it('shares the lockout counter: failed rounds on either process lock the user name on both', async () => {
+    for (let attempt = 0; attempt < 3; attempt += 1) {
+      const conversation = `scale-lock-${attempt}-${Date.now()}`;
+      const url = bots[attempt % 2].url;
+      await turn(url, conversation, { text: "J'ai oublié mon mot de passe" });
+      await turn(url, conversation, { text: 'CE100002x' });
+      await turn(url, conversation, { text: 'CE100001' });
+      for (let round = 0; round < 3; round += 1) await turn(url, conversation, { text: 'mauvaise réponse' });
+    }
+    const conversation = `scale-lock-final-${Date.now()}`;
+    await turn(bots[1].url, conversation, { text: "J'ai oublié mon mot de passe" });
+    expect(await turn(bots[1].url, conversation, { text: 'CE100001' })).toMatch(/verrouill|bloqu/i);
+  }, 90_000);
+
+  it('answers two simultaneous turns of one conversation cleanly: one applies, the other is refused politely', async () => {
+    const conversation = `scale-race-${Date.now()}`;
+    await turn(bots[0].url, conversation, { text: 'bonjour' });
+    const replies = await Promise.all([
+      turn(bots[0].url, conversation, { text: '2' }),
+      turn(bots[1].url, conversation, { text: '2' }),
+    ]);
+    // A refused turn may have said something before its save was refused; the refusal is what counts.
+    const refused = replies.filter((r) => r.includes('Votre message précédent est encore en traitement'));
+    const applied = replies.filter((r) => !refused.includes(r) && r.includes('418 643-8210'));
+    expect(applied.length).toBeGreaterThanOrEqual(1);
+    expect(applied.length + refused.length).toBe(2);
+    // The conversation goes on from the state that was saved.
+    expect(await turn(bots[1].url, conversation, { text: 'menu' })).toContain(
+      'Répondez par le numéro de votre choix',
+    );
+  }, 30_000);
+});
