@@ -42,6 +42,7 @@ import {
   registerFormDownloads,
 } from './services/forms/formDownloads';
 import { createAccountServices } from './services/accounts';
+import type { AuditLog } from './services/accounts/auditLog';
 import { BusinessHours } from './services/businessHours';
 import { createEscalationFeature, type EscalationFeature } from './escalation';
 import { createStateAccessors } from './state';
@@ -73,6 +74,8 @@ export interface Application {
   noInputTimers: NoInputTimers;
   /** Escalation to agents: its hub (swept once started), stores and audit trail. */
   escalation: EscalationFeature;
+  /** The accounts' audit log (resets, lockouts, consultations…), for support tools and tests. */
+  audit: AuditLog;
   /** Starts listening; resolves with the base URL. */
   start(): Promise<string>;
   /** Stops accepting, lets turns in flight finish, closes storage. */
@@ -290,6 +293,7 @@ export async function buildApplication(
     messages,
     noInputTimers: voiceLine.timers,
     escalation,
+    audit: accountServices.audit,
     isReady,
     async start() {
       await new Promise<void>((resolve) => http.server.listen(config.port, config.host, resolve));
