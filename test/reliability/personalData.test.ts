@@ -83,10 +83,8 @@ describe('no personal data where it does not belong', () => {
     await turn('emulator', 'pii-en', { text: '1' });
     await turn('emulator', 'pii-en', { text: '2' });
     await turn('emulator', 'pii-en', { text: 'CE100001' });
-    replies = await turn('emulator', 'pii-en', {
-      value: { accountsCard: 'current', password: NEW_PASSWORD },
-    });
-    replies = await turn('emulator', 'pii-en', { text: 'boum 5508 1212' });
+    await turn('emulator', 'pii-en', { value: { accountsCard: 'current', password: NEW_PASSWORD } });
+    await turn('emulator', 'pii-en', { text: 'boum 5508 1212' });
     replies = await turn('emulator', 'pii-en', { text: 'humira' });
     expect(textOf(replies)).toMatch(/accepted|acceptée/i);
     await turn('emulator', 'pii-en', { text: 'agent' });
