@@ -18,12 +18,9 @@ import { RootDialog } from './dialogs/rootDialog';
 import { createRequestStatusFlow } from './dialogs/requestStatus/flow';
 import type { FlowDialog } from './dialogs/shared/flowDialog';
 import { phonesInline } from './dialogs/shared/contactInfo';
-import type { DialogDependencies } from './dialogs/shared/dependencies';
-import { Responder } from './dialogs/shared/responder';
+import { createDialogDependencies } from './dialogs/shared/dependencies';
 import { DEFAULT_LANGUAGE, Messages } from './i18n';
 import { registerLocalChat } from './localChat';
-import { Lexicon } from './nlu/lexicon';
-import { MenuRecognizer } from './nlu/menuRecognizer';
 import { warmNumberRecognizers } from './nlu/numbers';
 import { createBotServer, type BotServer } from './server';
 import { loadCentreInfo } from './services/centre';
@@ -128,22 +125,17 @@ export async function buildApplication(
 
   const guarded = new GuardedStorage(storage);
   const state = createStateAccessors(new ConversationState(guarded), new UserState(guarded));
-  const responder = new Responder(messages, {
-    fr: { voice: config.voices.fr, xmlLang: 'fr-CA' },
-    en: { voice: config.voices.en, xmlLang: 'en-CA' },
-  });
-  const lexicon = new Lexicon(messages);
-  const deps: DialogDependencies = {
-    responder,
+  const deps = createDialogDependencies({
+    messages,
     logger,
     centre,
     clock,
-    lexicon,
-    menuRecognizer: new MenuRecognizer(messages, lexicon),
     state,
+    voices: config.voices,
     voice: { transferNumber: config.voiceTransferNumber ?? defaultTransferNumber(centre) },
     businessHours: new BusinessHours(centre, { extraClosures: config.escalation.extraClosures }),
-  };
+  });
+  const { responder } = deps;
   // The phone line: SSML on every message, and no-input timers (shared in Redis when instances share it).
   const voiceLine = createVoiceLine({
     responder,

@@ -1,7 +1,7 @@
 import { spawnSync } from 'node:child_process';
 import fs from 'node:fs';
-import path from 'node:path';
 import { ConfigError, loadConfig } from '../src/config';
+import { BUILT_ENTRY } from './helpers/process';
 
 function problemsOf(env: Record<string, string>): string[] {
   try {
@@ -74,7 +74,7 @@ describe('loadConfig', () => {
 });
 
 describe('the process', () => {
-  const entry = path.join(__dirname, '..', 'dist', 'src', 'index.js');
+  const entry = BUILT_ENTRY;
 
   it('exits non-zero at start-up with a message naming each bad variable', () => {
     expect(fs.existsSync(entry)).toBe(true);

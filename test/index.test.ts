@@ -1,27 +1,5 @@
-import { spawn, type ChildProcessWithoutNullStreams } from 'node:child_process';
-import path from 'node:path';
-
-const entry = path.join(__dirname, '..', 'dist', 'src', 'index.js');
-
-/** Starts the built bot on a free port and resolves with its URL once it logs that it listens. */
-function startBot(): Promise<{ child: ChildProcessWithoutNullStreams; url: string; output: () => string }> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [entry], {
-      env: { PATH: process.env.PATH, PORT: '0', HOST: '127.0.0.1', LOG_LEVEL: 'info', LOCAL_CHAT: 'false' },
-    });
-    let out = '';
-    const timer = setTimeout(() => reject(new Error(`bot did not start: ${out}`)), 15_000);
-    child.stdout.on('data', (chunk: Buffer) => {
-      out += chunk.toString();
-      const match = /"url":"(http:\/\/127\.0\.0\.1:\d+)"/.exec(out);
-      if (match) {
-        clearTimeout(timer);
-        resolve({ child, url: match[1], output: () => out });
-      }
-    });
-    child.stderr.on('data', (chunk: Buffer) => (out += chunk.toString()));
-  });
-}
+import type { ChildProcessWithoutNullStreams } from 'node:child_process';
+import { startBuiltBot as startBot } from './helpers/process';
 
 function exitOf(child: ChildProcessWithoutNullStreams): Promise<number | null> {
   return new Promise((resolve) => child.once('exit', (code) => resolve(code)));

@@ -13,13 +13,10 @@ import { WaterfallDialog, type DialogTurnResult, type WaterfallStepContext } fro
 import { RamqBot } from '../../src/bot';
 import { createAccountFlows, type AuthenticateResult } from '../../src/dialogs/accounts';
 import { RootDialog } from '../../src/dialogs/rootDialog';
-import type { DialogDependencies } from '../../src/dialogs/shared/dependencies';
+import { createDialogDependencies, type DialogDependencies } from '../../src/dialogs/shared/dependencies';
 import { FlowDialog } from '../../src/dialogs/shared/flowDialog';
-import { Responder } from '../../src/dialogs/shared/responder';
 import { ssmlToText } from '../../src/dialogs/shared/ssml';
 import { Messages, type Language, type MessageVars } from '../../src/i18n';
-import { Lexicon } from '../../src/nlu/lexicon';
-import { MenuRecognizer } from '../../src/nlu/menuRecognizer';
 import type { AccountServices } from '../../src/services/accounts';
 import { loadCentreInfo } from '../../src/services/centre';
 import { FixedClock } from '../../src/services/clock';
@@ -89,20 +86,15 @@ export async function createAccountsBot(
   const storage = options.storage ?? new MemoryStorage();
   const logger = options.logger ?? createLogger('silent');
   const state = createStateAccessors(new ConversationState(storage), new UserState(storage));
-  const responder = new Responder(messages, {
-    fr: { voice: 'fr-CA-SylvieNeural', xmlLang: 'fr-CA' },
-    en: { voice: 'en-CA-ClaraNeural', xmlLang: 'en-CA' },
-  });
-  const lexicon = new Lexicon(messages);
-  const deps: DialogDependencies = {
-    responder,
+  const deps = createDialogDependencies({
+    messages,
     logger,
     centre,
     clock,
-    lexicon,
-    menuRecognizer: new MenuRecognizer(messages, lexicon),
     state,
-  };
+    voices: { fr: 'fr-CA-SylvieNeural', en: 'en-CA-ClaraNeural' },
+  });
+  const { responder } = deps;
   const rootDialog = new RootDialog(deps, [...createAccountFlows(deps, services), new ProbeFlow(deps)]);
   const bot = new RamqBot({ state, rootDialog, responder });
   let conversations = 0;

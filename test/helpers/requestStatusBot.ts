@@ -3,12 +3,9 @@ import { RamqBot } from '../../src/bot';
 import { createAccountFlows } from '../../src/dialogs/accounts';
 import { createRequestStatusFlow } from '../../src/dialogs/requestStatus/flow';
 import { RootDialog } from '../../src/dialogs/rootDialog';
-import type { DialogDependencies } from '../../src/dialogs/shared/dependencies';
-import { Responder } from '../../src/dialogs/shared/responder';
+import { createDialogDependencies } from '../../src/dialogs/shared/dependencies';
 import { Messages } from '../../src/i18n';
 import type { Application } from '../../src/index';
-import { Lexicon } from '../../src/nlu/lexicon';
-import { MenuRecognizer } from '../../src/nlu/menuRecognizer';
 import type { Nam } from '../../src/nlu/nam';
 import { loadCentreInfo } from '../../src/services/centre';
 import { FixedClock } from '../../src/services/clock';
@@ -71,20 +68,15 @@ export async function createRequestStatusBot(
   const { logger, lines } = memoryLogger('info');
   const storage = new RecordingStorage(options.storage ?? new MemoryStorage());
   const state = createStateAccessors(new ConversationState(storage), new UserState(storage));
-  const responder = new Responder(messages, {
-    fr: { voice: 'fr-CA-SylvieNeural', xmlLang: 'fr-CA' },
-    en: { voice: 'en-CA-ClaraNeural', xmlLang: 'en-CA' },
-  });
-  const lexicon = new Lexicon(messages);
-  const deps: DialogDependencies = {
-    responder,
+  const deps = createDialogDependencies({
+    messages,
     logger,
     centre,
     clock,
-    lexicon,
-    menuRecognizer: new MenuRecognizer(messages, lexicon),
     state,
-  };
+    voices: { fr: 'fr-CA-SylvieNeural', en: 'en-CA-ClaraNeural' },
+  });
+  const { responder } = deps;
   const service = new SwitchableService();
   const audit = new MemoryConsultationAudit();
   const setup = createRequestStatusSetup(

@@ -1,13 +1,12 @@
-import { spawn, type ChildProcessWithoutNullStreams } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
 import type { Activity } from 'botbuilder';
 import { createClient } from 'redis';
 import { textOf } from '../helpers/bot';
+import { type BotProcess, startBuiltBot } from '../helpers/process';
 import { deleteKeysWithPrefix, describeWithRedis, redisTestUrl, uniqueTestPrefix } from '../helpers/redis';
 
 const ROOT = path.join(__dirname, '..', '..');
-const entry = path.join(ROOT, 'dist', 'src', 'index.js');
 const questions = (
   JSON.parse(fs.readFileSync(path.join(ROOT, 'data', 'secretQuestions.json'), 'utf8')) as {
     questions: Array<{ id: string; fr: string }>;
@@ -19,35 +18,14 @@ const julie = (
   }
 ).accounts.find((a) => a.userName === 'CE100001')!;
 
-/** A real bot process (the built dist/), on a free port, with Redis storage. */
-function startBot(prefix: string): Promise<{ child: ChildProcessWithoutNullStreams; url: string }> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [entry], {
-      env: {
-        PATH: process.env.PATH,
-        PORT: '0',
-        HOST: '127.0.0.1',
-        LOG_LEVEL: 'info',
-        LOCAL_CHAT: 'false',
-        STORAGE: 'redis',
-        REDIS_URL: redisTestUrl(),
-        REDIS_KEY_PREFIX: prefix,
-        // Both instances must open the same sealed data; in production this key is configured.
-        STATE_SEAL_KEY: Buffer.alloc(32, 7).toString('base64'),
-      },
-    });
-    let out = '';
-    const timer = setTimeout(() => reject(new Error(`bot did not start: ${out}`)), 20_000);
-    child.stdout.on('data', (chunk: Buffer) => {
-      out += chunk.toString();
-      const match = /"url":"(http:\/\/127\.0\.0\.1:\d+)"/.exec(out);
-      if (match) {
-        clearTimeout(timer);
-        resolve({ child, url: match[1] });
-      }
-    });
-    child.stderr.on('data', (chunk: Buffer) => (out += chunk.toString()));
-    child.once('exit', (code) => reject(new Error(`bot exited (${code}): ${out}`)));
+/** A real bot process (the built dist/) with Redis storage under the test's prefix. */
+function startBot(prefix: string): Promise<BotProcess> {
+  return startBuiltBot({
+    STORAGE: 'redis',
+    REDIS_URL: redisTestUrl(),
+    REDIS_KEY_PREFIX: prefix,
+    // Both instances must open the same sealed data; in production this key is configured.
+    STATE_SEAL_KEY: Buffer.alloc(32, 7).toString('base64'),
   });
 }
 
@@ -80,7 +58,7 @@ function answerFor(said: string): string {
 
 describeWithRedis('two bot processes on one Redis', () => {
   const prefix = uniqueTestPrefix('scale');
-  const bots: Array<{ child: ChildProcessWithoutNullStreams; url: string }> = [];
+  const bots: BotProcess[] = [];
 
   beforeAll(async () => {
     bots.push(await startBot(prefix), await startBot(prefix));
