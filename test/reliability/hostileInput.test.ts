@@ -1,3 +1,5 @@
+import v8 from 'node:v8';
+import vm from 'node:vm';
 import type { Application } from '../../src/index';
 import { createTestApp } from '../helpers/bot';
 
@@ -71,6 +73,12 @@ const generators: Array<(i: number, rnd: () => number) => string> = [
   (i) => JSON.stringify({ ...valid(i), entities: [{ type: 'DTMF', text: '#'.repeat(1000) }] }),
 ];
 
+/** A real garbage collection, so heap figures measure what is retained rather than what is not yet swept. */
+function collectGarbage(): void {
+  v8.setFlagsFromString('--expose-gc');
+  (vm.runInNewContext('gc') as () => void)();
+}
+
 describe('hostile input on /api/messages', () => {
   let app: Application;
   let baseUrl: string;
@@ -101,20 +109,21 @@ describe('hostile input on /api/messages', () => {
     };
     // Warm up the code paths first so the memory comparison measures leaks, not first-use allocations.
     for (let i = 0; i < 500; i += 1) await send(i);
-    global.gc?.();
+    collectGarbage();
     const before = process.memoryUsage().heapUsed;
     const total = 5_000;
     for (let start = 0; start < total; start += 20) {
       await Promise.all(Array.from({ length: 20 }, (_, k) => send(500 + start + k)));
     }
-    global.gc?.();
+    collectGarbage();
     const after = process.memoryUsage().heapUsed;
     expect([...statuses.keys()].every((s) => s < 500)).toBe(true);
     expect(statuses.get(200)).toBeGreaterThan(0);
     expect(statuses.get(400)).toBeGreaterThan(0);
     expect(statuses.get(413)).toBeGreaterThan(0);
-    // Idle conversations are kept for an hour by design; the heap must still not balloon.
-    expect(after).toBeLessThan(before * 1.2 + 8 * 1024 * 1024);
+    // Within 20 % of before, as the issue asks; the 200 fuzzed conversations stay in memory for their idle hour.
+    if (process.env.DEBUG_HEAP) console.log({ before, after, ratio: after / before });
+    expect(after).toBeLessThan(before * 1.2);
     const health = await fetch(`${baseUrl}/healthz`);
     expect(health.status).toBe(200);
   }, 120_000);
