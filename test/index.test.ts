@@ -1,4 +1,5 @@
 import type { ChildProcessWithoutNullStreams } from 'node:child_process';
+import { postTurn, textOf } from './helpers/bot';
 import { startBuiltBot as startBot } from './helpers/process';
 
 function exitOf(child: ChildProcessWithoutNullStreams): Promise<number | null> {
@@ -9,27 +10,13 @@ describe('the bot process', () => {
   it('logs the anonymous-mode warning once, then on SIGTERM finishes the turn in flight and exits 0', async () => {
     const { child, url, output } = await startBot();
     const exited = exitOf(child);
-    const inFlight = fetch(`${url}/api/messages`, {
-      method: 'POST',
-      headers: { 'content-type': 'application/json' },
-      body: JSON.stringify({
-        type: 'message',
-        channelId: 'webchat',
-        serviceUrl: 'http://127.0.0.1:9',
-        deliveryMode: 'expectReplies',
-        from: { id: 'u-sig' },
-        recipient: { id: 'bot' },
-        conversation: { id: 'c-sig' },
-        text: 'bonjour',
-      }),
-    });
+    const inFlight = postTurn(url, { from: { id: 'u-sig' }, conversation: { id: 'c-sig' }, text: 'bonjour' });
     // Let the request reach the server before the signal.
     await new Promise((r) => setTimeout(r, 100));
     child.kill('SIGTERM');
-    const response = await inFlight;
-    expect(response.status).toBe(200);
-    const body = (await response.json()) as { activities: Array<{ text?: string }> };
-    expect(body.activities.map((a) => a.text).join(' ')).toContain('Bonjour!');
+    const { status, activities } = await inFlight;
+    expect(status).toBe(200);
+    expect(textOf(activities)).toContain('Bonjour!');
     expect(await exited).toBe(0);
     expect(output().match(/local anonymous mode/g)).toHaveLength(1);
     expect(output()).toContain('shutting down');

@@ -9,30 +9,11 @@ import {
   ConfigurationBotFrameworkAuthentication,
   MessageFactory,
 } from 'botbuilder';
-import { chromium, type Browser, type Page } from 'playwright-core';
+import type { Browser, Page } from 'playwright-core';
+import { describeWithChromium, launchChromium } from '../helpers/chromium';
 import { registerLocalChat, type LocalChatHandle } from '../../src/localChat';
 
-const CHROMIUM = '/usr/bin/chromium';
 const SCREENSHOT = '/tmp/webchat.png';
-const chromiumPresent = fs.existsSync(CHROMIUM);
-
-if (!chromiumPresent) {
-  if (process.env.CI === 'true') {
-    // Failing loudly in CI: a silently skipped browser test is a browser test nobody runs.
-    describe('Web Chat page (headless Chromium)', () => {
-      it('needs Chromium', () => {
-        throw new Error(
-          `${CHROMIUM} is missing: install it (apt-get install -y --no-install-recommends chromium) in the CI image.`,
-        );
-      });
-    });
-  } else {
-    console.warn(
-      `\n*** SKIPPING the Web Chat browser test: ${CHROMIUM} is missing. ` +
-        'Install it with: apt-get install -y --no-install-recommends chromium ***\n',
-    );
-  }
-}
 
 const FR = JSON.parse(
   fs.readFileSync(path.join(__dirname, '..', '..', 'locales', 'fr', 'webchat.json'), 'utf8'),
@@ -74,9 +55,7 @@ class EchoBot extends ActivityHandler {
 /** The visible bubble; Web Chat also keeps screen-reader copies of each message in the DOM. */
 const message = (page: Page, text: string) => page.getByText(text, { exact: true }).first();
 
-const describeBrowser = chromiumPresent ? describe : describe.skip;
-
-describeBrowser('Web Chat page (headless Chromium)', () => {
+describeWithChromium('Web Chat page (headless Chromium)', () => {
   let server: restify.Server;
   let chat: LocalChatHandle;
   let base: string;
@@ -106,19 +85,7 @@ describeBrowser('Web Chat page (headless Chromium)', () => {
     base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
     chat = registerLocalChat(server, { botUrl: `${base}/api/messages`, publicBaseUrl: base, t });
 
-    browser = await chromium.launch({
-      executablePath: CHROMIUM,
-      args: [
-        '--headless',
-        '--no-sandbox',
-        '--disable-gpu',
-        '--disable-background-networking',
-        '--disable-component-update',
-        '--disable-sync',
-        '--no-first-run',
-        '--disable-quic',
-      ],
-    });
+    browser = await launchChromium();
     page = await browser.newPage({ viewport: { width: 900, height: 800 }, locale: 'fr-CA' });
     page.on('request', (request) => {
       const url = request.url();

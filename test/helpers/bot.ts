@@ -116,3 +116,35 @@ export function ssmlProblems(ssml: string): string[] {
     problems.push('wrong SSML namespace');
   return problems;
 }
+
+/** An activity posted to the bot over HTTP; unset fields get a Web Chat user's defaults. */
+export type TurnActivity = Omit<Partial<Activity>, 'conversation' | 'from' | 'recipient'> & {
+  conversation: { id: string } & Record<string, unknown>;
+  from?: { id: string } & Record<string, unknown>;
+  recipient?: { id: string } & Record<string, unknown>;
+};
+
+/**
+ * Posts one activity to a running bot with `deliveryMode: "expectReplies"` and returns the HTTP status and
+ * the replies from the body (none when the body is not JSON, as for a 4xx).
+ */
+export async function postTurn(
+  baseUrl: string,
+  activity: TurnActivity,
+): Promise<{ status: number; activities: Partial<Activity>[] }> {
+  const response = await fetch(`${baseUrl}/api/messages`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({
+      type: 'message',
+      channelId: 'webchat',
+      serviceUrl: 'http://127.0.0.1:9',
+      deliveryMode: 'expectReplies',
+      from: { id: `user-${activity.conversation.id}` },
+      recipient: { id: 'bot' },
+      ...activity,
+    }),
+  });
+  const body = (await response.json().catch(() => ({}))) as { activities?: Partial<Activity>[] };
+  return { status: response.status, activities: body.activities ?? [] };
+}

@@ -4,7 +4,7 @@ import type { Activity } from 'botbuilder';
 import { MemoryStorage } from 'botbuilder';
 import type { Application } from '../../src/index';
 import { FixedClock } from '../../src/services/clock';
-import { createTestApp, textOf } from '../helpers/bot';
+import { createTestApp, postTurn, textOf } from '../helpers/bot';
 import { DEMO_SECRETS, JULIE, memoryLogger, RecordingStorage } from '../helpers/accounts';
 
 const NEW_PASSWORD = 'Sirop-Erable-Beauce-7431';
@@ -39,22 +39,12 @@ describe('no personal data where it does not belong', () => {
   });
 
   async function turn(channelId: string, conversationId: string, input: { text?: string; value?: unknown }) {
-    const response = await fetch(`${baseUrl}/api/messages`, {
-      method: 'POST',
-      headers: { 'content-type': 'application/json' },
-      body: JSON.stringify({
-        type: 'message',
-        channelId,
-        serviceUrl: 'http://127.0.0.1:9',
-        deliveryMode: 'expectReplies',
-        from: { id: `user-${conversationId}` },
-        recipient: { id: 'bot' },
-        conversation: { id: conversationId },
-        text: input.text ?? '',
-        ...(input.value ? { value: input.value } : {}),
-      }),
+    const { activities } = await postTurn(baseUrl, {
+      channelId,
+      conversation: { id: conversationId },
+      text: input.text ?? '',
+      ...(input.value ? { value: input.value } : {}),
     });
-    const { activities } = (await response.json()) as { activities: Partial<Activity>[] };
     traces.push(...activities.filter((a) => a.type === 'trace'));
     return activities;
   }

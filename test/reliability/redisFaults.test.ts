@@ -1,30 +1,11 @@
 import type { Application } from '../../src/index';
-import type { Activity } from 'botbuilder';
-import { createTestApp, textOf } from '../helpers/bot';
+import { createTestApp, postTurn, textOf } from '../helpers/bot';
 import { describeWithRedisServer, startThrowawayRedis, type ThrowawayRedis } from '../helpers/redis';
 
 async function say(baseUrl: string, conversationId: string, text: string) {
   const started = Date.now();
-  const response = await fetch(`${baseUrl}/api/messages`, {
-    method: 'POST',
-    headers: { 'content-type': 'application/json' },
-    body: JSON.stringify({
-      type: 'message',
-      channelId: 'webchat',
-      serviceUrl: 'http://127.0.0.1:9',
-      deliveryMode: 'expectReplies',
-      from: { id: `u-${conversationId}` },
-      recipient: { id: 'bot' },
-      conversation: { id: conversationId },
-      text,
-    }),
-  });
-  const body = (await response.json().catch(() => ({}))) as { activities?: Partial<Activity>[] };
-  return {
-    status: response.status,
-    ms: Date.now() - started,
-    text: textOf(body.activities ?? []),
-  };
+  const { status, activities } = await postTurn(baseUrl, { conversation: { id: conversationId }, text });
+  return { status, ms: Date.now() - started, text: textOf(activities) };
 }
 
 describeWithRedisServer('Redis faults', () => {

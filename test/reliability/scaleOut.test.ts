@@ -1,8 +1,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
-import type { Activity } from 'botbuilder';
 import { createClient } from 'redis';
-import { textOf } from '../helpers/bot';
+import { postTurn, textOf } from '../helpers/bot';
 import { type BotProcess, startBuiltBot } from '../helpers/process';
 import { deleteKeysWithPrefix, describeWithRedis, redisTestUrl, uniqueTestPrefix } from '../helpers/redis';
 
@@ -30,23 +29,14 @@ function startBot(prefix: string): Promise<BotProcess> {
 }
 
 async function turn(url: string, conversationId: string, input: { text?: string; value?: unknown }) {
-  const response = await fetch(`${url}/api/messages`, {
-    method: 'POST',
-    headers: { 'content-type': 'application/json' },
-    body: JSON.stringify({
-      type: 'message',
-      channelId: 'webchat',
-      serviceUrl: 'http://127.0.0.1:9',
-      deliveryMode: 'expectReplies',
-      from: { id: 'u-scale' },
-      recipient: { id: 'bot' },
-      conversation: { id: conversationId },
-      text: input.text ?? '',
-      ...(input.value ? { value: input.value } : {}),
-    }),
+  const { status, activities } = await postTurn(url, {
+    from: { id: 'u-scale' },
+    conversation: { id: conversationId },
+    text: input.text ?? '',
+    ...(input.value ? { value: input.value } : {}),
   });
-  expect(response.status).toBe(200);
-  return textOf(((await response.json()) as { activities: Partial<Activity>[] }).activities);
+  expect(status).toBe(200);
+  return textOf(activities);
 }
 
 /** The answer to the secret question the bot just asked, from the demo account's answers. */

@@ -1,7 +1,6 @@
-import type { Activity } from 'botbuilder';
 import type { Application } from '../../../src/index';
 import { FixedClock } from '../../../src/services/clock';
-import { createTestApp, textOf } from '../../helpers/bot';
+import { createTestApp, postTurn, textOf } from '../../helpers/bot';
 
 const TENANT = '72f988bf-86f1-41af-91ab-2d7cd011db47';
 
@@ -21,25 +20,17 @@ describe('Teams identity linking', () => {
 
   /** One Teams personal-chat turn for the given conversation, as the Teams service posts it. */
   async function send(conversationId: string, input: { text?: string; value?: unknown }): Promise<string> {
-    const response = await fetch(`${baseUrl}/api/messages`, {
-      method: 'POST',
-      headers: { 'content-type': 'application/json' },
-      body: JSON.stringify({
-        type: 'message',
-        channelId: 'msteams',
-        serviceUrl: 'http://127.0.0.1:9',
-        deliveryMode: 'expectReplies',
-        locale: 'en-US',
-        from: { id: '29:julie', aadObjectId: 'aad-julie', name: 'Julie Tremblay' },
-        recipient: { id: '28:bot', name: 'Assistant RAMQ' },
-        conversation: { id: conversationId, conversationType: 'personal', tenantId: TENANT },
-        channelData: { tenant: { id: TENANT } },
-        text: input.text ?? '',
-        ...(input.value ? { value: input.value } : {}),
-      }),
+    const { activities } = await postTurn(baseUrl, {
+      channelId: 'msteams',
+      locale: 'en-US',
+      from: { id: '29:julie', aadObjectId: 'aad-julie', name: 'Julie Tremblay' },
+      recipient: { id: '28:bot', name: 'Assistant RAMQ' },
+      conversation: { id: conversationId, conversationType: 'personal', tenantId: TENANT },
+      channelData: { tenant: { id: TENANT } },
+      text: input.text ?? '',
+      ...(input.value ? { value: input.value } : {}),
     });
-    const body = (await response.json()) as { activities: Partial<Activity>[] };
-    return textOf(body.activities);
+    return textOf(activities);
   }
 
   async function askRequestStatus(conversationId: string): Promise<string> {
