@@ -1,9 +1,9 @@
-import { WaterfallDialog, type WaterfallStepContext, type DialogTurnResult } from 'botbuilder-dialogs';
+import type { DialogContext, DialogTurnResult } from 'botbuilder-dialogs';
 import { agentLineOpen, transferToAgent } from './shared/callControl';
 import { factsCard, rendersCards } from './shared/cards';
 import { contactParts, scheduleText } from './shared/contactInfo';
 import type { DialogDependencies } from './shared/dependencies';
-import { FlowDialog } from './shared/flowDialog';
+import { TracedDialog } from './shared/tracedDialog';
 
 /** Persisted dialog id. */
 export const HOURS_CONTACT = 'hoursContact';
@@ -15,25 +15,26 @@ export interface HoursContactOptions {
 }
 
 /** Main-menu option 2: the centre's hours, phone numbers by region, e-mail and mailing address. */
-export class HoursContactDialog extends FlowDialog<HoursContactOptions> {
+export class HoursContactDialog extends TracedDialog<HoursContactOptions> {
   constructor(deps: DialogDependencies) {
-    super('hoursContact', deps);
-    this.addDialog(new WaterfallDialog(`${HOURS_CONTACT}.steps`, [this.tell.bind(this)]));
+    super(HOURS_CONTACT, deps);
   }
 
-  private async tell(step: WaterfallStepContext): Promise<DialogTurnResult> {
+  protected override async onBegin(
+    dc: DialogContext,
+    options: HoursContactOptions = {},
+  ): Promise<DialogTurnResult> {
     const { responder, centre } = this.deps;
-    const options = (step.options ?? {}) as HoursContactOptions;
-    const voice = responder.isVoice(step.context);
+    const voice = responder.isVoice(dc.context);
     // On the phone line a caller asking for a person is put through; elsewhere they get the numbers to call.
     if (options.reason === 'agent' && voice && agentLineOpen(this.deps, this.deps.clock.now())) {
-      return transferToAgent(step, this.deps);
+      return transferToAgent(dc, this.deps);
     }
-    const t = responder.translator(step.context);
+    const t = responder.translator(dc.context);
     const parts = contactParts(t, centre, !voice);
     const lead = options.reason === 'agent' ? ['hours:agentIntro'] : [];
-    if (rendersCards(step.context.activity.channelId)) {
-      const fallback = responder.compose(step.context, [...lead, ...parts]).text ?? '';
+    if (rendersCards(dc.context.activity.channelId)) {
+      const fallback = responder.compose(dc.context, [...lead, ...parts]).text ?? '';
       const paragraphs = [
         ...lead.map((key) => t(key)),
         t('hours:hoursLine', { schedule: scheduleText(t, centre) }),
@@ -44,13 +45,13 @@ export class HoursContactDialog extends FlowDialog<HoursContactOptions> {
         { title: t('hours:card.email'), value: centre.email },
         { title: t('hours:card.mail'), value: centre.mailingAddress.join(', ') },
       ];
-      await step.context.sendActivity({
+      await dc.context.sendActivity({
         type: 'message',
         attachments: [factsCard(t('hours:card.title'), paragraphs, facts, fallback)],
       });
-      return step.endDialog();
+      return dc.endDialog();
     }
-    await responder.send(step.context, [...lead, ...parts]);
-    return step.endDialog();
+    await responder.send(dc.context, [...lead, ...parts]);
+    return dc.endDialog();
   }
 }

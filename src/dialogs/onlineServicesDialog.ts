@@ -1,16 +1,8 @@
-import {
-  type Dialog,
-  WaterfallDialog,
-  type DialogTurnResult,
-  type WaterfallStepContext,
-} from 'botbuilder-dialogs';
+import type { DialogContext, DialogTurnResult } from 'botbuilder-dialogs';
 import type { MenuDefinition, MenuOption } from '../nlu/menuRecognizer';
-import { ESCALATION, type EscalationOptions } from './escalation/escalationDialog';
-import { HOURS_CONTACT, type HoursContactOptions } from './hoursContactDialog';
-import { MENU_PROMPT, type MenuPromptOptions } from './menuPrompt';
 import type { DialogDependencies } from './shared/dependencies';
-import { FlowDialog } from './shared/flowDialog';
 import type { FlowId } from './shared/flowTrace';
+import { MenuFlowDialog, type MenuFlowOptions } from './shared/menuFlowDialog';
 
 /** Persisted dialog id. */
 export const ONLINE_SERVICES = 'onlineServices';
@@ -26,22 +18,18 @@ const ALL_OPTIONS: ReadonlyArray<MenuOption & { flow?: FlowId }> = [
 ];
 
 /** How the online-services menu starts. */
-export interface OnlineServicesOptions {
-  path?: string[];
-  lead?: string;
-}
+export type OnlineServicesOptions = MenuFlowOptions;
 
 /**
  * Main-menu option 1. Offers only the flows that exist: an option whose flow is not built is not shown and
  * not understood.
  */
-export class OnlineServicesDialog extends FlowDialog<OnlineServicesOptions> {
-  private readonly menu: MenuDefinition;
+export class OnlineServicesDialog extends MenuFlowDialog {
+  protected readonly menu: MenuDefinition;
+  protected readonly firstLead = undefined;
 
-  /** @param children the dialogs this menu starts: the menu prompt, hours/contact and the available flows. */
-  constructor(deps: DialogDependencies, availableFlows: ReadonlySet<FlowId>, children: Dialog[]) {
-    super('onlineServices', deps);
-    for (const child of children) this.addDialog(child);
+  constructor(deps: DialogDependencies, availableFlows: ReadonlySet<FlowId>) {
+    super(ONLINE_SERVICES, deps);
     this.menu = {
       id: 'onlineServices',
       options: ALL_OPTIONS.filter((o) => !o.flow || availableFlows.has(o.flow)).map(({ id, key }) => ({
@@ -49,39 +37,12 @@ export class OnlineServicesDialog extends FlowDialog<OnlineServicesOptions> {
         key,
       })),
     };
-    this.addDialog(
-      new WaterfallDialog(`${ONLINE_SERVICES}.steps`, [
-        this.askChoice.bind(this),
-        this.startChosenFlow.bind(this),
-        this.showMenuAgain.bind(this),
-      ]),
-    );
-    this.initialDialogId = `${ONLINE_SERVICES}.steps`;
   }
 
-  private async askChoice(step: WaterfallStepContext): Promise<DialogTurnResult> {
-    const options = (step.options ?? {}) as OnlineServicesOptions;
-    const preset = options.path?.[0];
-    if (preset && this.menu.options.some((o) => o.id === preset)) return step.next(preset);
-    const prompt: MenuPromptOptions = { menu: this.menu, lead: options.lead };
-    return step.beginDialog(MENU_PROMPT, prompt);
-  }
-
-  private async startChosenFlow(step: WaterfallStepContext): Promise<DialogTurnResult> {
-    const choice = step.result as string;
-    if (choice === 'back') return step.endDialog();
-    if (choice === 'agent') {
-      // A person through the escalation flow when it is registered; otherwise how to reach the Centre.
-      if (this.findDialog(ESCALATION)) return step.beginDialog(ESCALATION, {} satisfies EscalationOptions);
-      const options: HoursContactOptions = { reason: 'agent' };
-      return step.beginDialog(HOURS_CONTACT, options);
-    }
+  protected startChoice(dc: DialogContext, choice: string): Promise<DialogTurnResult> {
+    if (choice === 'back') return dc.endDialog();
+    if (choice === 'agent') return this.startAgent(dc);
     const flow = ALL_OPTIONS.find((o) => o.id === choice)?.flow;
-    return flow ? step.beginDialog(flow) : step.next();
-  }
-
-  private async showMenuAgain(step: WaterfallStepContext): Promise<DialogTurnResult> {
-    const options: OnlineServicesOptions = { lead: 'common:anythingElse' };
-    return step.replaceDialog(`${ONLINE_SERVICES}.steps`, options);
+    return flow ? dc.beginDialog(flow) : this.askAgain(dc);
   }
 }

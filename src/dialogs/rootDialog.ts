@@ -37,16 +37,13 @@ export class RootDialog extends ComponentDialog<RootOptions> {
   ) {
     super(ROOT);
     for (const flow of extraFlows) this.flows.add(flow.flowId);
-    // A component dialog only finds the dialogs added to itself when it reprompts or cancels, so each menu
-    // registers every dialog it starts (a dialog object may belong to several sets).
-    const menuPrompt = new MenuPrompt(deps);
-    const hoursContact = new HoursContactDialog(deps);
-    const onlineServices = new OnlineServicesDialog(deps, this.flows, [
-      menuPrompt,
-      hoursContact,
-      ...extraFlows,
-    ]);
-    this.addDialog(new MainMenuDialog(deps, [menuPrompt, hoursContact, onlineServices, ...extraFlows]));
+    // Menus, prompts and flows share this one dialog stack: a menu starts a flow beside itself rather than
+    // inside a component of its own, which keeps each turn's chain of dialog contexts short.
+    this.addDialog(new MenuPrompt(deps));
+    this.addDialog(new HoursContactDialog(deps));
+    this.addDialog(new OnlineServicesDialog(deps, this.flows));
+    this.addDialog(new MainMenuDialog(deps));
+    for (const flow of extraFlows) this.addDialog(flow);
     this.initialDialogId = MAIN_MENU;
   }
 
@@ -114,11 +111,12 @@ export class RootDialog extends ComponentDialog<RootOptions> {
         break;
     }
     // « C'est tout », « au revoir »: goodbye (and hang-up on the phone); « non merci » only answers a menu.
-    if (VoiceLexicon.for(responder.messages).isGoodbye(normalized, leafDialogId(innerDc) === MENU_PROMPT)) {
+    const inMenu = leafDialogId(innerDc) === MENU_PROMPT;
+    if (VoiceLexicon.for(responder.messages).isGoodbye(normalized, inMenu)) {
       return endCall(innerDc, this.deps);
     }
     // Free text names a flow: follow it from menus only, so answers to a flow's own questions are never hijacked.
-    if (leafDialogId(innerDc) === MENU_PROMPT) {
+    if (inMenu) {
       const path = this.routingPath(lexicon.routingIntent(normalized));
       if (path) return this.restartAt(innerDc, path);
     }
@@ -184,6 +182,7 @@ export class RootDialog extends ComponentDialog<RootOptions> {
 /** The id of the innermost active dialog, through nested component dialogs. */
 export function leafDialogId(dc: DialogContext): string | undefined {
   let current: DialogContext = dc;
-  while (current.child) current = current.child;
+  // Each read of `child` builds a new context, so it is read once per level.
+  for (let child = current.child; child; child = current.child) current = child;
   return current.activeDialog?.id;
 }
