@@ -1,6 +1,7 @@
+import type { Activity, TurnContext } from 'botbuilder';
 import type { DialogContext, DialogTurnResult } from 'botbuilder-dialogs';
 import { agentLineOpen, transferToAgent } from './shared/callControl';
-import { factsCard, rendersCards } from './shared/cards';
+import { factsCard } from './shared/cards';
 import { contactParts, scheduleText } from './shared/contactInfo';
 import type { DialogDependencies } from './shared/dependencies';
 import { TracedDialog } from './shared/tracedDialog';
@@ -24,34 +25,38 @@ export class HoursContactDialog extends TracedDialog<HoursContactOptions> {
     dc: DialogContext,
     options: HoursContactOptions = {},
   ): Promise<DialogTurnResult> {
-    const { responder, centre } = this.deps;
+    const { responder } = this.deps;
     const voice = responder.isVoice(dc.context);
     // On the phone line a caller asking for a person is put through; elsewhere they get the numbers to call.
     if (options.reason === 'agent' && voice && agentLineOpen(this.deps, this.deps.clock.now())) {
       return transferToAgent(dc, this.deps);
     }
-    const t = responder.translator(dc.context);
-    const parts = contactParts(t, centre, !voice);
-    const lead = options.reason === 'agent' ? ['hours:agentIntro'] : [];
-    if (rendersCards(dc.context.activity.channelId)) {
-      const fallback = responder.compose(dc.context, [...lead, ...parts]).text ?? '';
-      const paragraphs = [
-        ...lead.map((key) => t(key)),
-        t('hours:hoursLine', { schedule: scheduleText(t, centre) }),
-        t('hours:identify', { key: centre.onlineServicesKey }),
-      ];
-      const facts = [
-        ...centre.phones.map((p) => ({ title: t(`hours:region.${p.region}`), value: p.display })),
-        { title: t('hours:card.email'), value: centre.email },
-        { title: t('hours:card.mail'), value: centre.mailingAddress.join(', ') },
-      ];
-      await dc.context.sendActivity({
-        type: 'message',
-        attachments: [factsCard(t('hours:card.title'), paragraphs, facts, fallback)],
-      });
-      return dc.endDialog();
-    }
-    await responder.send(dc.context, [...lead, ...parts]);
+    // The same for every user of a language and kind of channel, and asked for often: built once.
+    await responder.sendConstant(dc.context, `hours|${options.reason ?? ''}`, () =>
+      this.replies(dc.context, options),
+    );
     return dc.endDialog();
+  }
+
+  private replies(context: TurnContext, options: HoursContactOptions): Array<Partial<Activity>> {
+    const { responder, centre } = this.deps;
+    const t = responder.translator(context);
+    const parts = contactParts(t, centre, !responder.isVoice(context));
+    const lead = options.reason === 'agent' ? ['hours:agentIntro'] : [];
+    if (responder.channelKind(context) !== 'card') return responder.replies(context, [...lead, ...parts]);
+    const fallback = responder.compose(context, [...lead, ...parts]).text ?? '';
+    const paragraphs = [
+      ...lead.map((key) => t(key)),
+      t('hours:hoursLine', { schedule: scheduleText(t, centre) }),
+      t('hours:identify', { key: centre.onlineServicesKey }),
+    ];
+    const facts = [
+      ...centre.phones.map((p) => ({ title: t(`hours:region.${p.region}`), value: p.display })),
+      { title: t('hours:card.email'), value: centre.email },
+      { title: t('hours:card.mail'), value: centre.mailingAddress.join(', ') },
+    ];
+    return [
+      { type: 'message', attachments: [factsCard(t('hours:card.title'), paragraphs, facts, fallback)] },
+    ];
   }
 }

@@ -1,7 +1,7 @@
-import { ActionTypes, type CardAction, InputHints, type TurnContext } from 'botbuilder';
+import { ActionTypes, type Activity, type CardAction, InputHints, type TurnContext } from 'botbuilder';
 import { Dialog, type DialogContext, type DialogInstance, type DialogTurnResult } from 'botbuilder-dialogs';
 import type { MenuDefinition, MenuOption } from '../nlu/menuRecognizer';
-import { type CardChoice, type CardText, menuCard, rendersCards } from './shared/cards';
+import { type CardChoice, type CardText, menuCard } from './shared/cards';
 import { normalizeText } from '../nlu/normalize';
 import { VoiceLexicon } from '../nlu/voiceLexicon';
 import { agentLineOpen, transferToAgent } from './shared/callControl';
@@ -111,14 +111,34 @@ export class MenuPrompt extends Dialog<MenuPromptOptions> {
     await this.show(context, instance.state as MenuPromptState, []);
   }
 
-  /** Says one part of the menu, one option per sentence; a long lead goes in its own message. */
-  private async showForVoice(context: TurnContext, state: MenuPromptState, lead: Part[]): Promise<void> {
+  /**
+   * Shows the menu with its lead. Menus are said on most turns and are the same for every user of a language
+   * and kind of channel, so each rendering is built once (the leads are locale keys, never user input).
+   */
+  private async show(context: TurnContext, state: MenuPromptState, lead: Part[]): Promise<void> {
+    const { responder } = this.deps;
+    const { menu } = state.options;
+    const kind = responder.channelKind(context);
+    const page = kind === 'voice' ? Math.min(state.page ?? 0, voicePages(menu.options).length - 1) : 0;
+    const options = menu.options.map((o) => `${o.id}=${o.key}`).join(',');
+    const key = `menu|${menu.id}|${options}|${page}|${JSON.stringify(lead)}`;
+    await responder.sendConstant(context, key, () => {
+      if (kind === 'voice') return this.voiceReplies(context, menu, page, lead);
+      return [kind === 'card' ? this.cardReply(context, menu, lead) : this.textReply(context, menu, lead)];
+    });
+  }
+
+  /** One part of the menu said aloud, one option per sentence; a long lead goes in its own message. */
+  private voiceReplies(
+    context: TurnContext,
+    menu: MenuDefinition,
+    page: number,
+    lead: Part[],
+  ): Array<Partial<Activity>> {
     const { responder } = this.deps;
     const t = responder.translator(context);
-    const { menu } = state.options;
     const base = `menu:${menu.id}`;
     const pages = voicePages(menu.options);
-    const page = Math.min(state.page ?? 0, pages.length - 1);
     const leadText = lead.map((p) => responder.render(context, p, true)).join(' ');
     const menuText = [
       t(`${base}.prompt`, { context: 'voice' }),
@@ -133,26 +153,28 @@ export class MenuPrompt extends Dialog<MenuPromptOptions> {
       leadText && spokenWordCount(responder.ssml(context, together)) > MAX_VOICE_WORDS
         ? [leadText, menuText]
         : [together];
-    await context.sendActivities(
-      parts.map((spoken, i) => ({
-        type: 'message',
-        text: spoken,
-        speak: responder.ssml(context, spoken),
-        inputHint: i === parts.length - 1 ? InputHints.ExpectingInput : InputHints.AcceptingInput,
-      })),
-    );
+    return parts.map((spoken, i) => ({
+      type: 'message',
+      text: spoken,
+      speak: responder.ssml(context, spoken),
+      inputHint: i === parts.length - 1 ? InputHints.ExpectingInput : InputHints.AcceptingInput,
+    }));
+  }
+
+  /** The menu's lines, "1 – Services en ligne", for the text fallback. */
+  private lines(context: TurnContext, menu: MenuDefinition): Part[] {
+    const t = this.deps.responder.translator(context);
+    return menu.options.map((o) => ({
+      key: 'menu:line',
+      vars: { key: o.key, label: t(`menu:${menu.id}.options.${o.id}.label`) },
+    }));
   }
 
   /**
    * Teams and Web Chat: the menu as an Adaptive Card, one button per option; its buttons post the key and
    * the menu's id, so a button pressed on an older menu card is not mistaken for a choice in this one.
    */
-  private async showAsCard(
-    context: TurnContext,
-    menu: MenuDefinition,
-    lead: Part[],
-    lines: Part[],
-  ): Promise<void> {
+  private cardReply(context: TurnContext, menu: MenuDefinition, lead: Part[]): Partial<Activity> {
     const { responder } = this.deps;
     const t = responder.translator(context);
     const base = `menu:${menu.id}`;
@@ -165,38 +187,26 @@ export class MenuPrompt extends Dialog<MenuPromptOptions> {
       title: `${o.key} – ${t(`${base}.options.${o.id}.button`)}`,
       data: { menuChoice: o.key, menu: menu.id },
     }));
+    const lines = this.lines(context, menu);
     const fallback = responder.compose(context, [...lead, `${base}.prompt`, { lines }]).text ?? '';
-    await context.sendActivity({
+    return {
       type: 'message',
       attachments: [menuCard(texts, choices, fallback)],
       inputHint: InputHints.ExpectingInput,
-    });
+    };
   }
 
-  private async show(context: TurnContext, state: MenuPromptState, lead: Part[]): Promise<void> {
+  /** Other text channels: the menu's lines, and its options as suggested actions. */
+  private textReply(context: TurnContext, menu: MenuDefinition, lead: Part[]): Partial<Activity> {
     const { responder } = this.deps;
     const t = responder.translator(context);
-    const { options } = state;
-    const { menu } = options;
     const base = `menu:${menu.id}`;
-    if (responder.isVoice(context)) {
-      await this.showForVoice(context, state, lead);
-      return;
-    }
-    const lines = menu.options.map((o) => ({
-      key: 'menu:line',
-      vars: { key: o.key, label: t(`${base}.options.${o.id}.label`) },
-    }));
-    if (rendersCards(context.activity.channelId)) {
-      await this.showAsCard(context, menu, lead, lines);
-      return;
-    }
     const buttons: CardAction[] = menu.options.map((o) => ({
       type: ActionTypes.ImBack,
       title: `${o.key} – ${t(`${base}.options.${o.id}.label`)}`,
       value: o.key,
     }));
-    await responder.send(context, [...lead, `${base}.prompt`, { lines }], {
+    return responder.compose(context, [...lead, `${base}.prompt`, { lines: this.lines(context, menu) }], {
       inputHint: InputHints.ExpectingInput,
       suggestedActions: buttons,
     });

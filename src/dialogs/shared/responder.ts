@@ -1,5 +1,6 @@
 import { InputHints, type Activity, type CardAction, type TurnContext } from 'botbuilder';
 import { DEFAULT_LANGUAGE, type Language, type MessageVars, type Messages, type Translate } from '../../i18n';
+import { rendersCards } from './cards';
 import { MAX_VOICE_WORDS, spokenWordCount, toSsml, VOICE_CHANNELS, type VoiceSettings } from './ssml';
 
 /** One piece of a reply: a locale key with its variables, or several such lines forming one paragraph. */
@@ -7,6 +8,12 @@ export type Part = string | { key: string; vars?: MessageVars } | { lines: Part[
 
 /** Turn-state key under which the bot records the language of the current turn. */
 export const LANGUAGE_KEY = Symbol('language');
+
+/** How a channel shows replies: spoken, as Adaptive Cards, or as plain text with buttons. */
+export type ChannelKind = 'voice' | 'card' | 'text';
+
+/** Replies kept by {@link Responder.sendConstant}; the keys are fixed by the code, so this is only a safety cap. */
+const MAX_CONSTANT_REPLIES = 1000;
 
 /** Options for a composed reply. */
 export interface ComposeOptions {
@@ -19,6 +26,8 @@ export interface ComposeOptions {
  * `_voice` variant (falling back to the display text). Dialogs never hold sentence literals.
  */
 export class Responder {
+  private readonly constantReplies = new Map<string, ReadonlyArray<Readonly<Partial<Activity>>>>();
+
   constructor(
     readonly messages: Messages,
     private readonly voices: VoiceSettings,
@@ -37,6 +46,35 @@ export class Responder {
   /** True on channels where replies are heard rather than read. */
   isVoice(context: TurnContext): boolean {
     return VOICE_CHANNELS.has(context.activity.channelId);
+  }
+
+  /** How the current turn's channel shows replies. */
+  channelKind(context: TurnContext): ChannelKind {
+    if (this.isVoice(context)) return 'voice';
+    return rendersCards(context.activity.channelId) ? 'card' : 'text';
+  }
+
+  /**
+   * Sends replies that depend only on the turn's language and kind of channel — menus, the Centre's hours —
+   * building them once per language and channel kind, because they are said on most turns. `key` names what
+   * `build` makes and must never hold anything the user said: everything under it is shared by all users.
+   * The kept replies are frozen, so a later change to one of them fails loudly instead of leaking into
+   * another conversation.
+   */
+  async sendConstant(
+    context: TurnContext,
+    key: string,
+    build: () => Array<Partial<Activity>>,
+  ): Promise<void> {
+    const cacheKey = `${this.language(context)}|${this.channelKind(context)}|${key}`;
+    let replies = this.constantReplies.get(cacheKey);
+    if (!replies) {
+      replies = build().map((reply) => deepFreeze(reply));
+      if (this.constantReplies.size >= MAX_CONSTANT_REPLIES) this.constantReplies.clear();
+      this.constantReplies.set(cacheKey, replies);
+    }
+    // The turn context copies each activity before stamping it, so the kept ones are never changed.
+    await context.sendActivities(replies as Array<Partial<Activity>>);
   }
 
   /** Text of one part, in its display or voice form. */
@@ -83,10 +121,12 @@ export class Responder {
    * caller cannot scroll back; only the last message carries the question's input hint.
    */
   async send(context: TurnContext, parts: Part[], options: ComposeOptions = {}): Promise<void> {
-    if (!this.isVoice(context)) {
-      await context.sendActivity(this.compose(context, parts, options));
-      return;
-    }
+    await context.sendActivities(this.replies(context, parts, options));
+  }
+
+  /** The activities {@link send} would send, for callers that keep or adjust them. */
+  replies(context: TurnContext, parts: Part[], options: ComposeOptions = {}): Array<Partial<Activity>> {
+    if (!this.isVoice(context)) return [this.compose(context, parts, options)];
     const words = (spoken: string) => spokenWordCount(this.ssml(context, spoken));
     // Each piece is heard as a whole: a part, or a run of sentences of a part too long to be said at once.
     const pieces: Array<{ display: string; spoken: string }> = [];
@@ -107,18 +147,25 @@ export class Responder {
     // Earlier pieces of a question only inform; a message that must not be interrupted stays so throughout.
     const earlierHint =
       options.inputHint === InputHints.IgnoringInput ? InputHints.IgnoringInput : InputHints.AcceptingInput;
-    await context.sendActivities(
-      chunks.map((chunk, i) => ({
-        type: 'message',
-        text: chunk
-          .map((p) => p.display)
-          .filter(Boolean)
-          .join('\n\n'),
-        speak: this.ssml(context, chunk.map((p) => p.spoken).join(' ')),
-        inputHint: i === chunks.length - 1 ? (options.inputHint ?? InputHints.AcceptingInput) : earlierHint,
-      })),
-    );
+    return chunks.map((chunk, i) => ({
+      type: 'message',
+      text: chunk
+        .map((p) => p.display)
+        .filter(Boolean)
+        .join('\n\n'),
+      speak: this.ssml(context, chunk.map((p) => p.spoken).join(' ')),
+      inputHint: i === chunks.length - 1 ? (options.inputHint ?? InputHints.AcceptingInput) : earlierHint,
+    }));
   }
+}
+
+/** Freezes an object and everything it holds. */
+function deepFreeze<T>(value: T): T {
+  if (value && typeof value === 'object' && !Object.isFrozen(value)) {
+    Object.freeze(value);
+    for (const child of Object.values(value)) deepFreeze(child);
+  }
+  return value;
 }
 
 /** Joins consecutive sentences while the spoken result stays within `max` words. */
