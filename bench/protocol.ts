@@ -28,6 +28,11 @@ export interface ServerStats {
   heapUsedBytes: number;
   /** User plus system CPU time since the process started (all threads: GC helpers included). */
   cpuMicros: number;
+  /**
+   * Time the event loop has spent busy since the process started (performance.eventLoopUtilization): the
+   * main thread's share, without the work done on libuv's threads (scrypt derivations, for one).
+   */
+  loopActiveMs: number;
 }
 
 /** Messages from the driver to a child server. */

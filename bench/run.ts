@@ -16,7 +16,14 @@ import v8 from 'node:v8';
 import vm from 'node:vm';
 import { createClient, type RedisClientType } from 'redis';
 import { checkEchoReplies, ECHO_PATH } from './echoBot';
-import { checkBotReplies, SCENARIOS, type ReplyActivity, type Scenario } from './scenarios';
+import {
+  checkBotReplies,
+  displayedText,
+  SCENARIOS,
+  type ReplyActivity,
+  type Scenario,
+  type TurnMessage,
+} from './scenarios';
 import {
   CHILD_OPTIONS_ENV,
   type BenchServerOptions,
@@ -54,6 +61,8 @@ interface Options {
   inProcess: boolean;
   cpuProf: boolean;
   out: string;
+  /** The scenarios played, in rotation (all by default). */
+  scenarios: readonly Scenario[];
 }
 
 const HELP = `Usage: npm run bench -- [options]      (or: node dist/bench/run.js [options] after npm run build)
@@ -73,6 +82,8 @@ const HELP = `Usage: npm run bench -- [options]      (or: node dist/bench/run.js
   --server-flags=<f>  extra node flags for the server process, e.g. --server-flags=--max-semi-space-size=32
   --in-process        run the server in the driver's process instead of a child process
   --cpu-prof          write a V8 CPU profile of the server to bench/results/ (child process only)
+  --scenarios <l>     comma-separated scenario names or groups (menus, accounts) to play (BENCH_SCENARIOS,
+                      default all); see bench/scenarios.ts
   --out <file>        JSON results (default bench/results/latest.json)
 `;
 
@@ -98,6 +109,7 @@ function parseOptions(argv: string[], env: NodeJS.ProcessEnv): Options {
       'in-process': { type: 'boolean' },
       'cpu-prof': { type: 'boolean' },
       out: { type: 'string' },
+      scenarios: { type: 'string' },
       help: { type: 'boolean', short: 'h' },
     },
   });
@@ -125,7 +137,9 @@ function parseOptions(argv: string[], env: NodeJS.ProcessEnv): Options {
     throw new Error('--cpu-prof and --server-flags apply to the child server: drop --in-process');
   }
   const idleRaw = values['idle-minutes'];
+  const scenarios = selectScenarios(values.scenarios ?? env.BENCH_SCENARIOS);
   return {
+    scenarios,
     durationMs: number('duration', values.duration ?? env.BENCH_DURATION, 8, 0.1) * 1000,
     rampMs: number('ramp', values.ramp ?? env.BENCH_RAMP, 1, 0) * 1000,
     warmupMs: number('warmup', values.warmup ?? env.BENCH_WARMUP, 3, 0) * 1000,
@@ -140,6 +154,23 @@ function parseOptions(argv: string[], env: NodeJS.ProcessEnv): Options {
     cpuProf,
     out: path.resolve(values.out ?? path.join(BENCH_DIR, 'results', 'latest.json')),
   };
+}
+
+/**
+ * The scenarios named in a comma-separated list of names or groups ("menus", "accounts"); all when empty.
+ */
+function selectScenarios(list: string | undefined): readonly Scenario[] {
+  const names = (list ?? '')
+    .split(',')
+    .map((n) => n.trim())
+    .filter((n) => n.length > 0);
+  if (names.length === 0) return SCENARIOS;
+  const unknown = names.filter((n) => !SCENARIOS.some((s) => s.name === n || s.group === n));
+  if (unknown.length > 0) {
+    const known = [...new Set(SCENARIOS.flatMap((s) => [s.group, s.name]))].join(', ');
+    throw new Error(`--scenarios: unknown ${unknown.join(', ')} (known: ${known})`);
+  }
+  return SCENARIOS.filter((s) => names.includes(s.name) || names.includes(s.group));
 }
 
 // ---------------------------------------------------------------------------------------------------------
@@ -304,6 +335,7 @@ interface RoundSpec {
   turns: number | undefined;
   rep: number;
   warmup: boolean;
+  scenarios: readonly Scenario[];
 }
 
 interface RoundResult {
@@ -326,15 +358,20 @@ interface RoundResult {
   assertionErrors: number;
   errorSamples: string[];
   serverCpuMsPerTurn: number;
+  /** The server's event loop busy time per turn: its main thread's work, without libuv's threads. */
+  serverLoopMsPerTurn: number;
   driverCpuMsPerTurn: number;
 }
+
+/** Numbers every conversation of the run, so that each can choose a new password of its own. */
+let conversationCounter = 0;
 
 function percentile(sorted: number[], p: number): number {
   if (sorted.length === 0) return NaN;
   return sorted[Math.min(sorted.length - 1, Math.max(0, Math.ceil(p * sorted.length) - 1))];
 }
 
-function activity(scenario: Scenario, conversationId: string, index: number, text: string): string {
+function activity(scenario: Scenario, conversationId: string, index: number, message: TurnMessage): string {
   return JSON.stringify({
     type: 'message',
     id: `${conversationId}-${index}`,
@@ -347,7 +384,7 @@ function activity(scenario: Scenario, conversationId: string, index: number, tex
     recipient: { id: 'ramq-bot', role: 'bot' },
     locale: scenario.locale,
     textFormat: 'plain',
-    text,
+    ...message,
   });
 }
 
@@ -406,13 +443,21 @@ async function playRound(
     if (rampMs > 0) await delay((slot * rampMs) / spec.concurrency);
     for (;;) {
       if (!claimTurn()) return;
-      const scenario = SCENARIOS[nextScenario++ % SCENARIOS.length];
+      const scenario = spec.scenarios[nextScenario++ % spec.scenarios.length];
       const conversationId = `bench-${runId}-${spec.target}-${roundNo}-${started}`;
+      const conversationNo = conversationCounter++;
       started += 1;
       let index = 0;
+      let previousReplies = '';
       for (const turn of scenario.turns) {
         if (index > 0 && !claimTurn()) return;
-        const payload = activity(scenario, conversationId, index, turn.text);
+        // The floor is sent the turn's text; the assistant what the conversation calls for (an answer to the
+        // question it asked, a card's value).
+        const message: TurnMessage =
+          spec.target === 'bot' && turn.send
+            ? turn.send(previousReplies, conversationNo)
+            : { text: turn.text };
+        const payload = activity(scenario, conversationId, index, message);
         index += 1;
         const t0 = performance.now();
         let reply: HttpReply;
@@ -444,6 +489,7 @@ async function playRound(
           spec.target === 'bot'
             ? checkBotReplies(scenario, turn, replies)
             : checkEchoReplies(turn.text, replies);
+        previousReplies = replies.map(displayedText).join('\n');
         if (problem) {
           // The script no longer matches the conversation's state: start a new conversation.
           fail('assertion', `${scenario.name}: ${problem}`);
@@ -486,6 +532,7 @@ async function playRound(
       assertionErrors,
       errorSamples,
       serverCpuMsPerTurn: perTurn(to.server.cpuMicros - from.server.cpuMicros),
+      serverLoopMsPerTurn: perTurn((to.server.loopActiveMs - from.server.loopActiveMs) * 1000),
       driverCpuMsPerTurn: perTurn(driverMicros),
     },
   };
@@ -535,6 +582,8 @@ interface Summary {
   p99Ms: number;
   errors: number;
   serverCpuMsPerTurn: number;
+  /** The server's event loop busy time per turn: its main thread's work, without libuv's threads. */
+  serverLoopMsPerTurn: number;
 }
 
 function summarize(target: Target, concurrency: number, rounds: RoundResult[], latencies: number[]): Summary {
@@ -543,6 +592,7 @@ function summarize(target: Target, concurrency: number, rounds: RoundResult[], l
   const sorted = Array.from(Float64Array.from(latencies).sort());
   const rates = rounds.map((r) => r.turnsPerSecond);
   const cpu = rounds.reduce((a, r) => a + r.serverCpuMsPerTurn * r.turns, 0);
+  const loop = rounds.reduce((a, r) => a + r.serverLoopMsPerTurn * r.turns, 0);
   return {
     target,
     concurrency,
@@ -554,6 +604,7 @@ function summarize(target: Target, concurrency: number, rounds: RoundResult[], l
     p99Ms: percentile(sorted, 0.99),
     errors: rounds.reduce((a, r) => a + r.httpErrors + r.assertionErrors, 0),
     serverCpuMsPerTurn: turns > 0 ? cpu / turns : NaN,
+    serverLoopMsPerTurn: turns > 0 ? loop / turns : NaN,
   };
 }
 
@@ -657,7 +708,7 @@ async function main(): Promise<number> {
     console.log(
       `RAMQ bot bench: storage=${options.storage}, server ${options.inProcess ? 'in-process' : 'in a child process'}, ` +
         `concurrency ${options.concurrency.join(', ')}, ${roundCount} rounds of ${perRound} ` +
-        `(+ warm-up ${options.warmupMs / 1000} s per target), ${SCENARIOS.length} scenarios`,
+        `(+ warm-up ${options.warmupMs / 1000} s per target), ${options.scenarios.length} scenarios`,
     );
 
     server = options.inProcess
@@ -715,6 +766,7 @@ async function main(): Promise<number> {
         turns: undefined,
         rep: 0,
         warmup: true,
+        scenarios: options.scenarios,
       });
     }
     if (redis) {
@@ -738,6 +790,7 @@ async function main(): Promise<number> {
             turns: options.turns,
             rep,
             warmup: false,
+            scenarios: options.scenarios,
           });
         }
       }
@@ -753,6 +806,8 @@ async function main(): Promise<number> {
       p50: number;
       /** Floor CPU per turn over bot CPU per turn: the turns/s ratio if the server's CPU were the only limit. */
       cpuPerTurn: number;
+      /** The same with the event loop's busy time: the main thread's work alone. */
+      loopPerTurn: number;
     }> = [];
     for (const concurrency of options.concurrency) {
       const [bot, echo] = (['bot', 'echo'] as const).map((target) =>
@@ -770,6 +825,7 @@ async function main(): Promise<number> {
         p50: bot.p50Ms / echo.p50Ms,
         p99: bot.p99Ms / echo.p99Ms,
         cpuPerTurn: echo.serverCpuMsPerTurn / bot.serverCpuMsPerTurn,
+        loopPerTurn: echo.serverLoopMsPerTurn / bot.serverLoopMsPerTurn,
       });
     }
 
@@ -814,6 +870,7 @@ async function main(): Promise<number> {
         'p99 ms',
         'errors',
         'srv CPU ms/turn',
+        'loop ms/turn',
       ],
     ];
     for (const concurrency of options.concurrency) {
@@ -828,6 +885,7 @@ async function main(): Promise<number> {
           fixed(s.p99Ms, 2),
           String(s.errors),
           fixed(s.serverCpuMsPerTurn, 3),
+          fixed(s.serverLoopMsPerTurn, 3),
         ]);
       }
       const r = ratios.find((x) => x.concurrency === concurrency);
@@ -842,6 +900,7 @@ async function main(): Promise<number> {
           `${fixed(r.p99, 2)}x`,
           '',
           `${(r.cpuPerTurn * 100).toFixed(0)}%`,
+          `${(r.loopPerTurn * 100).toFixed(0)}%`,
         ]);
       }
     }
@@ -902,7 +961,11 @@ async function main(): Promise<number> {
           machine: m,
           loadAverage1m: load,
           options: { ...options, out: undefined, redisUrl: undefined },
-          scenarios: SCENARIOS.map((s) => ({ name: s.name, channelId: s.channelId, turns: s.turns.length })),
+          scenarios: options.scenarios.map((s) => ({
+            name: s.name,
+            channelId: s.channelId,
+            turns: s.turns.length,
+          })),
           startup,
           memory,
           summaries,

@@ -9,6 +9,9 @@
  * the conversation over to the live-agent queue, which is not the bot's own work.
  */
 
+import fs from 'node:fs';
+import path from 'node:path';
+
 /** The part of a reply activity the assertions look at. */
 export interface ReplyActivity {
   type?: string;
@@ -31,9 +34,22 @@ export function displayedText(reply: ReplyActivity): string {
   return parts.join('\n');
 }
 
+/** What one turn sends: text, or the value of a submitted card. */
+export interface TurnMessage {
+  text?: string;
+  value?: Record<string, unknown>;
+}
+
 /** One user message and what its replies must contain. */
 export interface ScriptedTurn {
+  /** What the user says; also the turn's label in the figures and what the echo floor is sent. */
   text: string;
+  /**
+   * For turns that depend on the conversation (the answer to whichever secret question was asked, a new
+   * password of its own): what the assistant is sent instead of `text`, from the text of the previous replies
+   * and the conversation's number in the run.
+   */
+  send?: (previousReplies: string, conversationNo: number) => TurnMessage;
   /** Substrings that must all occur in the replies' displayed text (see {@link displayedText}). */
   expect: string[];
 }
@@ -41,6 +57,11 @@ export interface ScriptedTurn {
 /** A conversation from its first message. */
 export interface Scenario {
   name: string;
+  /**
+   * menus: the phone line's menus and what the bot says itself; accounts: flows that check a secret, each
+   * check a deliberately slow scrypt derivation (about 25 ms of CPU) done by the accounts service.
+   */
+  group: 'menus' | 'accounts';
   channelId: 'webchat' | 'telephony';
   /** Client locale; the bot answers in French unless the user asks for English. */
   locale: string;
@@ -51,6 +72,42 @@ export interface Scenario {
 
 const HOURS_PHONE = '418 643-8210';
 
+interface DemoAccount {
+  userName: string;
+  password?: string;
+  secretAnswers?: Record<string, string>;
+}
+
+const DATA_DIR = path.resolve(
+  __dirname,
+  __dirname.includes(`${path.sep}dist${path.sep}`) ? '../..' : '..',
+  'data',
+);
+const readData = <T>(file: string): T => JSON.parse(fs.readFileSync(path.join(DATA_DIR, file), 'utf8')) as T;
+const DEMO_ACCOUNTS = readData<{ accounts: DemoAccount[] }>('demoAccounts.json').accounts;
+const QUESTIONS = readData<{ questions: Array<{ id: string; fr: string; en: string }> }>(
+  'secretQuestions.json',
+).questions;
+/** The demo account with eight secret questions (data/demoAccounts.json): it resets its password. */
+const WITH_QUESTIONS = DEMO_ACCOUNTS.find((a) => Object.keys(a.secretAnswers ?? {}).length === 8)!;
+/** A demo account with a password and no secret questions: it signs in to see a request's state. */
+const WITH_PASSWORD = DEMO_ACCOUNTS.find((a) => a.password && !a.secretAnswers)!;
+
+/** The demo account's answer to the secret question asked in the replies (the floor is sent `text`). */
+function secretAnswer(previousReplies: string): TurnMessage {
+  const question = QUESTIONS.find((q) => previousReplies.includes(q.fr) || previousReplies.includes(q.en));
+  return { text: (question && WITH_QUESTIONS.secretAnswers?.[question.id]) ?? 'pas de question' };
+}
+
+/** A new password of the conversation's own: the account's history refuses the five last ones. */
+function newPassword(_previous: string, conversationNo: number): TurnMessage {
+  const password = `Montagne-Kayak-${conversationNo}-Hibou-${(conversationNo * 7919) % 1000}`;
+  return { value: { accountsCard: 'new', password, confirmation: password } };
+}
+
+/** The keypad form of a user name on the phone: 2 for C, 4 for I (as on the phone line), then the digits. */
+const keyedUserName = (userName: string) => `${userName.startsWith('CE') ? '2' : '4'}${userName.slice(2)}#`;
+
 /** Never acceptable in a reply: the bot's "something went wrong" message, in either language. */
 export const FORBIDDEN_IN_REPLIES: readonly string[] = [
   'une erreur imprévue est survenue',
@@ -59,7 +116,61 @@ export const FORBIDDEN_IN_REPLIES: readonly string[] = [
 
 export const SCENARIOS: readonly Scenario[] = [
   {
+    name: 'fr-password-reset',
+    group: 'accounts',
+    channelId: 'webchat',
+    locale: 'fr-CA',
+    turns: [
+      { text: "J'ai oublié mon mot de passe", expect: ["Quel est votre nom d'utilisateur?"] },
+      { text: WITH_QUESTIONS.userName, expect: ['Question 1 sur 3'] },
+      { text: 'réponse 1', send: secretAnswer, expect: ['Question 2 sur 3'] },
+      { text: 'réponse 2', send: secretAnswer, expect: ['Question 3 sur 3'] },
+      { text: 'réponse 3', send: secretAnswer, expect: ['Merci, vos réponses sont exactes', '"password"'] },
+      {
+        text: 'nouveau mot de passe',
+        send: newPassword,
+        expect: ['Votre nouveau mot de passe est enregistré'],
+      },
+    ],
+  },
+  {
+    name: 'fr-request-status',
+    group: 'accounts',
+    channelId: 'webchat',
+    locale: 'fr-CA',
+    turns: [
+      { text: 'bonjour', expect: ['Que puis-je faire pour vous?'] },
+      { text: '1', expect: ['Services en ligne'] },
+      { text: '2', expect: ["Quel est votre nom d'utilisateur?"] },
+      { text: WITH_PASSWORD.userName, expect: ['Entrez votre mot de passe'] },
+      {
+        text: 'mot de passe',
+        send: () => ({ value: { accountsCard: 'current', password: WITH_PASSWORD.password } }),
+        expect: ["Quel est le numéro d'assurance maladie"],
+      },
+      { text: 'BOUM 5508 1212', expect: ['se terminant par 1212', 'Pour quel médicament?'] },
+      { text: 'Humira', expect: ['adalimumab (Humira)', 'Acceptée'] },
+    ],
+  },
+  {
+    name: 'fr-telephony-reset',
+    group: 'accounts',
+    channelId: 'telephony',
+    locale: 'fr-CA',
+    expectSpeak: true,
+    turns: [
+      { text: 'bonjour', expect: ['faites le 1'] },
+      { text: '1', expect: ['Services en ligne'] },
+      { text: '1', expect: ["nom d'utilisateur"] },
+      { text: keyedUserName(WITH_QUESTIONS.userName), expect: ['Question 1 sur 3'] },
+      { text: 'réponse 1', send: secretAnswer, expect: ['Question 2 sur 3'] },
+      { text: 'réponse 2', send: secretAnswer, expect: ['Question 3 sur 3'] },
+      { text: 'réponse 3', send: secretAnswer, expect: ['mot de passe temporaire'] },
+    ],
+  },
+  {
     name: 'fr-menus',
+    group: 'menus',
     channelId: 'webchat',
     locale: 'fr-CA',
     turns: [
@@ -73,6 +184,7 @@ export const SCENARIOS: readonly Scenario[] = [
   },
   {
     name: 'en-first-message',
+    group: 'menus',
     channelId: 'webchat',
     locale: 'fr-CA',
     turns: [
@@ -86,6 +198,7 @@ export const SCENARIOS: readonly Scenario[] = [
   },
   {
     name: 'fr-not-understood',
+    group: 'menus',
     channelId: 'webchat',
     locale: 'fr-CA',
     turns: [
@@ -99,6 +212,7 @@ export const SCENARIOS: readonly Scenario[] = [
   },
   {
     name: 'fr-telephony',
+    group: 'menus',
     channelId: 'telephony',
     locale: 'fr-CA',
     expectSpeak: true,

@@ -37,6 +37,8 @@ export function benchEnvironment(options: BenchServerOptions): NodeJS.ProcessEnv
     REDIS_URL: options.redisUrl,
     REDIS_KEY_PREFIX: options.redisKeyPrefix,
     CONVERSATION_IDLE_MINUTES: options.idleMinutes === undefined ? undefined : String(options.idleMinutes),
+    // The demo accounts and requests that the password-reset and request-status scenarios use.
+    DEMO_DATA: 'true',
     MicrosoftAppId: '',
     MicrosoftAppPassword: '',
     // Every bench request comes from 127.0.0.1: keep the per-client limiter in the path but out of the way.
@@ -53,7 +55,12 @@ function currentStats(collectGarbage: boolean): ServerStats {
   }
   const memory = process.memoryUsage();
   const cpu = process.cpuUsage();
-  return { rssBytes: memory.rss, heapUsedBytes: memory.heapUsed, cpuMicros: cpu.user + cpu.system };
+  return {
+    rssBytes: memory.rss,
+    heapUsedBytes: memory.heapUsed,
+    cpuMicros: cpu.user + cpu.system,
+    loopActiveMs: performance.eventLoopUtilization().active,
+  };
 }
 
 /** Builds and starts the application and mounts the echo floor at {@link ECHO_PATH}. */

@@ -14,6 +14,7 @@ import { TeamsGate } from './teamsGate';
 import { ConfigError, loadConfig, type Config } from './config';
 import { AccessRequestDialog } from './dialogs/accessRequestDialog';
 import { createAccountFlows } from './dialogs/accounts';
+import { WorkerStrengthEstimator } from './services/accounts/strengthEstimator';
 import { RootDialog } from './dialogs/rootDialog';
 import { createRequestStatusFlow } from './dialogs/requestStatus/flow';
 import type { FlowDialog } from './dialogs/shared/flowDialog';
@@ -160,7 +161,10 @@ export async function buildApplication(
     formText: loadForm4313Text(),
   });
   // Accounts (issue 3): in Redis with the conversation state when instances share it, else in memory.
+  // zxcvbn takes up to about 100 ms for a long password: on a worker thread, other conversations do not wait.
+  const strength = new WorkerStrengthEstimator();
   const accountServices = await createAccountServices({
+    strength,
     storage: redisClient ? 'redis' : 'memory',
     redisClient,
     keyPrefix: config.redisKeyPrefix,
@@ -326,6 +330,7 @@ export async function buildApplication(
       await voiceLine.timers.stop();
       await escalation.hub.stop();
       await formStore.close();
+      await strength.close();
       await closeStorage();
     },
   };

@@ -224,7 +224,7 @@ export class AccountManager implements AccountService {
     reason: PasswordChangeReason,
   ): Promise<PolicyVerdict> {
     const account = await this.requireAccount(userName);
-    const verdict = this.policy.evaluate(newPassword, userName, account.displayName.split(/\s+/));
+    const verdict = await this.policy.evaluate(newPassword, userName, account.displayName.split(/\s+/));
     if (!verdict.ok) return verdict;
     if (await this.recentlyUsed(account, newPassword)) return { ok: false, reason: 'recentlyUsed' };
     const hash = await hashSecret(newPassword);

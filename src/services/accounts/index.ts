@@ -7,6 +7,7 @@ import type { AccountStore } from './accountStore';
 import { MemoryAuditLog, type AuditLog } from './auditLog';
 import { demoAccountRecords } from './demoAccounts';
 import { MemoryAccountStore } from './memoryAccountStore';
+import type { StrengthEstimator } from './strengthEstimator';
 import { PasswordPolicy } from './passwordPolicy';
 import { RedisAccountStore } from './redisAccountStore';
 import { RedisAuditLog } from './redisAuditLog';
@@ -33,6 +34,8 @@ export interface AccountServicesOptions {
   catalogueFile?: string;
   demoFile?: string;
   rules?: Partial<AccountRules>;
+  /** How password strength is estimated (a worker thread in the application; on the calling thread by default). */
+  strength?: StrengthEstimator;
 }
 
 /** What the account flows need, built once at start-up. */
@@ -50,7 +53,7 @@ export interface AccountServices {
  */
 export async function createAccountServices(options: AccountServicesOptions): Promise<AccountServices> {
   const catalogue = loadSecretQuestionCatalogue(options.catalogueFile);
-  const policy = new PasswordPolicy();
+  const policy = new PasswordPolicy(options.strength);
   let store: AccountStore;
   let audit: AuditLog;
   if (options.storage === 'redis') {

@@ -1,6 +1,4 @@
-import { ZxcvbnFactory } from '@zxcvbn-ts/core';
-import * as zxcvbnCommon from '@zxcvbn-ts/language-common';
-import * as zxcvbnFr from '@zxcvbn-ts/language-fr';
+import { InlineStrengthEstimator, type StrengthEstimator } from './strengthEstimator';
 
 /** Why a new password is refused; each reason has a plain-language explanation in locales/<lang>/accounts.json. */
 export type PolicyReason = 'tooShort' | 'tooLong' | 'containsUserName' | 'recentlyUsed' | 'weak';
@@ -37,41 +35,23 @@ export const STRENGTH_HINTS: readonly string[] = [
   'anotherWord',
 ];
 
-let estimator: ZxcvbnFactory | undefined;
-
-/** The estimator with its dictionaries, built once per process however many applications are built. */
-function sharedEstimator(): ZxcvbnFactory {
-  // No translations on purpose: zxcvbn then returns its message keys, which the bot words itself in
-  // French or English instead of showing the library's sentences.
-  estimator ??= new ZxcvbnFactory({
-    dictionary: { ...zxcvbnCommon.dictionary, ...zxcvbnFr.dictionary },
-    graphs: zxcvbnCommon.adjacencyGraphs,
-  });
-  return estimator;
-}
-
-/**
- * The parts of the policy that need no stored history: length, the user name, and strength measured by
- * zxcvbn-ts with its common and French dictionaries. The dictionaries are loaded once per process, on first
- * use (about 100 ms); a check then takes a few tens of milliseconds.
- */
+/** The length, user-name and strength rules for a new password. */
 export class PasswordPolicy {
-  private readonly zxcvbn: ZxcvbnFactory = sharedEstimator();
+  /** @param strength how guessability is estimated; on the calling thread unless told otherwise. */
+  constructor(private readonly strength: StrengthEstimator = new InlineStrengthEstimator()) {}
 
   /**
    * Checks a candidate against the rules that do not depend on history.
    * @param personalWords - words about the user (names) that make a password easy to guess.
    */
-  evaluate(candidate: string, userName: string, personalWords: string[] = []): PolicyVerdict {
+  async evaluate(candidate: string, userName: string, personalWords: string[] = []): Promise<PolicyVerdict> {
     if ([...candidate].length < PASSWORD_MIN_LENGTH) return { ok: false, reason: 'tooShort' };
     if ([...candidate].length > PASSWORD_MAX_LENGTH) return { ok: false, reason: 'tooLong' };
     const folded = candidate.replace(/[\s\-_.]/g, '').toUpperCase();
     if (folded.includes(userName.toUpperCase())) return { ok: false, reason: 'containsUserName' };
-    const result = this.zxcvbn.check(candidate, [userName, ...personalWords]);
+    const result = await this.strength.estimate(candidate, [userName, ...personalWords]);
     if (result.score >= PASSWORD_MIN_SCORE) return { ok: true };
-    const hint = [result.feedback.warning, ...result.feedback.suggestions].find(
-      (key): key is string => typeof key === 'string' && STRENGTH_HINTS.includes(key),
-    );
+    const hint = result.hints.find((key) => STRENGTH_HINTS.includes(key));
     return hint ? { ok: false, reason: 'weak', hint } : { ok: false, reason: 'weak' };
   }
 }

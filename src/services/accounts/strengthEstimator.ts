@@ -1,0 +1,152 @@
+import { Worker } from 'node:worker_threads';
+import { ZxcvbnFactory } from '@zxcvbn-ts/core';
+import * as zxcvbnCommon from '@zxcvbn-ts/language-common';
+import * as zxcvbnFr from '@zxcvbn-ts/language-fr';
+
+/** What the policy needs from zxcvbn's verdict on a password. */
+export interface StrengthEstimate {
+  /** 0 (trivial) to 4 (very hard to guess). */
+  score: number;
+  /** zxcvbn's warning and suggestion keys, untranslated. */
+  hints: string[];
+}
+
+/** Estimates how hard a password is to guess. */
+export interface StrengthEstimator {
+  estimate(password: string, userInputs: string[]): Promise<StrengthEstimate>;
+  /** Stops any background thread. */
+  close(): Promise<void>;
+}
+
+// No translations on purpose: zxcvbn then returns its message keys, which the bot words itself in French or
+// English instead of showing the library's sentences.
+function createZxcvbn(): ZxcvbnFactory {
+  return new ZxcvbnFactory({
+    dictionary: { ...zxcvbnCommon.dictionary, ...zxcvbnFr.dictionary },
+    graphs: zxcvbnCommon.adjacencyGraphs,
+  });
+}
+
+function toEstimate(result: ReturnType<ZxcvbnFactory['check']>): StrengthEstimate {
+  const { warning, suggestions } = result.feedback;
+  return {
+    score: result.score,
+    hints: [warning, ...suggestions].filter((k): k is string => typeof k === 'string'),
+  };
+}
+
+/** zxcvbn on the calling thread: for tests and as the fallback of {@link WorkerStrengthEstimator}. */
+export class InlineStrengthEstimator implements StrengthEstimator {
+  private zxcvbn: ZxcvbnFactory | undefined;
+
+  estimate(password: string, userInputs: string[]): Promise<StrengthEstimate> {
+    this.zxcvbn ??= createZxcvbn();
+    return Promise.resolve(toEstimate(this.zxcvbn.check(password, userInputs)));
+  }
+
+  close(): Promise<void> {
+    return Promise.resolve();
+  }
+}
+
+// The worker is given as source so that it runs the same whether this file is compiled or run by ts-jest; it
+// requires the packages by the paths resolved here.
+const WORKER_SOURCE = `
+const { parentPort, workerData } = require('node:worker_threads');
+const { ZxcvbnFactory } = require(workerData.core);
+const common = require(workerData.common);
+const fr = require(workerData.fr);
+const zxcvbn = new ZxcvbnFactory({
+  dictionary: { ...common.dictionary, ...fr.dictionary },
+  graphs: common.adjacencyGraphs,
+});
+parentPort.on('message', ({ id, password, userInputs }) => {
+  try {
+    const { score, feedback } = zxcvbn.check(password, userInputs);
+    const hints = [feedback.warning, ...feedback.suggestions].filter((k) => typeof k === 'string');
+    parentPort.postMessage({ id, score, hints });
+  } catch {
+    parentPort.postMessage({ id, failed: true });
+  }
+});
+`;
+
+interface WorkerReply {
+  id: number;
+  score?: number;
+  hints?: string[];
+  failed?: boolean;
+}
+
+/** How long an estimate may take on the worker before the calling thread does it itself. */
+const WORKER_TIMEOUT_MS = 5000;
+
+/**
+ * zxcvbn on a worker thread. Its dictionary matching takes up to about 100 ms for a long password with digits
+ * (measured here), which on the event loop would hold every other conversation's turn for as long. The worker
+ * starts on first use and does not keep the process alive; if it fails or does not answer, the estimate is
+ * made on the calling thread rather than refused. Passwords cross to the worker in memory only.
+ */
+export class WorkerStrengthEstimator implements StrengthEstimator {
+  private worker: Worker | undefined;
+  private nextId = 0;
+  private readonly pending = new Map<number, (reply: WorkerReply) => void>();
+  private readonly inline = new InlineStrengthEstimator();
+
+  async estimate(password: string, userInputs: string[]): Promise<StrengthEstimate> {
+    const reply = await this.ask(password, userInputs);
+    if (reply.failed || reply.score === undefined) return this.inline.estimate(password, userInputs);
+    return { score: reply.score, hints: reply.hints ?? [] };
+  }
+
+  async close(): Promise<void> {
+    const worker = this.worker;
+    this.worker = undefined;
+    if (worker) await worker.terminate();
+  }
+
+  private ask(password: string, userInputs: string[]): Promise<WorkerReply> {
+    const id = this.nextId++;
+    return new Promise((resolve) => {
+      const timer = setTimeout(() => this.settle({ id, failed: true }), WORKER_TIMEOUT_MS);
+      timer.unref();
+      this.pending.set(id, (reply) => {
+        clearTimeout(timer);
+        resolve(reply);
+      });
+      try {
+        this.started().postMessage({ id, password, userInputs });
+      } catch {
+        this.settle({ id, failed: true });
+      }
+    });
+  }
+
+  private settle(reply: WorkerReply): void {
+    const resolve = this.pending.get(reply.id);
+    this.pending.delete(reply.id);
+    resolve?.(reply);
+  }
+
+  private started(): Worker {
+    if (this.worker) return this.worker;
+    const worker = new Worker(WORKER_SOURCE, {
+      eval: true,
+      workerData: {
+        core: require.resolve('@zxcvbn-ts/core'),
+        common: require.resolve('@zxcvbn-ts/language-common'),
+        fr: require.resolve('@zxcvbn-ts/language-fr'),
+      },
+    });
+    worker.unref();
+    worker.on('message', (reply: WorkerReply) => this.settle(reply));
+    const fail = () => {
+      if (this.worker === worker) this.worker = undefined;
+      for (const id of [...this.pending.keys()]) this.settle({ id, failed: true });
+    };
+    worker.on('error', fail);
+    worker.on('exit', fail);
+    this.worker = worker;
+    return worker;
+  }
+}
