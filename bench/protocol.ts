@@ -26,6 +26,10 @@ export interface StartupTimes {
 export interface ServerStats {
   rssBytes: number;
   heapUsedBytes: number;
+  /** V8's committed heap (what the heap holds from the system, used or not). */
+  heapTotalBytes: number;
+  /** Memory outside V8's heap held by JavaScript objects (Buffers, ArrayBuffers). */
+  externalBytes: number;
   /** User plus system CPU time since the process started (all threads: GC helpers included). */
   cpuMicros: number;
   /**

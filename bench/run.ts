@@ -23,6 +23,7 @@ import {
   type ReplyActivity,
   type Scenario,
   type TurnMessage,
+  turnsPerPass,
 } from './scenarios';
 import {
   CHILD_OPTIONS_ENV,
@@ -63,6 +64,8 @@ interface Options {
   out: string;
   /** The scenarios played, in rotation (all by default). */
   scenarios: readonly Scenario[];
+  /** Memory run: this many bot conversations in ten batches, memory sampled after each (no floor rounds). */
+  memoryConversations: number | undefined;
 }
 
 const HELP = `Usage: npm run bench -- [options]      (or: node dist/bench/run.js [options] after npm run build)
@@ -84,6 +87,8 @@ const HELP = `Usage: npm run bench -- [options]      (or: node dist/bench/run.js
   --cpu-prof          write a V8 CPU profile of the server to bench/results/ (child process only)
   --scenarios <l>     comma-separated scenario names or groups (menus, accounts) to play (BENCH_SCENARIOS,
                       default all); see bench/scenarios.ts
+  --memory <n>        memory run instead of the comparison: n bot conversations at the highest concurrency
+                      in ten batches, the server's RSS and heap (after a full GC) after each (BENCH_MEMORY)
   --out <file>        JSON results (default bench/results/latest.json)
 `;
 
@@ -110,6 +115,7 @@ function parseOptions(argv: string[], env: NodeJS.ProcessEnv): Options {
       'cpu-prof': { type: 'boolean' },
       out: { type: 'string' },
       scenarios: { type: 'string' },
+      memory: { type: 'string' },
       help: { type: 'boolean', short: 'h' },
     },
   });
@@ -138,8 +144,10 @@ function parseOptions(argv: string[], env: NodeJS.ProcessEnv): Options {
   }
   const idleRaw = values['idle-minutes'];
   const scenarios = selectScenarios(values.scenarios ?? env.BENCH_SCENARIOS);
+  const memoryRaw = values.memory ?? env.BENCH_MEMORY;
   return {
     scenarios,
+    memoryConversations: memoryRaw ? Math.floor(number('memory', memoryRaw, 0, 10)) : undefined,
     durationMs: number('duration', values.duration ?? env.BENCH_DURATION, 8, 0.1) * 1000,
     rampMs: number('ramp', values.ramp ?? env.BENCH_RAMP, 1, 0) * 1000,
     warmupMs: number('warmup', values.warmup ?? env.BENCH_WARMUP, 3, 0) * 1000,
@@ -673,6 +681,78 @@ function machine() {
 
 // ---------------------------------------------------------------------------------------------------------
 
+/**
+ * Plays `conversations` bot conversations in ten equal batches and samples the server's memory after each,
+ * after a full GC: resident memory should stay flat once the first batch has warmed everything up.
+ */
+async function memoryRun(
+  options: Options,
+  conversations: number,
+  concurrency: number,
+  run: (spec: RoundSpec) => Promise<void>,
+  server: ServerHandle,
+  rounds: RoundResult[],
+): Promise<void> {
+  const turnsPerConversation = turnsPerPass(options.scenarios) / options.scenarios.length;
+  const batchTurns = Math.round((conversations / 10) * turnsPerConversation);
+  const samples: Array<{
+    conversations: number;
+    rssMb: number;
+    heapMb: number;
+    heapTotalMb: number;
+    externalMb: number;
+  }> = [];
+  let started = 0;
+  for (let batch = 1; batch <= 10; batch += 1) {
+    const before = rounds.length;
+    await run({
+      target: 'bot',
+      concurrency,
+      durationMs: 0,
+      rampMs: 0,
+      turns: batchTurns,
+      rep: batch,
+      warmup: false,
+      scenarios: options.scenarios,
+    });
+    started += rounds.slice(before).reduce((a, r) => a + r.conversationsStarted, 0);
+    const stats = await server.stats(true);
+    samples.push({
+      conversations: started,
+      rssMb: stats.rssBytes / 1e6,
+      heapMb: stats.heapUsedBytes / 1e6,
+      heapTotalMb: stats.heapTotalBytes / 1e6,
+      externalMb: stats.externalBytes / 1e6,
+    });
+  }
+  console.log('');
+  console.log('conversations  RSS MB  heap after GC MB  heap committed MB  external MB');
+  for (const s of samples) {
+    console.log(
+      `${String(s.conversations).padStart(13)}  ${fixed(s.rssMb, 1).padStart(6)}  ${fixed(s.heapMb, 1).padStart(16)}` +
+        `  ${fixed(s.heapTotalMb, 1).padStart(17)}  ${fixed(s.externalMb, 1).padStart(11)}`,
+    );
+  }
+  const base = samples[0];
+  const peak = samples.reduce((a, s) => (s.rssMb > a.rssMb ? s : a), base);
+  const last = samples[samples.length - 1];
+  const growth = last.rssMb / base.rssMb - 1;
+  console.log(
+    `RSS after batch 1 ${fixed(base.rssMb, 1)} MB, peak ${fixed(peak.rssMb, 1)} MB, last ${fixed(last.rssMb, 1)} MB: ` +
+      `${(growth * 100).toFixed(1)} % from batch 1 to the end (bar: within 15 %: ${Math.abs(growth) <= 0.15 ? 'met' : 'NOT met'})`,
+  );
+  fs.mkdirSync(path.dirname(options.out), { recursive: true });
+  fs.writeFileSync(
+    options.out,
+    JSON.stringify(
+      { kind: 'memory', storage: options.storage, concurrency, samples, growth, revision: revision() },
+      null,
+      2,
+    ),
+  );
+  console.log(`JSON: ${path.relative(process.cwd(), options.out)}`);
+}
+
 async function main(): Promise<number> {
   const options = parseOptions(process.argv.slice(2), process.env);
   const runId = `${Date.now().toString(36)}${randomBytes(3).toString('hex')}`;
@@ -778,6 +858,10 @@ async function main(): Promise<number> {
             'Redis figures would be memory figures: stopping.',
         );
       }
+    }
+    if (options.memoryConversations !== undefined) {
+      await memoryRun(options, options.memoryConversations, warmConcurrency, run, server, rounds);
+      return 0;
     }
     for (const concurrency of options.concurrency) {
       for (let rep = 1; rep <= options.reps; rep += 1) {

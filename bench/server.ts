@@ -58,6 +58,8 @@ function currentStats(collectGarbage: boolean): ServerStats {
   return {
     rssBytes: memory.rss,
     heapUsedBytes: memory.heapUsed,
+    heapTotalBytes: memory.heapTotal,
+    externalBytes: memory.external,
     cpuMicros: cpu.user + cpu.system,
     loopActiveMs: performance.eventLoopUtilization().active,
   };
