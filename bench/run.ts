@@ -382,6 +382,7 @@ function percentile(sorted: number[], p: number): number {
 function activity(scenario: Scenario, conversationId: string, index: number, message: TurnMessage): string {
   return JSON.stringify({
     type: 'message',
+    ...(message.type ? { type: message.type } : {}),
     id: `${conversationId}-${index}`,
     timestamp: new Date().toISOString(),
     channelId: scenario.channelId,
@@ -496,7 +497,9 @@ async function playRound(
         const problem =
           spec.target === 'bot'
             ? checkBotReplies(scenario, turn, replies)
-            : checkEchoReplies(turn.text, replies);
+            : turn.hangUp
+              ? undefined
+              : checkEchoReplies(turn.text, replies);
         previousReplies = replies.map(displayedText).join('\n');
         if (problem) {
           // The script no longer matches the conversation's state: start a new conversation.

@@ -34,8 +34,9 @@ export function displayedText(reply: ReplyActivity): string {
   return parts.join('\n');
 }
 
-/** What one turn sends: text, or the value of a submitted card. */
+/** What one turn sends: text, the value of a submitted card, or (type endOfConversation) a hang-up. */
 export interface TurnMessage {
+  type?: 'message' | 'endOfConversation';
   text?: string;
   value?: Record<string, unknown>;
 }
@@ -50,6 +51,11 @@ export interface ScriptedTurn {
    * and the conversation's number in the run.
    */
   send?: (previousReplies: string, conversationNo: number) => TurnMessage;
+  /**
+   * The caller hangs up (an endOfConversation activity, sent to the floor too): nothing is expected back. A
+   * call left open would keep its no-input timer, whose reprompts the bench cannot receive.
+   */
+  hangUp?: boolean;
   /** Substrings that must all occur in the replies' displayed text (see {@link displayedText}). */
   expect: string[];
 }
@@ -166,6 +172,7 @@ export const SCENARIOS: readonly Scenario[] = [
       { text: 'réponse 1', send: secretAnswer, expect: ['Question 2 sur 3'] },
       { text: 'réponse 2', send: secretAnswer, expect: ['Question 3 sur 3'] },
       { text: 'réponse 3', send: secretAnswer, expect: ['mot de passe temporaire'] },
+      { text: '(raccroche)', hangUp: true, expect: [] },
     ],
   },
   {
@@ -223,6 +230,7 @@ export const SCENARIOS: readonly Scenario[] = [
       { text: '9', expect: ["Que puis-je faire d'autre pour vous?"] },
       { text: 'zzqx', expect: ["Je n'ai pas compris"] },
       { text: '*', expect: ['Choisissez parmi les options suivantes', 'faites le 2'] },
+      { text: '(raccroche)', hangUp: true, expect: [] },
     ],
   },
 ];
@@ -233,6 +241,7 @@ export function checkBotReplies(
   turn: ScriptedTurn,
   replies: readonly ReplyActivity[],
 ): string | undefined {
+  if (turn.hangUp) return undefined;
   const messages = replies.filter((r) => r.type === 'message');
   if (messages.length === 0) return `no message reply to "${turn.text}"`;
   const text = messages.map(displayedText).join('\n');
