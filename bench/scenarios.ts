@@ -3,8 +3,8 @@
  * behaviour. Each turn carries a light assertion: substrings that must occur in the replies. The echo floor
  * plays the very same texts, turn for turn.
  *
- * To add a flow (password reset, request status, ...), append a scenario to SCENARIOS. Keep every scenario
- * the same length where possible, so that the mix stays easy to read in docs/performance.md. Assertions must
+ * Scenarios come in two groups: `menus` (what the bot says itself) and `accounts` (flows that check secrets,
+ * whose scrypt derivations dominate their cost). To add a flow, append a scenario to SCENARIOS. Assertions must
  * hold at any hour (the bench runs on the real clock) and the scripts avoid "0": speaking with an agent hands
  * the conversation over to the live-agent queue, which is not the bot's own work.
  */
