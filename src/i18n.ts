@@ -75,7 +75,7 @@ function fill(template: CompiledTemplate, vars: MessageVars | undefined): string
 }
 
 /** Every string of one language's resources under its `namespace:dotted.path` key. */
-function flatten(resources: Record<string, unknown>): Map<string, string> {
+export function flattenResources(resources: Record<string, unknown>): Map<string, string> {
   const strings = new Map<string, string>();
   const walk = (prefix: string, value: unknown): void => {
     if (typeof value === 'string') strings.set(prefix, value);
@@ -113,7 +113,7 @@ export class Messages {
     } as never);
     for (const lang of LANGUAGES) {
       const fixed = this.instance.getFixedT(lang);
-      const strings = flatten(resources[lang]);
+      const strings = flattenResources(resources[lang]);
       // Plural forms would need i18next's rules: with any of them present, every lookup goes to i18next.
       const hasPlurals = [...strings.keys()].some((key) => PLURAL_SUFFIX.test(key));
       const templates = new Map([...strings].map(([key, raw]) => [key, compile(raw)] as const));

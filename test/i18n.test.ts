@@ -1,19 +1,5 @@
 import i18next from 'i18next';
-import { LANGUAGES, Messages, readLocaleResources, type MessageVars } from '../src/i18n';
-
-/** Every string key of one language, as `namespace:dotted.path`, with its text. */
-function entries(tree: Record<string, unknown>): Array<[string, string]> {
-  const found: Array<[string, string]> = [];
-  const walk = (prefix: string, value: unknown): void => {
-    if (typeof value === 'string') found.push([prefix, value]);
-    else if (value && typeof value === 'object' && !Array.isArray(value)) {
-      for (const [key, child] of Object.entries(value))
-        walk(prefix.endsWith(':') ? prefix + key : `${prefix}.${key}`, child);
-    }
-  };
-  for (const [namespace, value] of Object.entries(tree)) walk(`${namespace}:`, value);
-  return found;
-}
+import { flattenResources, LANGUAGES, Messages, readLocaleResources, type MessageVars } from '../src/i18n';
 
 const resources = readLocaleResources();
 const reference = i18next.createInstance();
@@ -39,7 +25,7 @@ function varsFor(text: string): MessageVars {
 
 describe('Messages', () => {
   const cases = LANGUAGES.flatMap((lang) =>
-    entries(resources[lang])
+    [...flattenResources(resources[lang])]
       .filter(([key]) => !key.endsWith('_voice'))
       .map(([key, text]) => ({ lang, key, text })),
   );
