@@ -462,8 +462,9 @@ async function playRound(
         if (index > 0 && !claimTurn()) return;
         // The floor is sent the turn's text; the assistant what the conversation calls for (an answer to the
         // question it asked, a card's value).
-        const message: TurnMessage =
-          spec.target === 'bot' && turn.send
+        const message: TurnMessage = turn.hangUp
+          ? { type: 'endOfConversation' }
+          : spec.target === 'bot' && turn.send
             ? turn.send(previousReplies, conversationNo)
             : { text: turn.text };
         const payload = activity(scenario, conversationId, index, message);
