@@ -35,7 +35,7 @@ export class RamqBot extends ActivityHandler {
   constructor(private readonly deps: BotDependencies) {
     super();
     this.dialogs = new DialogSet(deps.state.dialogState);
-    this.dialogs.add(deps.rootDialog);
+    for (const dialog of [deps.rootDialog, ...deps.rootDialog.dialogs]) this.dialogs.add(dialog);
 
     this.onTurn(async (context, next) => {
       const profile = await deps.state.userProfile.get(context, {});
@@ -106,7 +106,7 @@ export class RamqBot extends ActivityHandler {
 
   private async runDialogs(context: TurnContext): Promise<void> {
     const dc = await this.dialogs.createContext(context);
-    const result = await dc.continueDialog();
+    const result = await this.deps.rootDialog.continueTurn(dc);
     if (result.status === DialogTurnStatus.empty) {
       const options: RootOptions = {
         text: context.activity.type === ActivityTypes.Message ? context.activity.text : undefined,

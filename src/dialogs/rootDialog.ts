@@ -1,4 +1,4 @@
-import { ComponentDialog, Dialog, type DialogContext, type DialogTurnResult } from 'botbuilder-dialogs';
+import { Dialog, type DialogContext, type DialogTurnResult, DialogTurnStatus } from 'botbuilder-dialogs';
 import type { Language } from '../i18n';
 import type { RoutingIntent } from '../nlu/lexicon';
 import { normalizeText } from '../nlu/normalize';
@@ -27,8 +27,9 @@ export interface RootOptions {
  * The root of every conversation. It owns the interruptions that work anywhere — help, cancel, menu,
  * restart, agent and language — so that no flow has to handle them, and routes free text to flows.
  */
-export class RootDialog extends ComponentDialog<RootOptions> {
+export class RootDialog extends Dialog<RootOptions> {
   private readonly flows = new Set<FlowId>();
+  private readonly children: Dialog[];
 
   /** @param extraFlows the flows built by other features, registered here so menus can offer them. */
   constructor(
@@ -37,14 +38,22 @@ export class RootDialog extends ComponentDialog<RootOptions> {
   ) {
     super(ROOT);
     for (const flow of extraFlows) this.flows.add(flow.flowId);
-    // Menus, prompts and flows share this one dialog stack: a menu starts a flow beside itself rather than
-    // inside a component of its own, which keeps each turn's chain of dialog contexts short.
-    this.addDialog(new MenuPrompt(deps));
-    this.addDialog(new HoursContactDialog(deps));
-    this.addDialog(new OnlineServicesDialog(deps, this.flows));
-    this.addDialog(new MainMenuDialog(deps));
-    for (const flow of extraFlows) this.addDialog(flow);
-    this.initialDialogId = MAIN_MENU;
+    this.children = [
+      new MenuPrompt(deps),
+      new HoursContactDialog(deps),
+      new OnlineServicesDialog(deps, this.flows),
+      new MainMenuDialog(deps),
+      ...extraFlows,
+    ];
+  }
+
+  /**
+   * Every dialog a conversation can reach, to be added to the bot's dialog set beside this one. Menus, prompts
+   * and flows share that one stack rather than living inside a component dialog: each nesting level would cost
+   * a dialog context on every turn.
+   */
+  get dialogs(): readonly Dialog[] {
+    return this.children;
   }
 
   /** The flows other than menus that this bot offers. */
@@ -52,92 +61,103 @@ export class RootDialog extends ComponentDialog<RootOptions> {
     return this.flows;
   }
 
-  protected override async onBeginDialog(
-    innerDc: DialogContext,
-    options?: RootOptions,
-  ): Promise<DialogTurnResult> {
+  /** Starts a conversation from its first message, then hands over to the main menu (or where it leads). */
+  override async beginDialog(dc: DialogContext, options?: RootOptions): Promise<DialogTurnResult> {
     const normalized = normalizeText(options?.text ?? '');
     const control = this.deps.lexicon.controlIntent(normalized);
     if (control === 'english' || control === 'french') {
-      await this.applyLanguage(innerDc, control === 'english' ? 'en' : 'fr');
-      return innerDc.beginDialog(MAIN_MENU);
+      await this.applyLanguage(dc, control === 'english' ? 'en' : 'fr');
+      return dc.replaceDialog(MAIN_MENU);
     }
-    if (control === 'help') await this.deps.responder.send(innerDc.context, ['common:help']);
+    if (control === 'help') await this.deps.responder.send(dc.context, ['common:help']);
     const path = this.pathFor(normalized);
     const menuOptions: MainMenuOptions = path ? { path } : {};
-    return innerDc.beginDialog(MAIN_MENU, menuOptions);
+    return dc.replaceDialog(MAIN_MENU, menuOptions);
   }
 
-  protected override async onContinueDialog(innerDc: DialogContext): Promise<DialogTurnResult> {
-    if (innerDc.context.activity.type === 'message') {
+  /** Only reached with a stack saved when this was a component dialog: start that conversation afresh. */
+  override async continueDialog(dc: DialogContext): Promise<DialogTurnResult> {
+    const options: RootOptions = {
+      text: dc.context.activity.type === 'message' ? dc.context.activity.text : undefined,
+    };
+    return dc.replaceDialog(ROOT, options);
+  }
+
+  /**
+   * Runs a turn of a conversation under way: the interruptions that work anywhere first, then the active
+   * dialog. Returns an empty result when nothing is under way, so that the caller begins this dialog.
+   */
+  async continueTurn(dc: DialogContext): Promise<DialogTurnResult> {
+    if (!dc.activeDialog) return { status: DialogTurnStatus.empty };
+    if (dc.context.activity.type === 'message') {
       // Any message counts as activity for the authenticated session (15 idle minutes end it).
-      await touchSession(innerDc.context, this.deps);
-      const interrupted = await this.interrupt(innerDc);
+      await touchSession(dc.context, this.deps);
+      const interrupted = await this.interrupt(dc);
       if (interrupted) return interrupted;
     }
-    return super.onContinueDialog(innerDc);
+    return dc.continueDialog();
   }
 
-  private async interrupt(innerDc: DialogContext): Promise<DialogTurnResult | undefined> {
+  private async interrupt(dc: DialogContext): Promise<DialogTurnResult | undefined> {
     const { lexicon, responder } = this.deps;
-    const normalized = normalizeText(innerDc.context.activity.text ?? '');
+    const normalized = normalizeText(dc.context.activity.text ?? '');
     if (!normalized) return undefined;
     switch (lexicon.controlIntent(normalized)) {
       case 'english':
-        return this.switchLanguage(innerDc, 'en');
+        return this.switchLanguage(dc, 'en');
       case 'french':
-        return this.switchLanguage(innerDc, 'fr');
+        return this.switchLanguage(dc, 'fr');
       case 'help':
-        await responder.send(innerDc.context, ['common:help']);
-        await innerDc.repromptDialog();
+        await responder.send(dc.context, ['common:help']);
+        await dc.repromptDialog();
         return Dialog.EndOfTurn;
       case 'cancel':
-        await innerDc.cancelAllDialogs();
-        await responder.send(innerDc.context, ['common:cancelled']);
-        return innerDc.beginDialog(MAIN_MENU);
+        await dc.cancelAllDialogs();
+        await responder.send(dc.context, ['common:cancelled']);
+        return dc.beginDialog(MAIN_MENU);
       case 'menu':
       case 'restart':
-        await innerDc.cancelAllDialogs();
-        return innerDc.beginDialog(MAIN_MENU);
+        await dc.cancelAllDialogs();
+        return dc.beginDialog(MAIN_MENU);
       case 'agent':
-        return this.restartAt(innerDc, ['agent']);
+        return this.restartAt(dc, ['agent']);
       case 'logout': {
-        const ended = await endSession(innerDc.context, this.deps);
-        await innerDc.cancelAllDialogs();
-        await responder.send(innerDc.context, [ended ? 'accounts:logout.done' : 'accounts:logout.none']);
-        return innerDc.beginDialog(MAIN_MENU);
+        const ended = await endSession(dc.context, this.deps);
+        await dc.cancelAllDialogs();
+        await responder.send(dc.context, [ended ? 'accounts:logout.done' : 'accounts:logout.none']);
+        return dc.beginDialog(MAIN_MENU);
       }
       default:
         break;
     }
     // « C'est tout », « au revoir »: goodbye (and hang-up on the phone); « non merci » only answers a menu.
-    const inMenu = leafDialogId(innerDc) === MENU_PROMPT;
+    const inMenu = leafDialogId(dc) === MENU_PROMPT;
     if (VoiceLexicon.for(responder.messages).isGoodbye(normalized, inMenu)) {
-      return endCall(innerDc, this.deps);
+      return endCall(dc, this.deps);
     }
     // Free text names a flow: follow it from menus only, so answers to a flow's own questions are never hijacked.
     if (inMenu) {
       const path = this.routingPath(lexicon.routingIntent(normalized));
-      if (path) return this.restartAt(innerDc, path);
+      if (path) return this.restartAt(dc, path);
     }
     return undefined;
   }
 
-  private async restartAt(innerDc: DialogContext, path: string[]): Promise<DialogTurnResult> {
-    await innerDc.cancelAllDialogs();
+  private async restartAt(dc: DialogContext, path: string[]): Promise<DialogTurnResult> {
+    await dc.cancelAllDialogs();
     const options: MainMenuOptions = { path };
-    return innerDc.beginDialog(MAIN_MENU, options);
+    return dc.beginDialog(MAIN_MENU, options);
   }
 
-  private async switchLanguage(innerDc: DialogContext, language: Language): Promise<DialogTurnResult> {
-    await this.applyLanguage(innerDc, language);
-    if (innerDc.activeDialog) await innerDc.repromptDialog();
+  private async switchLanguage(dc: DialogContext, language: Language): Promise<DialogTurnResult> {
+    await this.applyLanguage(dc, language);
+    if (dc.activeDialog) await dc.repromptDialog();
     return Dialog.EndOfTurn;
   }
 
   /** Remembers the user's language and confirms it in that language. */
-  private async applyLanguage(innerDc: DialogContext, language: Language): Promise<void> {
-    const { context } = innerDc;
+  private async applyLanguage(dc: DialogContext, language: Language): Promise<void> {
+    const { context } = dc;
     const profile = await this.deps.state.userProfile.get(context, {});
     const already = this.deps.responder.language(context) === language;
     profile.language = language;

@@ -236,4 +236,39 @@ describe('RootDialog', () => {
       expect(flowTraces(await client.say('menu'))).toEqual(['end:mainMenu', 'start:mainMenu']);
     });
   });
+
+  describe('a conversation saved by an earlier version', () => {
+    it('starts afresh from the main menu when its saved stack still has the root as a component dialog', async () => {
+      const { MemoryStorage } = await import('botbuilder');
+      const storage = new MemoryStorage();
+      const legacy = await createTestApp({}, { storage });
+      const conversationId = 'conv-legacy-root';
+      // The shape botbuilder saved when the root dialog was a component holding the menus.
+      await storage.write({
+        [`test/conversations/${conversationId}/`]: {
+          flags: { welcomed: true },
+          dialogState: {
+            dialogStack: [
+              {
+                id: 'root',
+                state: {
+                  dialogs: {
+                    dialogStack: [
+                      { id: 'mainMenu', state: {} },
+                      { id: 'menuPrompt', state: {} },
+                    ],
+                  },
+                },
+              },
+            ],
+          },
+        },
+      });
+      const client = new TestClient(legacy, { conversationId });
+      const text = textOf(await client.say('2'));
+      // The message starts the conversation again and is understood as main-menu option 2.
+      expect(text).toContain('418 643-8210');
+      expect(text).not.toMatch(/erreur/i);
+    });
+  });
 });
