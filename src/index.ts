@@ -1,11 +1,5 @@
-import {
-  ActivityTypes,
-  CloudAdapter,
-  ConversationState,
-  type Storage,
-  type TurnContext,
-  UserState,
-} from 'botbuilder';
+import { TrackedConversationState, TrackedUserState } from './services/trackedState';
+import { ActivityTypes, CloudAdapter, type Storage, type TurnContext } from 'botbuilder';
 import { RamqBot } from './bot';
 import { DomainError } from './errors';
 import { GuardedStorage } from './services/guardedStorage';
@@ -125,7 +119,7 @@ export async function buildApplication(
   }
 
   const guarded = new GuardedStorage(storage);
-  const state = createStateAccessors(new ConversationState(guarded), new UserState(guarded));
+  const state = createStateAccessors(new TrackedConversationState(guarded), new TrackedUserState(guarded));
   const deps = createDialogDependencies({
     messages,
     logger,

@@ -1,9 +1,8 @@
+import { TrackedConversationState, TrackedUserState } from '../../src/services/trackedState';
 import {
   ActivityTypes,
-  ConversationState,
   MemoryStorage,
   TestAdapter,
-  UserState,
   type Activity,
   type ResourceResponse,
   type Storage,
@@ -85,7 +84,7 @@ export async function createAccountsBot(
   const services = options.services ?? (await memoryAccountServices(clock)).services;
   const storage = options.storage ?? new MemoryStorage();
   const logger = options.logger ?? createLogger('silent');
-  const state = createStateAccessors(new ConversationState(storage), new UserState(storage));
+  const state = createStateAccessors(new TrackedConversationState(storage), new TrackedUserState(storage));
   const deps = createDialogDependencies({
     messages,
     logger,

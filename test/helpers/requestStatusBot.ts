@@ -1,4 +1,5 @@
-import { ConversationState, MemoryStorage, UserState, type Storage } from 'botbuilder';
+import { TrackedConversationState, TrackedUserState } from '../../src/services/trackedState';
+import { MemoryStorage, type Storage } from 'botbuilder';
 import { RamqBot } from '../../src/bot';
 import { createAccountFlows } from '../../src/dialogs/accounts';
 import { createRequestStatusFlow } from '../../src/dialogs/requestStatus/flow';
@@ -67,7 +68,7 @@ export async function createRequestStatusBot(
   const { services } = await memoryAccountServices(clock);
   const { logger, lines } = memoryLogger('info');
   const storage = new RecordingStorage(options.storage ?? new MemoryStorage());
-  const state = createStateAccessors(new ConversationState(storage), new UserState(storage));
+  const state = createStateAccessors(new TrackedConversationState(storage), new TrackedUserState(storage));
   const deps = createDialogDependencies({
     messages,
     logger,

@@ -1,12 +1,11 @@
+import { TrackedConversationState, TrackedUserState } from '../../src/services/trackedState';
 import {
   type Activity,
   ActivityTypes,
-  ConversationState,
   MemoryStorage,
   type Middleware,
   TestAdapter,
   type TurnContext,
-  UserState,
 } from 'botbuilder';
 import { type Dialog, DialogSet, DialogTurnStatus, WaterfallDialog } from 'botbuilder-dialogs';
 import type { DialogDependencies } from '../../src/dialogs/shared/dependencies';
@@ -44,7 +43,7 @@ export function createDeps(): DialogDependencies {
     clock: systemClock,
     lexicon,
     menuRecognizer: new MenuRecognizer(messages, lexicon),
-    state: createStateAccessors(new ConversationState(storage), new UserState(storage)),
+    state: createStateAccessors(new TrackedConversationState(storage), new TrackedUserState(storage)),
     voice: { transferNumber: '+18004634776' },
   };
 }

@@ -1,0 +1,127 @@
+import {
+  type Activity,
+  ConversationState,
+  MemoryStorage,
+  type StoreItems,
+  TestAdapter,
+  TurnContext,
+  UserState,
+  type BotState,
+} from 'botbuilder';
+import { TrackedConversationState, TrackedUserState } from '../../src/services/trackedState';
+
+/** Memory storage that records what is written. */
+class RecordingStorage extends MemoryStorage {
+  readonly writes: StoreItems[] = [];
+
+  override async write(changes: StoreItems): Promise<void> {
+    this.writes.push(JSON.parse(JSON.stringify(changes)) as StoreItems);
+    await super.write(changes);
+  }
+}
+
+function turn(text = 'bonjour'): TurnContext {
+  const adapter = new TestAdapter();
+  const activity: Partial<Activity> = {
+    type: 'message',
+    text,
+    channelId: 'test',
+    conversation: { id: 'conv-1', isGroup: false, conversationType: 'personal', name: '' },
+    from: { id: 'user-1', name: '' },
+    recipient: { id: 'bot', name: '' },
+  };
+  return new TurnContext(adapter, activity);
+}
+
+type Step = (state: BotState, context: TurnContext) => Promise<void>;
+
+/** The same turns with a state class: what it wrote, one list per turn. */
+async function writesOf(
+  make: (storage: RecordingStorage) => BotState,
+  turns: Step[][],
+): Promise<StoreItems[][]> {
+  const storage = new RecordingStorage();
+  const state = make(storage);
+  const perTurn: StoreItems[][] = [];
+  for (const steps of turns) {
+    const context = turn();
+    const before = storage.writes.length;
+    for (const step of steps) await step(state, context);
+    await state.saveChanges(context);
+    perTurn.push(storage.writes.slice(before).map((w) => stripETags(w)));
+  }
+  return perTurn;
+}
+
+function stripETags(items: StoreItems): StoreItems {
+  return Object.fromEntries(
+    Object.entries(items).map(([key, value]) => {
+      const { eTag: _eTag, ...rest } = value as Record<string, unknown>;
+      return [key, rest];
+    }),
+  );
+}
+
+const setFlag: (value: unknown) => Step = (value) => async (state, context) => {
+  await state.createProperty('flags').set(context, { welcomed: value });
+};
+const read: Step = async (state, context) => {
+  await state.createProperty('flags').get(context, {});
+};
+const touchETag: Step = async (state, context) => {
+  const loaded = (await state.load(context)) as Record<string, unknown>;
+  loaded.eTag = 'something-else';
+};
+const clear: Step = async (state, context) => {
+  await state.load(context);
+  await state.clear(context);
+};
+
+describe.each([
+  [
+    'conversation',
+    (s: RecordingStorage) => new ConversationState(s),
+    (s: RecordingStorage) => new TrackedConversationState(s),
+  ],
+  ['user', (s: RecordingStorage) => new UserState(s), (s: RecordingStorage) => new TrackedUserState(s)],
+])('tracked %s state', (_kind, original, tracked) => {
+  const script: Step[][] = [
+    [read], // a default set on first read is a change
+    [read], // nothing changed
+    [setFlag(true)], // changed
+    [setFlag(true)], // set to the same value: no change
+    [touchETag], // only the eTag: no change
+    [clear], // cleared: written empty
+    [], // not even loaded: nothing written
+    [setFlag('é')],
+  ];
+
+  it('writes exactly when botbuilder’s own state class writes, and the same items', async () => {
+    const expected = await writesOf(original, script);
+    const actual = await writesOf(tracked, script);
+    expect(actual).toEqual(expected);
+    expect(actual.map((w) => w.length)).toEqual([1, 0, 1, 0, 0, 1, 0, 1]);
+  });
+
+  it('writes on demand with force, even without a change', async () => {
+    const storage = new RecordingStorage();
+    const state = tracked(storage);
+    const context = turn();
+    await state.load(context);
+    await state.saveChanges(context, true);
+    expect(storage.writes).toHaveLength(1);
+  });
+
+  it('reads the saved state back in a later turn, and reloads from storage with force', async () => {
+    const storage = new RecordingStorage();
+    const state = tracked(storage);
+    const first = turn();
+    await state.createProperty('flags').set(first, { welcomed: true });
+    await state.saveChanges(first);
+    const later = turn();
+    await expect(state.createProperty('flags').get(later)).resolves.toEqual({ welcomed: true });
+    const key = Object.keys(storage.writes[0])[0];
+    await storage.write({ [key]: { flags: { welcomed: false }, eTag: '*' } });
+    expect(((await state.load(later, true)) as { flags: unknown }).flags).toEqual({ welcomed: false });
+  });
+});
