@@ -1,4 +1,3 @@
-import { TrackedConversationState, TrackedUserState } from './services/trackedState';
 import { ActivityTypes, CloudAdapter, type Storage, type TurnContext } from 'botbuilder';
 import { RamqBot } from './bot';
 import { DomainError } from './errors';
@@ -41,6 +40,7 @@ import { createStateAccessors } from './state';
 import { defaultTransferNumber } from './dialogs/shared/callControl';
 import type { NoInputTimers, NoInputTimerStore } from './voice/noInputTimers';
 import { createVoiceLine } from './voice/voiceLine';
+import { TrackedConversationState, TrackedUserState } from './services/trackedState';
 
 /** How long the memory storage keeps a user who does not come back (user state: language, Teams link). */
 const USER_STATE_IDLE_MS = 24 * 60 * 60_000;

@@ -1,4 +1,3 @@
-import { TrackedConversationState, TrackedUserState } from '../../src/services/trackedState';
 import {
   ActivityTypes,
   MemoryStorage,
@@ -22,6 +21,7 @@ import { FixedClock } from '../../src/services/clock';
 import { createLogger, type Logger } from '../../src/services/logger';
 import { createStateAccessors } from '../../src/state';
 import { CLOCK_START, JULIE, memoryAccountServices } from './accounts';
+import { TrackedConversationState, TrackedUserState } from '../../src/services/trackedState';
 
 const messages = new Messages();
 const centre = loadCentreInfo();

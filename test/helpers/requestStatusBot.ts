@@ -1,4 +1,3 @@
-import { TrackedConversationState, TrackedUserState } from '../../src/services/trackedState';
 import { MemoryStorage, type Storage } from 'botbuilder';
 import { RamqBot } from '../../src/bot';
 import { createAccountFlows } from '../../src/dialogs/accounts';
@@ -23,6 +22,7 @@ import {
 import { createStateAccessors } from '../../src/state';
 import { CLOCK_START, JULIE, memoryAccountServices, memoryLogger, RecordingStorage } from './accounts';
 import { TestClient, textOf } from './bot';
+import { TrackedConversationState, TrackedUserState } from '../../src/services/trackedState';
 
 const messages = new Messages();
 const centre = loadCentreInfo();

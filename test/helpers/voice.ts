@@ -1,4 +1,3 @@
-import { TrackedConversationState, TrackedUserState } from '../../src/services/trackedState';
 import {
   type Activity,
   ActivityTypes,
@@ -21,6 +20,7 @@ import { createLogger } from '../../src/services/logger';
 import { createStateAccessors } from '../../src/state';
 import { MemoryNoInputTimerStore, NoInputTimers } from '../../src/voice/noInputTimers';
 import { VoiceTurnMiddleware } from '../../src/voice/voiceTurn';
+import { TrackedConversationState, TrackedUserState } from '../../src/services/trackedState';
 
 /** Built once per test file: the locale files are read once. */
 export const messages = new Messages();
