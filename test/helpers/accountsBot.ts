@@ -11,20 +11,17 @@ import { WaterfallDialog, type DialogTurnResult, type WaterfallStepContext } fro
 import { RamqBot } from '../../src/bot';
 import { createAccountFlows, type AuthenticateResult } from '../../src/dialogs/accounts';
 import { RootDialog } from '../../src/dialogs/rootDialog';
-import { createDialogDependencies, type DialogDependencies } from '../../src/dialogs/shared/dependencies';
+import type { DialogDependencies } from '../../src/dialogs/shared/dependencies';
 import { FlowDialog } from '../../src/dialogs/shared/flowDialog';
 import { ssmlToText } from '../../src/dialogs/shared/ssml';
 import { Messages, type Language, type MessageVars } from '../../src/i18n';
 import type { AccountServices } from '../../src/services/accounts';
-import { loadCentreInfo } from '../../src/services/centre';
 import { FixedClock } from '../../src/services/clock';
 import { createLogger, type Logger } from '../../src/services/logger';
-import { createStateAccessors } from '../../src/state';
 import { CLOCK_START, JULIE, memoryAccountServices } from './accounts';
-import { TrackedConversationState, TrackedUserState } from '../../src/services/trackedState';
+import { createTestDialogDependencies } from './bot';
 
 const messages = new Messages();
-const centre = loadCentreInfo();
 
 /** Translate a key as the bot would, for expected texts. */
 export function say(lang: Language, key: string, vars?: MessageVars): string {
@@ -84,15 +81,8 @@ export async function createAccountsBot(
   const services = options.services ?? (await memoryAccountServices(clock)).services;
   const storage = options.storage ?? new MemoryStorage();
   const logger = options.logger ?? createLogger('silent');
-  const state = createStateAccessors(new TrackedConversationState(storage), new TrackedUserState(storage));
-  const deps = createDialogDependencies({
-    messages,
-    logger,
-    centre,
-    clock,
-    state,
-    voices: { fr: 'fr-CA-SylvieNeural', en: 'en-CA-ClaraNeural' },
-  });
+  const deps = createTestDialogDependencies({ storage, messages, logger, clock });
+  const { state } = deps;
   const { responder } = deps;
   const rootDialog = new RootDialog(deps, [...createAccountFlows(deps, services), new ProbeFlow(deps)]);
   const bot = new RamqBot({ state, rootDialog, responder });

@@ -1,8 +1,14 @@
-import { type Activity, ActivityTypes, TestAdapter } from 'botbuilder';
+import { type Activity, ActivityTypes, type Storage, TestAdapter } from 'botbuilder';
 import { DOMParser } from '@xmldom/xmldom';
 import { buildApplication, type Application, type ApplicationOverrides } from '../../src/index';
 import { loadConfig } from '../../src/config';
-import { createLogger } from '../../src/services/logger';
+import { createDialogDependencies, type DialogDependencies } from '../../src/dialogs/shared/dependencies';
+import type { Messages } from '../../src/i18n';
+import { loadCentreInfo, type CentreInfo } from '../../src/services/centre';
+import type { Clock } from '../../src/services/clock';
+import { createLogger, type Logger } from '../../src/services/logger';
+import { TrackedConversationState, TrackedUserState } from '../../src/services/trackedState';
+import { createStateAccessors } from '../../src/state';
 
 /** Builds the real application (memory storage unless told otherwise) with silent logs, without listening. */
 export async function createTestApp(
@@ -11,6 +17,27 @@ export async function createTestApp(
 ): Promise<Application> {
   const config = loadConfig({ NODE_ENV: 'test', LOG_LEVEL: 'silent', PORT: '0', HOST: '127.0.0.1', ...env });
   return buildApplication(config, { logger: createLogger('silent'), ...overrides });
+}
+
+/**
+ * The state and dialog dependencies of a bot assembled by a test (not the whole application): the same
+ * state classes and factory as src/index.ts, over the given storage, with the default voices.
+ */
+export function createTestDialogDependencies(parts: {
+  storage: Storage;
+  messages: Messages;
+  logger: Logger;
+  clock: Clock;
+  centre?: CentreInfo;
+}): DialogDependencies {
+  const { storage, centre = loadCentreInfo(), ...rest } = parts;
+  const state = createStateAccessors(new TrackedConversationState(storage), new TrackedUserState(storage));
+  return createDialogDependencies({
+    ...rest,
+    centre,
+    state,
+    voices: { fr: 'fr-CA-SylvieNeural', en: 'en-CA-ClaraNeural' },
+  });
 }
 
 /** Options for a simulated client. */

@@ -3,11 +3,9 @@ import { RamqBot } from '../../src/bot';
 import { createAccountFlows } from '../../src/dialogs/accounts';
 import { createRequestStatusFlow } from '../../src/dialogs/requestStatus/flow';
 import { RootDialog } from '../../src/dialogs/rootDialog';
-import { createDialogDependencies } from '../../src/dialogs/shared/dependencies';
 import { Messages } from '../../src/i18n';
 import type { Application } from '../../src/index';
 import type { Nam } from '../../src/nlu/nam';
-import { loadCentreInfo } from '../../src/services/centre';
 import { FixedClock } from '../../src/services/clock';
 import { createRequestStatusSetup } from '../../src/services/requestStatus';
 import { MemoryConsultationAudit } from '../../src/services/requestStatus/audit';
@@ -19,13 +17,10 @@ import {
   type RequestStatusService,
   ServiceUnavailableError,
 } from '../../src/services/requestStatus/types';
-import { createStateAccessors } from '../../src/state';
 import { CLOCK_START, JULIE, memoryAccountServices, memoryLogger, RecordingStorage } from './accounts';
-import { TestClient, textOf } from './bot';
-import { TrackedConversationState, TrackedUserState } from '../../src/services/trackedState';
+import { createTestDialogDependencies, TestClient, textOf } from './bot';
 
 const messages = new Messages();
-const centre = loadCentreInfo();
 
 /** The demo service, which a test can take down and bring back ("the back end made to fail"). */
 export class SwitchableService implements RequestStatusService {
@@ -68,15 +63,8 @@ export async function createRequestStatusBot(
   const { services } = await memoryAccountServices(clock);
   const { logger, lines } = memoryLogger('info');
   const storage = new RecordingStorage(options.storage ?? new MemoryStorage());
-  const state = createStateAccessors(new TrackedConversationState(storage), new TrackedUserState(storage));
-  const deps = createDialogDependencies({
-    messages,
-    logger,
-    centre,
-    clock,
-    state,
-    voices: { fr: 'fr-CA-SylvieNeural', en: 'en-CA-ClaraNeural' },
-  });
+  const deps = createTestDialogDependencies({ storage, messages, logger, clock });
+  const { state } = deps;
   const { responder } = deps;
   const service = new SwitchableService();
   const audit = new MemoryConsultationAudit();
