@@ -34,10 +34,10 @@ export function toLatin1(text: string): string {
 export async function warmNumberRecognizers(): Promise<void> {
   // Yield first: the caller has just started listening and /healthz must answer at once.
   await new Promise((resolve) => setImmediate(resolve));
-  for (const sentence of WARM_UP_CORPUS) {
+  for (const sentence of WARM_UP_CORPUS.map(toLatin1)) {
     for (const culture of CULTURES) {
-      recognizeNumber(toLatin1(sentence), culture);
-      recognizeOrdinal(toLatin1(sentence), culture);
+      recognizeNumber(sentence, culture);
+      recognizeOrdinal(sentence, culture);
       await new Promise((resolve) => setImmediate(resolve));
     }
   }
