@@ -22,7 +22,7 @@ import { FixedClock, systemClock, type Clock } from './services/clock';
 import { IdleMemoryStorage } from './services/idleMemoryStorage';
 import { createLogger, type Logger } from './services/logger';
 import { createRateLimiters } from './services/rateLimiter';
-import { type AppRedisClient, createRedisClient, pingRedis } from './services/redisClient';
+import type { AppRedisClient } from './services/redisClient';
 import { RedisStorage } from './services/redisStorage';
 import { AuditLogConsultationAudit, createRequestStatusSetup } from './services/requestStatus';
 import { loadForm4313Text } from './services/forms/form4313Text';
@@ -87,6 +87,14 @@ export async function buildApplication(
   const clock = overrides.clock ?? (config.clockNow ? new FixedClock(config.clockNow) : systemClock);
   const messages = new Messages();
   const centre = loadCentreInfo();
+  // Started now, not after listening: the warm-up runs on this thread in short slices while the demo
+  // accounts' secrets are hashed on the thread pool, instead of one after the other before /readyz.
+  let warmed = false;
+  const warmStart = Date.now();
+  void warmNumberRecognizers().then(() => {
+    warmed = true;
+    logger.info({ warmMs: Date.now() - warmStart }, 'recognizers warm');
+  });
 
   const isConversationKey = (key: string) => key.includes('/conversations/');
   const idleSeconds = config.conversationIdleMinutes * 60;
@@ -97,6 +105,8 @@ export async function buildApplication(
   if (overrides.storage) {
     storage = overrides.storage;
   } else if (config.storage === 'redis') {
+    // Loaded only here: the Redis client's modules cost 170 ms of start-up that memory storage does not need.
+    const { createRedisClient, pingRedis } = await import('./services/redisClient');
     const client = createRedisClient(config.redisUrl, logger);
     redisClient = client;
     // Not awaited: connect() only settles once Redis answers; until then /readyz says 503 and turns fail politely.
@@ -260,7 +270,6 @@ export async function buildApplication(
   };
 
   let localChat: { close(): void } | undefined;
-  let warmed = false;
   const isReady = async () => warmed && (await pingStorage());
   const throttledTranslate = messages.forLanguage(DEFAULT_LANGUAGE);
   const http = createBotServer({
@@ -286,7 +295,14 @@ export async function buildApplication(
     audit: accountServices.audit,
     isReady,
     async start() {
-      await new Promise<void>((resolve) => http.server.listen(config.port, config.host, resolve));
+      // A port already taken rejects here, so main() says so in one line instead of crashing on 'error'.
+      await new Promise<void>((resolve, reject) => {
+        http.server.once('error', reject);
+        http.server.listen(config.port, config.host, () => {
+          http.server.off('error', reject);
+          resolve();
+        });
+      });
       const address = http.server.address();
       const port = typeof address === 'object' && address ? address.port : config.port;
       const baseUrl = `http://127.0.0.1:${port}`;
@@ -300,12 +316,6 @@ export async function buildApplication(
       }
       voiceLine.timers.start();
       escalation.hub.start();
-      // Warm after listening so /healthz answers at once while /readyz waits for the recognizers.
-      const warmStart = Date.now();
-      void warmNumberRecognizers().then(() => {
-        warmed = true;
-        logger.info({ warmMs: Date.now() - warmStart }, 'recognizers warm, ready');
-      });
       return baseUrl;
     },
     async stop() {

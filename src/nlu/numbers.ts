@@ -77,7 +77,10 @@ function buildModels(): NumberModels[] {
         parser(AgnosticNumberParserType.Number, english),
         new EnglishNumberExtractor(NumberMode.PureNumber),
       ),
-      ordinal: new OrdinalModel(parser(AgnosticNumberParserType.Ordinal, english), new EnglishOrdinalExtractor()),
+      ordinal: new OrdinalModel(
+        parser(AgnosticNumberParserType.Ordinal, english),
+        new EnglishOrdinalExtractor(),
+      ),
     },
   ];
 }

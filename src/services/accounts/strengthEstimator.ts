@@ -1,7 +1,5 @@
 import { Worker } from 'node:worker_threads';
-import { ZxcvbnFactory } from '@zxcvbn-ts/core';
-import * as zxcvbnCommon from '@zxcvbn-ts/language-common';
-import * as zxcvbnFr from '@zxcvbn-ts/language-fr';
+import type { ZxcvbnFactory } from '@zxcvbn-ts/core';
 
 /** What the policy needs from zxcvbn's verdict on a password. */
 export interface StrengthEstimate {
@@ -19,8 +17,14 @@ export interface StrengthEstimator {
 }
 
 // No translations on purpose: zxcvbn then returns its message keys, which the bot words itself in French or
-// English instead of showing the library's sentences.
-function createZxcvbn(): ZxcvbnFactory {
+// English instead of showing the library's sentences. The modules load on first use: at start-up their
+// dictionaries cost 90 ms before /readyz, for an estimator that normally runs on the worker thread.
+async function createZxcvbn(): Promise<ZxcvbnFactory> {
+  const [{ ZxcvbnFactory }, zxcvbnCommon, zxcvbnFr] = await Promise.all([
+    import('@zxcvbn-ts/core'),
+    import('@zxcvbn-ts/language-common'),
+    import('@zxcvbn-ts/language-fr'),
+  ]);
   return new ZxcvbnFactory({
     dictionary: { ...zxcvbnCommon.dictionary, ...zxcvbnFr.dictionary },
     graphs: zxcvbnCommon.adjacencyGraphs,
@@ -37,11 +41,11 @@ function toEstimate(result: ReturnType<ZxcvbnFactory['check']>): StrengthEstimat
 
 /** zxcvbn on the calling thread: for tests and as the fallback of {@link WorkerStrengthEstimator}. */
 export class InlineStrengthEstimator implements StrengthEstimator {
-  private zxcvbn: ZxcvbnFactory | undefined;
+  private zxcvbn: Promise<ZxcvbnFactory> | undefined;
 
-  estimate(password: string, userInputs: string[]): Promise<StrengthEstimate> {
+  async estimate(password: string, userInputs: string[]): Promise<StrengthEstimate> {
     this.zxcvbn ??= createZxcvbn();
-    return Promise.resolve(toEstimate(this.zxcvbn.check(password, userInputs)));
+    return toEstimate((await this.zxcvbn).check(password, userInputs));
   }
 
   close(): Promise<void> {
