@@ -133,6 +133,20 @@ describe('HTTP server with a Microsoft app id', () => {
   });
 });
 
+describe('start-up on a port already taken', () => {
+  it('rejects start() with the listen error instead of crashing the process', async () => {
+    const first = await createTestApp();
+    const firstUrl = await first.start();
+    const second = await createTestApp({ PORT: new URL(firstUrl).port });
+    try {
+      await expect(second.start()).rejects.toMatchObject({ code: 'EADDRINUSE' });
+    } finally {
+      await second.stop();
+      await first.stop();
+    }
+  });
+});
+
 describe('readiness', () => {
   it('turns ready within 3 s of start, once the recognizers are warm', async () => {
     const app = await createTestApp();
