@@ -1,6 +1,6 @@
 import { ActivityTypes, CloudAdapter, type Storage, type TurnContext } from 'botbuilder';
 import { RamqBot } from './bot';
-import { DomainError } from './errors';
+import { ConcurrentTurnError, DomainError } from './errors';
 import { GuardedStorage } from './services/guardedStorage';
 import { StrictBotFrameworkAuthentication } from './services/strictAuthentication';
 import { TeamsGate } from './teamsGate';
@@ -260,6 +260,9 @@ export async function buildApplication(
       },
       'turn failed',
     );
+    // A timer's or an agent hub's turn that lost the race to the user's own turn: the user's turn was saved
+    // and answered; telling them their message is still being processed would be false.
+    if (error instanceof ConcurrentTurnError && context.activity.type !== ActivityTypes.Message) return;
     try {
       const t = responder.translator(context);
       const key = error instanceof DomainError ? error.userMessageKey : 'common:error';

@@ -1,12 +1,18 @@
 import type { Storage, StoreItems } from 'botbuilder';
 import { ConcurrentTurnError, StorageUnavailableError } from '../errors';
+import { type StoredText, type TextStorage, textStorageOf } from './textStorage';
 
 /**
  * Translates storage failures into the bot's domain errors, so a Redis outage becomes a polite "temporarily
- * unavailable" and an eTag conflict a clean refusal, instead of a generic error.
+ * unavailable" and an eTag conflict a clean refusal, instead of a generic error. Serves {@link TextStorage}
+ * too, natively when the inner storage does.
  */
-export class GuardedStorage implements Storage {
-  constructor(private readonly inner: Storage) {}
+export class GuardedStorage implements Storage, TextStorage {
+  private readonly text: TextStorage;
+
+  constructor(private readonly inner: Storage) {
+    this.text = textStorageOf(inner);
+  }
 
   async read(keys: string[]): Promise<StoreItems> {
     try {
@@ -20,8 +26,7 @@ export class GuardedStorage implements Storage {
     try {
       await this.inner.write(changes);
     } catch (error) {
-      if (/etag conflict/i.test(String((error as Error)?.message))) throw new ConcurrentTurnError();
-      throw new StorageUnavailableError('write', error);
+      throw writeError(error);
     }
   }
 
@@ -32,4 +37,25 @@ export class GuardedStorage implements Storage {
       throw new StorageUnavailableError('delete', error);
     }
   }
+
+  async readText(key: string): Promise<StoredText | undefined> {
+    try {
+      return await this.text.readText(key);
+    } catch (error) {
+      throw new StorageUnavailableError('read', error);
+    }
+  }
+
+  async writeText(key: string, text: string, expectedETag: string | null | undefined): Promise<string> {
+    try {
+      return await this.text.writeText(key, text, expectedETag);
+    } catch (error) {
+      throw writeError(error);
+    }
+  }
+}
+
+function writeError(error: unknown): Error {
+  if (/etag conflict/i.test(String((error as Error)?.message))) return new ConcurrentTurnError();
+  return new StorageUnavailableError('write', error);
 }

@@ -1,4 +1,5 @@
-import { MemoryStorage, type StoreItems } from 'botbuilder';
+import type { Storage, StoreItem, StoreItems } from 'botbuilder';
+import { type StoredText, type TextStorage, eTagAllows, eTagConflict } from './textStorage';
 
 /** Options for {@link IdleMemoryStorage}. */
 export interface IdleMemoryStorageOptions {
@@ -10,50 +11,92 @@ export interface IdleMemoryStorageOptions {
   now?: () => number;
 }
 
+/** One item: its JSON text without the eTag, its eTag, and when it is forgotten if nothing writes it. */
+interface Entry {
+  text: string;
+  eTag: string;
+  expiresAt: number | undefined;
+}
+
 /**
- * botbuilder's MemoryStorage (same eTag semantics) that forgets idle items — conversations, and users who
- * have not come back — so a long-running process on the embedded default does not grow with every
- * conversation it ever had.
+ * In-process storage with botbuilder MemoryStorage's semantics (items kept as JSON, so a read returns a copy;
+ * eTags; a write with a stale eTag rejects) that forgets idle items — conversations, and users who have not
+ * come back — so a long-running process on the embedded default does not grow with every conversation it
+ * ever had. It also serves {@link TextStorage}, the bot state's cheaper path.
  */
-export class IdleMemoryStorage extends MemoryStorage {
-  private readonly expiry = new Map<string, number>();
+export class IdleMemoryStorage implements Storage, TextStorage {
+  private readonly entries = new Map<string, Entry>();
   private readonly now: () => number;
   private lastSweep: number;
+  private nextETag = 1;
 
   constructor(private readonly options: IdleMemoryStorageOptions) {
-    super();
     this.now = options.now ?? Date.now;
     this.lastSweep = this.now();
   }
 
-  override async write(changes: StoreItems): Promise<void> {
-    await super.write(changes);
-    const now = this.now();
-    for (const key of Object.keys(changes)) {
-      const idleMs = this.options.idleMsFor(key);
-      if (idleMs !== undefined) this.expiry.set(key, now + idleMs);
+  read(keys: string[]): Promise<StoreItems> {
+    if (!keys) return Promise.reject(new ReferenceError('Keys are required when reading.'));
+    const items: StoreItems = {};
+    for (const key of keys) {
+      const entry = this.entries.get(key);
+      if (!entry) continue;
+      const item = JSON.parse(entry.text) as StoreItem;
+      item.eTag = entry.eTag;
+      items[key] = item;
     }
-    // Sweeping at most every so often keeps the cost per write constant on average.
-    if (now - this.lastSweep >= this.options.sweepEveryMs) this.sweep(now);
+    return Promise.resolve(items);
   }
 
-  override async delete(keys: string[]): Promise<void> {
-    await super.delete(keys);
-    for (const key of keys) this.expiry.delete(key);
+  write(changes: StoreItems): Promise<void> {
+    if (!changes) return Promise.reject(new ReferenceError('Changes are required when writing.'));
+    let conflict: Error | undefined;
+    for (const [key, item] of Object.entries(changes)) {
+      const { eTag, ...rest } = item as StoreItem;
+      if (!this.store(key, JSON.stringify(rest), eTag === undefined ? undefined : String(eTag))) {
+        conflict ??= eTagConflict(key);
+      }
+    }
+    return conflict ? Promise.reject(conflict) : Promise.resolve();
+  }
+
+  delete(keys: string[]): Promise<void> {
+    for (const key of keys) this.entries.delete(key);
+    return Promise.resolve();
+  }
+
+  readText(key: string): Promise<StoredText | undefined> {
+    const entry = this.entries.get(key);
+    return Promise.resolve(entry && { text: entry.text, eTag: entry.eTag });
+  }
+
+  writeText(key: string, text: string, expectedETag: string | null | undefined): Promise<string> {
+    const eTag = this.store(key, text, expectedETag);
+    return eTag === undefined ? Promise.reject(eTagConflict(key)) : Promise.resolve(eTag);
   }
 
   /** Forgets every item whose idle period has passed. */
   sweep(now: number = this.now()): void {
     this.lastSweep = now;
-    for (const [key, expiresAt] of this.expiry) {
-      if (now <= expiresAt) continue;
-      delete this.memory[key];
-      this.expiry.delete(key);
+    for (const [key, entry] of this.entries) {
+      if (entry.expiresAt !== undefined && now > entry.expiresAt) this.entries.delete(key);
     }
   }
 
   /** Number of items held, for tests and the benchmark. */
   get size(): number {
-    return Object.keys(this.memory).length;
+    return this.entries.size;
+  }
+
+  /** Stores the text unless the eTag forbids it; returns the new eTag, or undefined on a conflict. */
+  private store(key: string, text: string, expectedETag: string | null | undefined): string | undefined {
+    if (!eTagAllows(expectedETag, this.entries.get(key)?.eTag)) return undefined;
+    const now = this.now();
+    const idleMs = this.options.idleMsFor(key);
+    const eTag = String(this.nextETag++);
+    this.entries.set(key, { text, eTag, expiresAt: idleMs === undefined ? undefined : now + idleMs });
+    // Sweeping at most every so often keeps the cost per write constant on average.
+    if (now - this.lastSweep >= this.options.sweepEveryMs) this.sweep(now);
+    return eTag;
   }
 }

@@ -1,6 +1,7 @@
 import { createHash, randomUUID } from 'node:crypto';
 import type { Storage, StoreItem, StoreItems } from 'botbuilder';
 import type { RedisClientType } from 'redis';
+import { type StoredText, type TextStorage, eTagConflict } from './textStorage';
 
 /** The node-redis commands {@link RedisStorage} uses; a client from `createRedisClient` satisfies it. */
 export type RedisStorageClient = Pick<RedisClientType, 'mGet' | 'del' | 'eval' | 'evalSha'>;
@@ -33,9 +34,14 @@ export interface RedisStorageOptions {
 // Stored values always start with `{"eTag":"<uuid>"` (see serialize()), so the script can read the stored
 // eTag with an anchored pattern instead of cjson-decoding the whole item on every write.
 // ARGV[1]: the eTag the caller read ('' = unconditional write); ARGV[2]: the serialized item, already
-// carrying its new eTag; ARGV[3]: expiry in seconds ('0' = none; a plain SET also drops an older expiry).
+// carrying its new eTag; ARGV[3]: expiry in seconds ('0' = none; a plain SET also drops an older expiry);
+// ARGV[4]: '1' when nothing may be stored yet (the caller read nothing), else absent.
 const WRITE_IF_MATCH_LUA = `
-if ARGV[1] ~= '' then
+if ARGV[4] == '1' then
+  if redis.call('EXISTS', KEYS[1]) == 1 then
+    return 0
+  end
+elseif ARGV[1] ~= '' then
   local current = redis.call('GET', KEYS[1])
   if current and string.match(current, '^{"eTag":"([^"]*)"') ~= ARGV[1] then
     return 0
@@ -68,7 +74,7 @@ const DEFAULT_OPERATION_TIMEOUT_MS = 3000;
  * sharing the Redis. Values are stored as JSON strings; neither logs nor errors ever include them, since
  * conversation state may hold personal health information.
  */
-export class RedisStorage implements Storage {
+export class RedisStorage implements Storage, TextStorage {
   private readonly client: RedisStorageClient;
   private readonly keyPrefix: string;
   private readonly ttlSeconds: ((key: string) => number | undefined) | undefined;
@@ -133,7 +139,7 @@ export class RedisStorage implements Storage {
     for (const [i, outcome] of outcomes.entries()) {
       if (outcome.status === 'rejected') throw outcome.reason;
       if (outcome.value !== 1 && !conflict) {
-        conflict = new Error(`Storage: error writing "${prepared[i].key}" due to eTag conflict.`);
+        conflict = eTagConflict(prepared[i].key);
       }
     }
     if (conflict) throw conflict;
@@ -150,6 +156,48 @@ export class RedisStorage implements Storage {
     await this.bounded('delete', this.client.del(keys.map((k) => this.keyPrefix + k)));
   }
 
+  /**
+   * Reads one item as its JSON text without the eTag (see {@link TextStorage}).
+   *
+   * @param key - botbuilder key, without the prefix.
+   */
+  async readText(key: string): Promise<StoredText | undefined> {
+    const [raw] = await this.bounded('read', this.client.mGet([this.keyPrefix + key]));
+    if (raw === null || raw === undefined) return undefined;
+    const stored = String(raw);
+    const head = STORED_HEAD.exec(stored);
+    if (head) return { eTag: head[1], text: head[2] === '}' ? '{}' : `{${stored.slice(head[0].length)}` };
+    // Not written by this class: take it apart the slow way.
+    const { eTag, ...rest } = (await this.read([key]))[key] ?? {};
+    return { eTag: eTag === undefined ? '*' : String(eTag), text: JSON.stringify(rest) };
+  }
+
+  /**
+   * Writes one item given as JSON text without an eTag, enforcing `expectedETag` as described on the class.
+   *
+   * @param key - botbuilder key, without the prefix.
+   * @returns the item's new eTag.
+   */
+  async writeText(key: string, text: string, expectedETag: string | null | undefined): Promise<string> {
+    if (!text.startsWith('{')) throw new TypeError(`Storage: item "${key}" must be a JSON object.`);
+    const eTag = randomUUID();
+    const expected = !expectedETag || expectedETag === '*' ? '' : expectedETag;
+    const args = [expected, withETag(eTag, text), this.ttlArgument(key)];
+    if (expectedETag === null) args.push('1');
+    if ((await this.bounded('write', this.writeIfMatch(this.keyPrefix + key, args))) !== 1) {
+      throw eTagConflict(key);
+    }
+    return eTag;
+  }
+
+  private ttlArgument(key: string): string {
+    const ttl = this.ttlSeconds?.(key);
+    if (ttl !== undefined && (!Number.isFinite(ttl) || ttl <= 0)) {
+      throw new RangeError(`Storage: ttlSeconds for "${key}" must be a positive number or undefined.`);
+    }
+    return String(ttl === undefined ? 0 : Math.ceil(ttl));
+  }
+
   private prepare(key: string, item: StoreItem) {
     if (typeof item !== 'object' || item === null) {
       throw new TypeError(`Storage: item "${key}" must be an object.`);
@@ -157,18 +205,10 @@ export class RedisStorage implements Storage {
     const { eTag: expected, ...rest } = item;
     // Same test as MemoryStorage: any falsy eTag, like '*', means "overwrite whatever is there".
     const expectedETag = !expected || expected === '*' ? '' : String(expected);
-    const ttl = this.ttlSeconds?.(key);
-    if (ttl !== undefined && (!Number.isFinite(ttl) || ttl <= 0)) {
-      throw new RangeError(`Storage: ttlSeconds for "${key}" must be a positive number or undefined.`);
-    }
     return {
       key,
       redisKey: this.keyPrefix + key,
-      args: [
-        expectedETag,
-        serialize(key, randomUUID(), rest),
-        String(ttl === undefined ? 0 : Math.ceil(ttl)),
-      ],
+      args: [expectedETag, serialize(key, randomUUID(), rest), this.ttlArgument(key)],
     };
   }
 
@@ -221,6 +261,14 @@ function serialize(key: string, eTag: string, rest: Record<string, unknown>): st
   if (body === undefined || !body.startsWith('{')) {
     throw new TypeError(`Storage: item "${key}" must serialize to a JSON object.`);
   }
-  const head = `{"eTag":${JSON.stringify(eTag)}`;
-  return body === '{}' ? `${head}}` : `${head},${body.slice(1)}`;
+  return withETag(eTag, body);
 }
+
+/** The stored form: `text`, a JSON object, with `eTag` inserted as its first property. */
+function withETag(eTag: string, text: string): string {
+  const head = `{"eTag":${JSON.stringify(eTag)}`;
+  return text === '{}' ? `${head}}` : `${head},${text.slice(1)}`;
+}
+
+/** The head {@link withETag} writes: the eTag (a UUID, never escaped) and what follows it. */
+const STORED_HEAD = /^\{"eTag":"([^"\\]*)"([,}])/;

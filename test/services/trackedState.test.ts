@@ -8,6 +8,7 @@ import {
   UserState,
   type BotState,
 } from 'botbuilder';
+import { IdleMemoryStorage } from '../../src/services/idleMemoryStorage';
 import { TrackedConversationState, TrackedUserState } from '../../src/services/trackedState';
 
 /** Memory storage that records what is written. */
@@ -123,5 +124,34 @@ describe.each([
     const key = Object.keys(storage.writes[0])[0];
     await storage.write({ [key]: { flags: { welcomed: false }, eTag: '*' } });
     expect(((await state.load(later, true)) as { flags: unknown }).flags).toEqual({ welcomed: false });
+  });
+});
+
+describe('tracked state when two turns of one conversation overlap', () => {
+  it('refuses the second save instead of undoing the first one’s change', async () => {
+    const storage = new IdleMemoryStorage({ idleMsFor: () => undefined, sweepEveryMs: 60_000 });
+    const state = new TrackedConversationState(storage);
+    const flags = state.createProperty<Record<string, unknown>>('flags');
+    const first = turn();
+    const second = turn();
+    await flags.get(first, {});
+    await flags.get(second, {});
+    await flags.set(first, { menu: 'onlineServices' });
+    await flags.set(second, { menu: 'hours' });
+    await state.saveChanges(first);
+    await expect(state.saveChanges(second)).rejects.toThrow(/eTag conflict/);
+    await expect(flags.get(turn())).resolves.toEqual({ menu: 'onlineServices' });
+  });
+
+  it('saves twice in one turn without refusing itself', async () => {
+    const storage = new IdleMemoryStorage({ idleMsFor: () => undefined, sweepEveryMs: 60_000 });
+    const state = new TrackedConversationState(storage);
+    const flags = state.createProperty<Record<string, unknown>>('flags');
+    const context = turn();
+    await flags.set(context, { step: 1 });
+    await state.saveChanges(context);
+    await flags.set(context, { step: 2 });
+    await state.saveChanges(context);
+    await expect(flags.get(turn())).resolves.toEqual({ step: 2 });
   });
 });

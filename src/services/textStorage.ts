@@ -1,0 +1,68 @@
+import type { Storage, StoreItem } from 'botbuilder';
+
+/** One stored item as JSON text without its eTag, and the eTag it had when read. */
+export interface StoredText {
+  text: string;
+  eTag: string;
+}
+
+/**
+ * Storage that keeps each item as JSON text and can hand it over as is. Bot state reads it once per turn and
+ * writes it when it changed: with the text, the change check needs no serialization at load and the write
+ * none of its own, and the eTag check never parses what is stored.
+ */
+export interface TextStorage {
+  /** The item under `key`, or undefined when nothing is stored. */
+  readText(key: string): Promise<StoredText | undefined>;
+  /**
+   * Stores `text` (a JSON object without an eTag) under `key` and returns its new eTag. The same rule as
+   * botbuilder's MemoryStorage: with an expected eTag other than `'*'`, the write succeeds only if nothing is
+   * stored or the stored eTag is still that one; otherwise it rejects with {@link eTagConflict}. With `null`
+   * (the writer read nothing), it succeeds only if nothing is stored yet: two first turns of a conversation
+   * at once do not both create it. `undefined` and `'*'` overwrite whatever is there.
+   */
+  writeText(key: string, text: string, expectedETag: string | null | undefined): Promise<string>;
+}
+
+/** The error every storage gives on an eTag conflict (GuardedStorage recognizes its wording). */
+export function eTagConflict(key: string): Error {
+  return new Error(`Storage: error writing "${key}" due to eTag conflict.`);
+}
+
+/** Whether a write that expects `expected` (see {@link TextStorage.writeText}) may replace `stored`. */
+export function eTagAllows(expected: string | null | undefined, stored: string | undefined): boolean {
+  if (expected === null) return stored === undefined;
+  return !expected || expected === '*' || stored === undefined || stored === expected;
+}
+
+/** True when the storage implements {@link TextStorage} itself. */
+export function isTextStorage(storage: Storage): storage is Storage & TextStorage {
+  const candidate = storage as Partial<TextStorage>;
+  return typeof candidate.readText === 'function' && typeof candidate.writeText === 'function';
+}
+
+/**
+ * {@link TextStorage} over any botbuilder storage, for those that do not implement it (tests, a future
+ * Cosmos DB storage): the same results, at the price of a serialization per read and a read after each write
+ * to learn the new eTag.
+ */
+export function textStorageOf(storage: Storage): TextStorage {
+  if (isTextStorage(storage)) return storage;
+  const eTagOf = (item: StoreItem | undefined) => (item?.eTag === undefined ? '*' : String(item.eTag));
+  return {
+    async readText(key) {
+      const item = (await storage.read([key]))[key] as StoreItem | undefined;
+      if (!item) return undefined;
+      const { eTag, ...rest } = item;
+      return { text: JSON.stringify(rest), eTag: eTagOf({ eTag }) };
+    },
+    async writeText(key, text, expectedETag) {
+      // Not atomic, unlike the storages that implement TextStorage: the best a plain Storage allows.
+      if (expectedETag === null && (await storage.read([key]))[key]) throw eTagConflict(key);
+      const item = JSON.parse(text) as StoreItem;
+      item.eTag = expectedETag || '*';
+      await storage.write({ [key]: item });
+      return eTagOf((await storage.read([key]))[key] as StoreItem | undefined);
+    },
+  };
+}

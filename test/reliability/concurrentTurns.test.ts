@@ -1,0 +1,105 @@
+import type { Storage, StoreItems } from 'botbuilder';
+import type { Application } from '../../src/index';
+import { IdleMemoryStorage } from '../../src/services/idleMemoryStorage';
+import type { StoredText, TextStorage } from '../../src/services/textStorage';
+import { createTestApp, postTurn, textOf } from '../helpers/bot';
+
+/**
+ * Memory storage whose conversation reads can be held until two turns have both read: the two turns then
+ * work from the same state, as two instances do when a user's messages arrive at the same moment.
+ */
+class RacingStorage implements Storage, TextStorage {
+  readonly inner = new IdleMemoryStorage({ idleMsFor: () => undefined, sweepEveryMs: 60_000 });
+  private waiting: Array<() => void> = [];
+  private racers = 0;
+
+  /** The next `count` conversation reads wait for one another. */
+  race(count: number): void {
+    this.racers = count;
+  }
+
+  read(keys: string[]): Promise<StoreItems> {
+    return this.inner.read(keys);
+  }
+
+  write(changes: StoreItems): Promise<void> {
+    return this.inner.write(changes);
+  }
+
+  delete(keys: string[]): Promise<void> {
+    return this.inner.delete(keys);
+  }
+
+  async readText(key: string): Promise<StoredText | undefined> {
+    const stored = await this.inner.readText(key);
+    if (this.racers > 0 && key.includes('/conversations/')) {
+      await new Promise<void>((resolve) => {
+        this.waiting.push(resolve);
+        if (this.waiting.length === this.racers) {
+          this.racers = 0;
+          for (const release of this.waiting.splice(0)) release();
+        }
+      });
+    }
+    return stored;
+  }
+
+  writeText(key: string, text: string, expectedETag: string | undefined): Promise<string> {
+    return this.inner.writeText(key, text, expectedETag);
+  }
+}
+
+const REFUSAL = 'Votre message précédent est encore en traitement';
+
+describe('two turns of one conversation at the same time', () => {
+  let storage: RacingStorage;
+  let app: Application;
+  let url: string;
+
+  beforeEach(async () => {
+    storage = new RacingStorage();
+    app = await createTestApp({}, { storage });
+    url = await app.start();
+  });
+
+  afterEach(async () => {
+    await app.stop();
+  });
+
+  const say = async (conversation: string, text: string) => {
+    const { status, activities } = await postTurn(url, { conversation: { id: conversation }, text });
+    expect(status).toBe(200);
+    return textOf(activities);
+  };
+
+  it('applies one, refuses the other politely, and goes on from the one applied', async () => {
+    await say('race-1', 'bonjour');
+    storage.race(2);
+    const [online, hours] = await Promise.all([say('race-1', '1'), say('race-1', '2')]);
+    const refused = [online, hours].map((reply) => reply.includes(REFUSAL));
+    expect(refused.filter(Boolean)).toHaveLength(1);
+    // Repeating the menu shows the menu of the turn that was applied, never a mix or the refused one's.
+    const after = await say('race-1', '*');
+    if (refused[1]) {
+      expect(online).toContain('1 – Mot de passe oublié');
+      expect(after).toContain('1 – Mot de passe oublié');
+    } else {
+      expect(hours).toContain('418 643-8210');
+      expect(after).toContain('1 – Services en ligne');
+      expect(after).not.toContain('Mot de passe oublié');
+    }
+  });
+
+  it('does not let two first messages both create the conversation', async () => {
+    storage.race(2);
+    const replies = await Promise.all([say('race-3', 'bonjour'), say('race-3', '2')]);
+    expect(replies.filter((reply) => reply.includes(REFUSAL))).toHaveLength(1);
+    expect(await say('race-3', 'menu')).toContain('1 – Services en ligne');
+  });
+
+  it('answers both when they come one after the other', async () => {
+    await say('race-2', 'bonjour');
+    expect(await say('race-2', '1')).toContain('1 – Mot de passe oublié');
+    expect(await say('race-2', '9')).toContain('1 – Services en ligne');
+  });
+});

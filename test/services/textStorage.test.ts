@@ -1,0 +1,119 @@
+import { MemoryStorage, type Storage } from 'botbuilder';
+import { GuardedStorage } from '../../src/services/guardedStorage';
+import { IdleMemoryStorage } from '../../src/services/idleMemoryStorage';
+import { type AppRedisClient, createRedisClient } from '../../src/services/redisClient';
+import { RedisStorage } from '../../src/services/redisStorage';
+import { type TextStorage, textStorageOf } from '../../src/services/textStorage';
+import { ConcurrentTurnError } from '../../src/errors';
+import { deleteKeysWithPrefix, describeWithRedis, redisTestUrl, uniqueTestPrefix } from '../helpers/redis';
+
+/** What every text storage must do, whatever holds the items. */
+function textStorageContract(make: () => { storage: Storage; text: TextStorage }): void {
+  let n = 0;
+  const key = () => `webchat/conversations/text-${Date.now()}-${(n += 1)}/`;
+
+  it('has nothing under a key never written', async () => {
+    const { text } = make();
+    await expect(text.readText(key())).resolves.toBeUndefined();
+  });
+
+  it('gives back the text written, without the eTag, and the eTag the write returned', async () => {
+    const { text } = make();
+    const k = key();
+    const written = JSON.stringify({ 0: 'zéro', dialogState: { stack: [{ id: 'menu' }] }, note: '« » "' });
+    const eTag = await text.writeText(k, written, undefined);
+    await expect(text.readText(k)).resolves.toEqual({ text: written, eTag });
+    const empty = key();
+    const emptyETag = await text.writeText(empty, '{}', undefined);
+    await expect(text.readText(empty)).resolves.toEqual({ text: '{}', eTag: emptyETag });
+  });
+
+  it('refuses a write with a stale eTag and keeps what the first writer wrote', async () => {
+    const { text } = make();
+    const k = key();
+    const first = await text.writeText(k, '{"n":1}', undefined);
+    const second = await text.writeText(k, '{"n":2}', first);
+    expect(second).not.toBe(first);
+    await expect(text.writeText(k, '{"n":3}', first)).rejects.toThrow(/eTag conflict/);
+    await expect(text.readText(k)).resolves.toEqual({ text: '{"n":2}', eTag: second });
+    // '*' overwrites whatever is there, as botbuilder's storages do.
+    await text.writeText(k, '{"n":4}', '*');
+    await expect(text.readText(k)).resolves.toMatchObject({ text: '{"n":4}' });
+  });
+
+  it('creates an item expected absent only once', async () => {
+    const { text } = make();
+    const k = key();
+    const created = await text.writeText(k, '{"first":true}', null);
+    await expect(text.writeText(k, '{"second":true}', null)).rejects.toThrow(/eTag conflict/);
+    await expect(text.readText(k)).resolves.toEqual({ text: '{"first":true}', eTag: created });
+  });
+
+  it('agrees with the same storage’s read and write', async () => {
+    const { storage, text } = make();
+    const k = key();
+    await storage.write({ [k]: { language: 'en', eTag: '*' } });
+    const viaText = await text.readText(k);
+    expect(viaText?.text).toBe('{"language":"en"}');
+    const item = (await storage.read([k]))[k];
+    expect(item).toEqual({ language: 'en', eTag: viaText?.eTag });
+    const eTag = await text.writeText(k, '{"language":"fr"}', viaText?.eTag);
+    expect((await storage.read([k]))[k]).toEqual({ language: 'fr', eTag });
+    await expect(storage.write({ [k]: { language: 'en', eTag: viaText?.eTag } })).rejects.toThrow(
+      /eTag conflict/,
+    );
+  });
+}
+
+describe('IdleMemoryStorage as a text storage', () => {
+  textStorageContract(() => {
+    const storage = new IdleMemoryStorage({ idleMsFor: () => undefined, sweepEveryMs: 60_000 });
+    return { storage, text: storage };
+  });
+});
+
+describe('textStorageOf(botbuilder MemoryStorage)', () => {
+  textStorageContract(() => {
+    const storage = new MemoryStorage();
+    return { storage, text: textStorageOf(storage) };
+  });
+});
+
+describeWithRedis('RedisStorage as a text storage', () => {
+  const prefix = uniqueTestPrefix('test:textStorage');
+  let client: AppRedisClient;
+
+  beforeAll(async () => {
+    client = createRedisClient(redisTestUrl());
+    await client.connect();
+  });
+
+  afterAll(async () => {
+    await deleteKeysWithPrefix(client, prefix);
+    await client.close();
+  });
+
+  textStorageContract(() => {
+    const storage = new RedisStorage({ client, keyPrefix: prefix, ttlSeconds: () => 60 });
+    return { storage, text: storage };
+  });
+
+  it('sets the expiry on writeText as on write', async () => {
+    const storage = new RedisStorage({ client, keyPrefix: prefix, ttlSeconds: () => 60 });
+    await storage.writeText('ttl/key', '{"a":1}', undefined);
+    const ttl = await client.ttl(`${prefix}ttl/key`);
+    expect(ttl).toBeGreaterThan(50);
+    expect(ttl).toBeLessThanOrEqual(60);
+  });
+});
+
+describe('GuardedStorage as a text storage', () => {
+  it('turns an eTag conflict into a ConcurrentTurnError', async () => {
+    const guarded = new GuardedStorage(
+      new IdleMemoryStorage({ idleMsFor: () => undefined, sweepEveryMs: 1 }),
+    );
+    const eTag = await guarded.writeText('k', '{}', undefined);
+    await guarded.writeText('k', '{"a":1}', eTag);
+    await expect(guarded.writeText('k', '{"a":2}', eTag)).rejects.toBeInstanceOf(ConcurrentTurnError);
+  });
+});
