@@ -1,11 +1,22 @@
 import { ActivityHandler, ActivityTypes, type Middleware, MiddlewareSet, type TurnContext } from 'botbuilder';
-import { type DialogContext, DialogSet, DialogTurnStatus } from 'botbuilder-dialogs';
+import {
+  type DialogContext,
+  DialogSet,
+  type DialogStateManagerConfiguration,
+  DialogTurnStatus,
+} from 'botbuilder-dialogs';
 import { silenceOf } from './voice/voiceTurn';
 import { DEFAULT_LANGUAGE } from './i18n';
 import { ROOT, type RootDialog, type RootOptions } from './dialogs/rootDialog';
 import { LANGUAGE_KEY, type Responder } from './dialogs/shared/responder';
 import type { StateAccessors } from './state';
 import { isSharedTeamsConversation } from './teamsGate';
+
+/**
+ * Where botbuilder-dialogs looks for, and caches for the rest of the turn, the memory scopes and path resolvers
+ * of a DialogContext's state manager (DialogManager sets the same key from its `stateConfiguration`).
+ */
+const STATE_MANAGER_CONFIGURATION = 'DialogStateManagerConfiguration';
 
 /** What the bot needs, built in src/index.ts. */
 export interface BotDependencies {
@@ -31,6 +42,12 @@ export interface BotDependencies {
  */
 export class RamqBot extends ActivityHandler {
   private readonly dialogs: DialogSet;
+  /**
+   * Built by botbuilder-dialogs on the first turn, then handed to every later one: building it again each
+   * turn (a service collection, a zod validation that fails, nine memory scopes) was about 5 % of a menu
+   * turn's CPU. The scopes it holds keep nothing of a turn; they read everything from the DialogContext.
+   */
+  private stateManagerConfiguration: DialogStateManagerConfiguration | undefined;
 
   constructor(private readonly deps: BotDependencies) {
     super();
@@ -86,9 +103,13 @@ export class RamqBot extends ActivityHandler {
   }
 
   override async run(context: TurnContext): Promise<void> {
+    if (this.stateManagerConfiguration) {
+      context.turnState.set(STATE_MANAGER_CONFIGURATION, this.stateManagerConfiguration);
+    }
     // Here rather than on the adapter, so that every way of running the bot (tests included) gets it.
     await new MiddlewareSet(...(this.deps.turnMiddleware ?? [])).run(context, async () => {
       await super.run(context);
+      this.stateManagerConfiguration ??= context.turnState.get(STATE_MANAGER_CONFIGURATION);
       await this.deps.state.conversationState.saveChanges(context, false);
       await this.deps.state.userState.saveChanges(context, false);
     });

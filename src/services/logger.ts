@@ -35,8 +35,19 @@ export function createLogger(level: string, destination?: pino.DestinationStream
   );
 }
 
+// A turn hashes the same few ids several times (transcript key, flow traces): remembering the recent ones
+// saves a SHA-256 each time. Cleared when full rather than kept in order, which is enough for a cache.
+const recentHashes = new Map<string, string>();
+const RECENT_HASHES_MAX = 4096;
+
 /** A stable, non-reversible id for a conversation or user, so log lines can be correlated without exposing ids. */
 export function hashId(id: string | undefined): string {
   if (!id) return '-';
-  return createHash('sha256').update(id).digest('hex').slice(0, 16);
+  let hashed = recentHashes.get(id);
+  if (hashed === undefined) {
+    if (recentHashes.size >= RECENT_HASHES_MAX) recentHashes.clear();
+    hashed = createHash('sha256').update(id).digest('hex').slice(0, 16);
+    recentHashes.set(id, hashed);
+  }
+  return hashed;
 }
