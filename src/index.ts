@@ -13,6 +13,7 @@ import { createRequestStatusFlow } from './dialogs/requestStatus/flow';
 import type { FlowDialog } from './dialogs/shared/flowDialog';
 import { phonesInline } from './dialogs/shared/contactInfo';
 import { createDialogDependencies } from './dialogs/shared/dependencies';
+import { FLOW_TRACES_DROPPED } from './dialogs/shared/flowTrace';
 import { DEFAULT_LANGUAGE, Messages } from './i18n';
 import { registerLocalChat } from './localChat';
 import { warmNumberRecognizers } from './nlu/numbers';
@@ -234,6 +235,8 @@ export async function buildApplication(
   adapter.use({
     onTurn: async (context: TurnContext, next: () => Promise<void>) => {
       if (context.activity.channelId !== 'emulator') {
+        // The flows' own traces are not even built; the filter catches any other.
+        context.turnState.set(FLOW_TRACES_DROPPED, true);
         context.onSendActivities(async (_ctx, activities, nextSend) => {
           const visible = activities.filter((a) => a.type !== ActivityTypes.Trace);
           // The adapter refuses an empty batch, so a batch of traces alone is answered here.

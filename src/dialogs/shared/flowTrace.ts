@@ -20,6 +20,12 @@ export interface FlowTraceValue {
 }
 
 /**
+ * Turn-state flag set when the turn's trace activities would be dropped anyway (every channel but the
+ * Emulator): {@link traceFlow} then only logs, instead of sending a trace through the send pipeline for nothing.
+ */
+export const FLOW_TRACES_DROPPED = Symbol('flowTracesDropped');
+
+/**
  * Reports a flow starting or ending: as a Bot Framework trace activity (the Emulator shows it; the bot's
  * middleware drops it on other channels) and as a structured log line without personal data.
  */
@@ -30,7 +36,6 @@ export async function traceFlow(
   label: 'start' | 'end',
   step?: string,
 ): Promise<void> {
-  const value: FlowTraceValue = step ? { flow, step } : { flow };
   logger.info(
     {
       event: 'flow',
@@ -42,5 +47,7 @@ export async function traceFlow(
     },
     'flow',
   );
+  if (context.turnState.get(FLOW_TRACES_DROPPED) === true) return;
+  const value: FlowTraceValue = step ? { flow, step } : { flow };
   await context.sendTraceActivity('flow', value, 'https://ramq.gouv.qc.ca/schemas/bot/flow', label);
 }
