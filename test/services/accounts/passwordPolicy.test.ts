@@ -1,5 +1,12 @@
+import { ZxcvbnFactory } from '@zxcvbn-ts/core';
+import * as zxcvbnCommon from '@zxcvbn-ts/language-common';
+import * as zxcvbnFr from '@zxcvbn-ts/language-fr';
 import { LANGUAGES, Messages } from '../../../src/i18n';
-import { PasswordPolicy, STRENGTH_HINTS } from '../../../src/services/accounts/passwordPolicy';
+import {
+  PASSWORD_MIN_SCORE,
+  PasswordPolicy,
+  STRENGTH_HINTS,
+} from '../../../src/services/accounts/passwordPolicy';
 import {
   InlineStrengthEstimator,
   WorkerStrengthEstimator,
@@ -57,6 +64,44 @@ describe('password policy wording', () => {
   );
 });
 
+describe('zxcvbn with the estimator’s limits', () => {
+  // zxcvbn with its own defaults: what the limits must not change, except how long a check takes.
+  const unlimited = new ZxcvbnFactory({
+    dictionary: { ...zxcvbnCommon.dictionary, ...zxcvbnFr.dictionary },
+    graphs: zxcvbnCommon.adjacencyGraphs,
+  });
+  const estimator = new InlineStrengthEstimator();
+  const inputs = ['CE100001', 'Julie', 'Tremblay', 'Rimouski', 'Filou'];
+
+  it.each([
+    'motdepasse1',
+    'P@ssw0rd2026!',
+    'Tr0ub4dor&3',
+    'M0ntr3@l-2026',
+    'L3s-P0mm3s-D3-T3rr3-4ever!',
+    'Qu3b3c-Qu3b3c',
+    'Julie-Tremblay-1985',
+    'Rimouski-Filou-Toyota-2026',
+    'Montagne-Kayak-123-Hibou-456',
+    'azerty123456',
+    'correct horse battery staple',
+    ...STRONG_PASSWORDS,
+  ])('scores %j as zxcvbn’s defaults do', async (candidate) => {
+    const { score } = await estimator.estimate(candidate, inputs);
+    expect(score).toBe(unlimited.check(candidate, inputs).score);
+  });
+
+  it.each([
+    '4@3!1|0$5+7%2('.repeat(10).slice(0, 128),
+    '1'.repeat(128),
+    'a1b2c3d4e5'.repeat(13).slice(0, 128),
+    'P@55w0rd!'.repeat(15).slice(0, 128),
+  ])('gives a long crafted password (%#) the same verdict as the defaults', async (candidate) => {
+    const { score } = await estimator.estimate(candidate, inputs);
+    expect(score >= PASSWORD_MIN_SCORE).toBe(unlimited.check(candidate, inputs).score >= PASSWORD_MIN_SCORE);
+  });
+});
+
 describe('WorkerStrengthEstimator', () => {
   it('gives the same estimate as zxcvbn on the calling thread, and keeps answering after being closed', async () => {
     const worker = new WorkerStrengthEstimator();
@@ -85,7 +130,7 @@ describe('WorkerStrengthEstimator', () => {
     );
     clearInterval(ticking);
     await worker.close();
-    // Ten slow estimates (about 100 ms each here) on the calling thread would have let no timer run.
+    // Ten estimates (about 12 ms each here) on the calling thread would have let no timer run meanwhile.
     expect(ticks).toBeGreaterThan(10);
   });
 });
