@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
 import { z } from 'zod';
@@ -33,8 +34,63 @@ interface HashedDemo {
 
 const hashedByFile = new Map<string, Promise<HashedDemo[]>>();
 
+/** The demo file read by default. */
+export const DEMO_ACCOUNTS_FILE = path.join(DATA_DIR, 'demoAccounts.json');
+
+/**
+ * The demo secrets' scrypt hashes, prepared by `npm run demo:hashes` so that a start with DEMO_DATA does not
+ * spend a third of a second of CPU deriving them (twelve derivations, slow on purpose) before /readyz. Keyed by
+ * the SHA-256 of the secret as hashed: the secrets are public test values (data/demoAccounts.json), and a
+ * secret changed there without running the script is simply hashed at start-up, as before.
+ */
+export const DEMO_HASHES_FILE = path.join(DATA_DIR, 'demoAccountHashes.json');
+
+const demoHashesSchema = z.object({ hashes: z.record(z.string(), z.string()) });
+
+function secretKey(secret: string): string {
+  return createHash('sha256').update(secret, 'utf8').digest('hex');
+}
+
+type DemoAccount = z.infer<typeof demoSchema>['accounts'][number];
+
+function readDemoAccounts(file: string): DemoAccount[] {
+  return demoSchema.parse(JSON.parse(fs.readFileSync(file, 'utf8'))).accounts;
+}
+
+/** Each secret of an account in the form it is hashed and compared (see AccountManager). */
+const asHashed = {
+  password: (secret: string) => secret,
+  // Temporary passwords are compared folded to upper case.
+  temporary: (secret: string) => secret.trim().toUpperCase(),
+  answer: normalizeAnswer,
+};
+
+/** Every secret of the demo file as it is hashed. */
+export function demoSecrets(file: string = DEMO_ACCOUNTS_FILE): string[] {
+  return readDemoAccounts(file).flatMap((a) => [
+    ...(a.password ? [asHashed.password(a.password)] : []),
+    ...(a.temporaryPassword ? [asHashed.temporary(a.temporaryPassword)] : []),
+    ...Object.values(a.secretAnswers ?? {}).map(asHashed.answer),
+  ]);
+}
+
+/** What `npm run demo:hashes` writes to {@link DEMO_HASHES_FILE}: a fresh hash of every demo secret. */
+export async function computeDemoHashes(file: string = DEMO_ACCOUNTS_FILE): Promise<Record<string, string>> {
+  const secrets = [...new Set(demoSecrets(file))];
+  const hashes = await Promise.all(secrets.map((secret) => hashSecret(secret)));
+  return Object.fromEntries(secrets.map((secret, i) => [secretKey(secret), hashes[i]]));
+}
+
+function readDemoHashes(): Map<string, string> {
+  if (!fs.existsSync(DEMO_HASHES_FILE)) return new Map();
+  const { hashes } = demoHashesSchema.parse(JSON.parse(fs.readFileSync(DEMO_HASHES_FILE, 'utf8')));
+  return new Map(Object.entries(hashes));
+}
+
 async function hashDemo(file: string, catalogue: SecretQuestionCatalogue): Promise<HashedDemo[]> {
-  const { accounts } = demoSchema.parse(JSON.parse(fs.readFileSync(file, 'utf8')));
+  const accounts = readDemoAccounts(file);
+  const prepared = readDemoHashes();
+  const hashOf = async (secret: string) => prepared.get(secretKey(secret)) ?? hashSecret(secret);
   return Promise.all(
     accounts.map(async (a) => {
       const answers = Object.entries(a.secretAnswers ?? {});
@@ -48,15 +104,14 @@ async function hashDemo(file: string, catalogue: SecretQuestionCatalogue): Promi
         userName: a.userName,
         displayName: a.displayName,
         role: a.role,
-        passwordHash: a.password ? await hashSecret(a.password) : undefined,
-        // Temporary passwords are compared folded to upper case (see AccountManager).
+        passwordHash: a.password ? await hashOf(asHashed.password(a.password)) : undefined,
         temporaryHash: a.temporaryPassword
-          ? await hashSecret(a.temporaryPassword.trim().toUpperCase())
+          ? await hashOf(asHashed.temporary(a.temporaryPassword))
           : undefined,
         answers: await Promise.all(
           answers.map(async ([questionId, answer]) => ({
             questionId,
-            answerHash: await hashSecret(normalizeAnswer(answer)),
+            answerHash: await hashOf(asHashed.answer(answer)),
           })),
         ),
       };
@@ -71,7 +126,7 @@ async function hashDemo(file: string, catalogue: SecretQuestionCatalogue): Promi
 export async function demoAccountRecords(
   clock: Clock,
   catalogue: SecretQuestionCatalogue,
-  file: string = path.join(DATA_DIR, 'demoAccounts.json'),
+  file: string = DEMO_ACCOUNTS_FILE,
   temporaryPasswordMs = 24 * 3600_000,
 ): Promise<AccountRecord[]> {
   let hashed = hashedByFile.get(file);
