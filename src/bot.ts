@@ -106,6 +106,7 @@ export class RamqBot extends ActivityHandler {
     if (this.stateManagerConfiguration) {
       context.turnState.set(STATE_MANAGER_CONFIGURATION, this.stateManagerConfiguration);
     }
+    await this.deps.state.loadTurn(context);
     // Here rather than on the adapter, so that every way of running the bot (tests included) gets it.
     await new MiddlewareSet(...(this.deps.turnMiddleware ?? [])).run(context, async () => {
       await super.run(context);

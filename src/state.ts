@@ -1,6 +1,7 @@
-import type { ConversationState, StatePropertyAccessor, UserState } from 'botbuilder';
+import type { ConversationState, StatePropertyAccessor, TurnContext, UserState } from 'botbuilder';
 import type { DialogState } from 'botbuilder-dialogs';
 import type { Language } from './i18n';
+import { loadTogether } from './services/trackedState';
 
 /** What the bot remembers about a user across conversations. */
 export interface UserProfile {
@@ -20,6 +21,8 @@ export interface StateAccessors {
   dialogState: StatePropertyAccessor<DialogState>;
   userProfile: StatePropertyAccessor<UserProfile>;
   conversationFlags: StatePropertyAccessor<ConversationFlags>;
+  /** Reads the turn's conversation and user state together (one storage read) before anything uses them. */
+  loadTurn(context: TurnContext): Promise<void>;
 }
 
 /** Creates the accessors over the given state objects. Property names are persisted: never rename them. */
@@ -33,5 +36,6 @@ export function createStateAccessors(
     dialogState: conversationState.createProperty<DialogState>('dialogState'),
     userProfile: userState.createProperty<UserProfile>('profile'),
     conversationFlags: conversationState.createProperty<ConversationFlags>('flags'),
+    loadTurn: (context) => loadTogether(context, [conversationState, userState]),
   };
 }

@@ -38,9 +38,9 @@ export class GuardedStorage implements Storage, TextStorage {
     }
   }
 
-  async readText(key: string): Promise<StoredText | undefined> {
+  async readTexts(keys: string[]): Promise<Array<StoredText | undefined>> {
     try {
-      return await this.text.readText(key);
+      return await this.text.readTexts(keys);
     } catch (error) {
       throw new StorageUnavailableError('read', error);
     }

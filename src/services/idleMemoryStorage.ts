@@ -65,9 +65,13 @@ export class IdleMemoryStorage implements Storage, TextStorage {
     return Promise.resolve();
   }
 
-  readText(key: string): Promise<StoredText | undefined> {
-    const entry = this.entries.get(key);
-    return Promise.resolve(entry && { text: entry.text, eTag: entry.eTag });
+  readTexts(keys: string[]): Promise<Array<StoredText | undefined>> {
+    return Promise.resolve(
+      keys.map((key) => {
+        const entry = this.entries.get(key);
+        return entry && { text: entry.text, eTag: entry.eTag };
+      }),
+    );
   }
 
   writeText(key: string, text: string, expectedETag: string | null | undefined): Promise<string> {

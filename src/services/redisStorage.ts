@@ -157,19 +157,17 @@ export class RedisStorage implements Storage, TextStorage {
   }
 
   /**
-   * Reads one item as its JSON text without the eTag (see {@link TextStorage}).
+   * Reads items, in one MGET, as their JSON text without the eTag (see {@link TextStorage}).
    *
-   * @param key - botbuilder key, without the prefix.
+   * @param keys - botbuilder keys, without the prefix.
    */
-  async readText(key: string): Promise<StoredText | undefined> {
-    const [raw] = await this.bounded('read', this.client.mGet([this.keyPrefix + key]));
-    if (raw === null || raw === undefined) return undefined;
-    const stored = String(raw);
-    const head = STORED_HEAD.exec(stored);
-    if (head) return { eTag: head[1], text: head[2] === '}' ? '{}' : `{${stored.slice(head[0].length)}` };
-    // Not written by this class: take it apart the slow way.
-    const { eTag, ...rest } = (await this.read([key]))[key] ?? {};
-    return { eTag: eTag === undefined ? '*' : String(eTag), text: JSON.stringify(rest) };
+  async readTexts(keys: string[]): Promise<Array<StoredText | undefined>> {
+    if (keys.length === 0) return [];
+    const values = await this.bounded('read', this.client.mGet(keys.map((k) => this.keyPrefix + k)));
+    return keys.map((key, i) => {
+      const raw = values[i];
+      return raw === null || raw === undefined ? undefined : splitStored(key, String(raw));
+    });
   }
 
   /**
@@ -268,6 +266,22 @@ function serialize(key: string, eTag: string, rest: Record<string, unknown>): st
 function withETag(eTag: string, text: string): string {
   const head = `{"eTag":${JSON.stringify(eTag)}`;
   return text === '{}' ? `${head}}` : `${head},${text.slice(1)}`;
+}
+
+/** A stored value taken apart into its eTag and the JSON text of the rest. */
+function splitStored(key: string, stored: string): StoredText {
+  const head = STORED_HEAD.exec(stored);
+  if (head) return { eTag: head[1], text: head[2] === '}' ? '{}' : `{${stored.slice(head[0].length)}` };
+  // Not written by this class: take it apart the slow way.
+  let item: StoreItem;
+  try {
+    item = JSON.parse(stored) as StoreItem;
+  } catch {
+    // Deliberately no `cause`: a JSON SyntaxError quotes the offending text.
+    throw new Error(`Storage: stored value for "${key}" is not valid JSON.`);
+  }
+  const { eTag, ...rest } = item;
+  return { eTag: eTag === undefined ? '*' : String(eTag), text: JSON.stringify(rest) };
 }
 
 /** The head {@link withETag} writes: the eTag (a UUID, never escaped) and what follows it. */

@@ -12,8 +12,11 @@ export interface StoredText {
  * none of its own, and the eTag check never parses what is stored.
  */
 export interface TextStorage {
-  /** The item under `key`, or undefined when nothing is stored. */
-  readText(key: string): Promise<StoredText | undefined>;
+  /**
+   * The items under `keys`, in the same order, undefined where nothing is stored: one round trip for all, so
+   * a turn reads its user and conversation state together.
+   */
+  readTexts(keys: string[]): Promise<Array<StoredText | undefined>>;
   /**
    * Stores `text` (a JSON object without an eTag) under `key` and returns its new eTag. The same rule as
    * botbuilder's MemoryStorage: with an expected eTag other than `'*'`, the write succeeds only if nothing is
@@ -38,7 +41,7 @@ export function eTagAllows(expected: string | null | undefined, stored: string |
 /** True when the storage implements {@link TextStorage} itself. */
 export function isTextStorage(storage: Storage): storage is Storage & TextStorage {
   const candidate = storage as Partial<TextStorage>;
-  return typeof candidate.readText === 'function' && typeof candidate.writeText === 'function';
+  return typeof candidate.readTexts === 'function' && typeof candidate.writeText === 'function';
 }
 
 /**
@@ -50,11 +53,14 @@ export function textStorageOf(storage: Storage): TextStorage {
   if (isTextStorage(storage)) return storage;
   const eTagOf = (item: StoreItem | undefined) => (item?.eTag === undefined ? '*' : String(item.eTag));
   return {
-    async readText(key) {
-      const item = (await storage.read([key]))[key] as StoreItem | undefined;
-      if (!item) return undefined;
-      const { eTag, ...rest } = item;
-      return { text: JSON.stringify(rest), eTag: eTagOf({ eTag }) };
+    async readTexts(keys) {
+      const items = await storage.read(keys);
+      return keys.map((key) => {
+        const item = items[key] as StoreItem | undefined;
+        if (!item) return undefined;
+        const { eTag, ...rest } = item;
+        return { text: JSON.stringify(rest), eTag: eTagOf({ eTag }) };
+      });
     },
     async writeText(key, text, expectedETag) {
       // Not atomic, unlike the storages that implement TextStorage: the best a plain Storage allows.

@@ -1,5 +1,5 @@
 import { BotState, ConversationState, UserState, type Storage, type TurnContext } from 'botbuilder';
-import { type TextStorage, textStorageOf } from './textStorage';
+import { type StoredText, type TextStorage, textStorageOf } from './textStorage';
 
 /**
  * What botbuilder's BotState keeps in turn state, the loaded object and its fingerprint when loaded or saved,
@@ -48,17 +48,49 @@ async function load(
   context: TurnContext,
   force: boolean,
 ): Promise<Record<string, unknown>> {
-  const key = turnStateKey(owner);
-  const cached = context.turnState.get(key) as CachedState | undefined;
+  const cached = context.turnState.get(turnStateKey(owner)) as CachedState | undefined;
   if (!force && cached?.state) return cached.state;
-  const stored = await textStorage(storage).readText(await storageKey());
+  const [stored] = await textStorage(storage).readTexts([await storageKey()]);
+  return remember(context, owner, stored);
+}
+
+/** Keeps what was read in turn state, as load does, and returns the state object. */
+function remember(
+  context: TurnContext,
+  owner: BotState,
+  stored: StoredText | undefined,
+): Record<string, unknown> {
   const state = stored ? (JSON.parse(stored.text) as Record<string, unknown>) : {};
-  context.turnState.set(key, {
-    state,
-    hash: stored?.text ?? '{}',
-    eTag: stored?.eTag ?? null,
-  } satisfies CachedState);
+  const cached: CachedState = { state, hash: stored?.text ?? '{}', eTag: stored?.eTag ?? null };
+  context.turnState.set(turnStateKey(owner), cached);
   return state;
+}
+
+/** BotState's storage, protected in its typings. */
+function storageOf(state: BotState): Storage {
+  return (state as unknown as { storage: Storage }).storage;
+}
+
+/**
+ * Loads the turn's conversation and user state with one storage read (one MGET with Redis) instead of one
+ * each, when both are tracked states over the same storage; otherwise each loads on first use, as usual.
+ * Those already loaded in this turn are left as they are.
+ */
+export async function loadTogether(
+  context: TurnContext,
+  states: Array<ConversationState | UserState>,
+): Promise<void> {
+  const pending = states.filter(
+    (s): s is TrackedConversationState | TrackedUserState =>
+      (s instanceof TrackedConversationState || s instanceof TrackedUserState) &&
+      !context.turnState.get(turnStateKey(s)),
+  );
+  if (pending.length < 2 || pending.some((s) => storageOf(s) !== storageOf(pending[0]))) return;
+  const keys = pending.map((s) => s.getStorageKey(context));
+  // A key botbuilder cannot build (no conversation or user id) is left to load(), which says so.
+  if (keys.some((k) => k === undefined)) return;
+  const stored = await textStorage(storageOf(pending[0])).readTexts(keys as string[]);
+  pending.forEach((s, i) => remember(context, s, stored[i]));
 }
 
 async function saveChanges(

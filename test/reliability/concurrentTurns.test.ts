@@ -30,9 +30,9 @@ class RacingStorage implements Storage, TextStorage {
     return this.inner.delete(keys);
   }
 
-  async readText(key: string): Promise<StoredText | undefined> {
-    const stored = await this.inner.readText(key);
-    if (this.racers > 0 && key.includes('/conversations/')) {
+  async readTexts(keys: string[]): Promise<Array<StoredText | undefined>> {
+    const stored = await this.inner.readTexts(keys);
+    if (this.racers > 0 && keys.some((key) => key.includes('/conversations/'))) {
       await new Promise<void>((resolve) => {
         this.waiting.push(resolve);
         if (this.waiting.length === this.racers) {

@@ -7,6 +7,8 @@ import { type TextStorage, textStorageOf } from '../../src/services/textStorage'
 import { ConcurrentTurnError } from '../../src/errors';
 import { deleteKeysWithPrefix, describeWithRedis, redisTestUrl, uniqueTestPrefix } from '../helpers/redis';
 
+const readOne = async (text: TextStorage, key: string) => (await text.readTexts([key]))[0];
+
 /** What every text storage must do, whatever holds the items. */
 function textStorageContract(make: () => { storage: Storage; text: TextStorage }): void {
   let n = 0;
@@ -14,7 +16,7 @@ function textStorageContract(make: () => { storage: Storage; text: TextStorage }
 
   it('has nothing under a key never written', async () => {
     const { text } = make();
-    await expect(text.readText(key())).resolves.toBeUndefined();
+    await expect(readOne(text, key())).resolves.toBeUndefined();
   });
 
   it('gives back the text written, without the eTag, and the eTag the write returned', async () => {
@@ -22,10 +24,10 @@ function textStorageContract(make: () => { storage: Storage; text: TextStorage }
     const k = key();
     const written = JSON.stringify({ 0: 'zéro', dialogState: { stack: [{ id: 'menu' }] }, note: '« » "' });
     const eTag = await text.writeText(k, written, undefined);
-    await expect(text.readText(k)).resolves.toEqual({ text: written, eTag });
+    await expect(readOne(text, k)).resolves.toEqual({ text: written, eTag });
     const empty = key();
     const emptyETag = await text.writeText(empty, '{}', undefined);
-    await expect(text.readText(empty)).resolves.toEqual({ text: '{}', eTag: emptyETag });
+    await expect(readOne(text, empty)).resolves.toEqual({ text: '{}', eTag: emptyETag });
   });
 
   it('refuses a write with a stale eTag and keeps what the first writer wrote', async () => {
@@ -35,10 +37,22 @@ function textStorageContract(make: () => { storage: Storage; text: TextStorage }
     const second = await text.writeText(k, '{"n":2}', first);
     expect(second).not.toBe(first);
     await expect(text.writeText(k, '{"n":3}', first)).rejects.toThrow(/eTag conflict/);
-    await expect(text.readText(k)).resolves.toEqual({ text: '{"n":2}', eTag: second });
+    await expect(readOne(text, k)).resolves.toEqual({ text: '{"n":2}', eTag: second });
     // '*' overwrites whatever is there, as botbuilder's storages do.
     await text.writeText(k, '{"n":4}', '*');
-    await expect(text.readText(k)).resolves.toMatchObject({ text: '{"n":4}' });
+    await expect(readOne(text, k)).resolves.toMatchObject({ text: '{"n":4}' });
+  });
+
+  it('reads several keys at once, in order, with undefined where nothing is stored', async () => {
+    const { text } = make();
+    const [a, b, missing] = [key(), key(), key()];
+    const eTagA = await text.writeText(a, '{"a":1}', undefined);
+    const eTagB = await text.writeText(b, '{"b":2}', undefined);
+    await expect(text.readTexts([b, missing, a])).resolves.toEqual([
+      { text: '{"b":2}', eTag: eTagB },
+      undefined,
+      { text: '{"a":1}', eTag: eTagA },
+    ]);
   });
 
   it('creates an item expected absent only once', async () => {
@@ -46,14 +60,14 @@ function textStorageContract(make: () => { storage: Storage; text: TextStorage }
     const k = key();
     const created = await text.writeText(k, '{"first":true}', null);
     await expect(text.writeText(k, '{"second":true}', null)).rejects.toThrow(/eTag conflict/);
-    await expect(text.readText(k)).resolves.toEqual({ text: '{"first":true}', eTag: created });
+    await expect(readOne(text, k)).resolves.toEqual({ text: '{"first":true}', eTag: created });
   });
 
   it('agrees with the same storage’s read and write', async () => {
     const { storage, text } = make();
     const k = key();
     await storage.write({ [k]: { language: 'en', eTag: '*' } });
-    const viaText = await text.readText(k);
+    const viaText = await readOne(text, k);
     expect(viaText?.text).toBe('{"language":"en"}');
     const item = (await storage.read([k]))[k];
     expect(item).toEqual({ language: 'en', eTag: viaText?.eTag });

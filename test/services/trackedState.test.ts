@@ -9,7 +9,7 @@ import {
   type BotState,
 } from 'botbuilder';
 import { IdleMemoryStorage } from '../../src/services/idleMemoryStorage';
-import { TrackedConversationState, TrackedUserState } from '../../src/services/trackedState';
+import { TrackedConversationState, TrackedUserState, loadTogether } from '../../src/services/trackedState';
 
 /** Memory storage that records what is written. */
 class RecordingStorage extends MemoryStorage {
@@ -153,5 +153,51 @@ describe('tracked state when two turns of one conversation overlap', () => {
     await flags.set(context, { step: 2 });
     await state.saveChanges(context);
     await expect(flags.get(turn())).resolves.toEqual({ step: 2 });
+  });
+});
+
+describe('loadTogether', () => {
+  /** Memory storage that counts its text reads. */
+  class CountingStorage extends IdleMemoryStorage {
+    readonly reads: string[][] = [];
+
+    override readTexts(keys: string[]) {
+      this.reads.push(keys);
+      return super.readTexts(keys);
+    }
+  }
+
+  const storage = () => new CountingStorage({ idleMsFor: () => undefined, sweepEveryMs: 60_000 });
+
+  it('reads conversation and user state in one storage call, and each gets what was saved', async () => {
+    const store = storage();
+    const conversation = new TrackedConversationState(store);
+    const user = new TrackedUserState(store);
+    const flags = conversation.createProperty<Record<string, unknown>>('flags');
+    const profile = user.createProperty<Record<string, unknown>>('profile');
+    const first = turn();
+    await flags.set(first, { welcomed: true });
+    await profile.set(first, { language: 'en' });
+    await conversation.saveChanges(first);
+    await user.saveChanges(first);
+
+    store.reads.length = 0;
+    const next = turn();
+    await loadTogether(next, [conversation, user]);
+    await expect(flags.get(next)).resolves.toEqual({ welcomed: true });
+    await expect(profile.get(next)).resolves.toEqual({ language: 'en' });
+    expect(store.reads).toEqual([['test/conversations/conv-1/', 'test/users/user-1/']]);
+  });
+
+  it('leaves states over different storages to load on first use', async () => {
+    const [a, b] = [storage(), storage()];
+    const conversation = new TrackedConversationState(a);
+    const user = new TrackedUserState(b);
+    const context = turn();
+    await loadTogether(context, [conversation, user]);
+    expect([a.reads, b.reads]).toEqual([[], []]);
+    await conversation.load(context);
+    await user.load(context);
+    expect([a.reads.length, b.reads.length]).toEqual([1, 1]);
   });
 });
