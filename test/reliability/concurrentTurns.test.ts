@@ -1,4 +1,5 @@
-import type { Storage, StoreItems } from 'botbuilder';
+import { type Activity, type Storage, type StoreItems, TestAdapter, TurnContext } from 'botbuilder';
+import { ConcurrentTurnError } from '../../src/errors';
 import type { Application } from '../../src/index';
 import { IdleMemoryStorage } from '../../src/services/idleMemoryStorage';
 import type { StoredText, TextStorage } from '../../src/services/textStorage';
@@ -95,6 +96,29 @@ describe('two turns of one conversation at the same time', () => {
     const replies = await Promise.all([say('race-3', 'bonjour'), say('race-3', '2')]);
     expect(replies.filter((reply) => reply.includes(REFUSAL))).toHaveLength(1);
     expect(await say('race-3', 'menu')).toContain('1 – Services en ligne');
+  });
+
+  it('refuses the user’s message politely, but says nothing for a timer’s or hub’s turn that lost the race', async () => {
+    const onTurnError = app.adapter.onTurnError!;
+    const sentFor = async (type: 'message' | 'event') => {
+      const sent: Partial<Activity>[] = [];
+      const context = new TurnContext(new TestAdapter(), {
+        type,
+        name: type === 'event' ? 'silence' : undefined,
+        channelId: 'webchat',
+        conversation: { id: 'race-4', isGroup: false, conversationType: 'personal', name: '' },
+        from: { id: 'user-race-4', name: '' },
+        recipient: { id: 'bot', name: '' },
+      });
+      context.onSendActivities(async (_ctx, activities, next) => {
+        sent.push(...activities);
+        return next();
+      });
+      await onTurnError(context, new ConcurrentTurnError());
+      return textOf(sent);
+    };
+    expect(await sentFor('message')).toContain(REFUSAL);
+    expect(await sentFor('event')).toBe('');
   });
 
   it('answers both when they come one after the other', async () => {
