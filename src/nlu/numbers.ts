@@ -121,7 +121,7 @@ export function toLatin1(text: string): string {
  * keeps answering while /readyz waits.
  */
 export async function warmNumberRecognizers(): Promise<void> {
-  // Yield first: the caller has just started listening and /healthz must answer at once.
+  // Yield first: the caller goes on building the application (and then listening) meanwhile.
   await new Promise((resolve) => setImmediate(resolve));
   for (const sentence of WARM_UP_CORPUS.map(toLatin1)) {
     for (const language of numberModels()) {

@@ -109,12 +109,7 @@ export class RedisStorage implements Storage, TextStorage {
     keys.forEach((key, i) => {
       const raw = values[i];
       if (raw === null || raw === undefined) return;
-      try {
-        items[key] = JSON.parse(String(raw)) as StoreItem;
-      } catch {
-        // Deliberately no `cause`: a JSON SyntaxError quotes the offending text.
-        throw new Error(`Storage: stored value for "${key}" is not valid JSON.`);
-      }
+      items[key] = parseStored(key, String(raw));
     });
     return items;
   }
@@ -268,19 +263,22 @@ function withETag(eTag: string, text: string): string {
   return text === '{}' ? `${head}}` : `${head},${text.slice(1)}`;
 }
 
+/** A stored value as an item. */
+function parseStored(key: string, stored: string): StoreItem {
+  try {
+    return JSON.parse(stored) as StoreItem;
+  } catch {
+    // Deliberately no `cause`: a JSON SyntaxError quotes the offending text.
+    throw new Error(`Storage: stored value for "${key}" is not valid JSON.`);
+  }
+}
+
 /** A stored value taken apart into its eTag and the JSON text of the rest. */
 function splitStored(key: string, stored: string): StoredText {
   const head = STORED_HEAD.exec(stored);
   if (head) return { eTag: head[1], text: head[2] === '}' ? '{}' : `{${stored.slice(head[0].length)}` };
   // Not written by this class: take it apart the slow way.
-  let item: StoreItem;
-  try {
-    item = JSON.parse(stored) as StoreItem;
-  } catch {
-    // Deliberately no `cause`: a JSON SyntaxError quotes the offending text.
-    throw new Error(`Storage: stored value for "${key}" is not valid JSON.`);
-  }
-  const { eTag, ...rest } = item;
+  const { eTag, ...rest } = parseStored(key, stored);
   return { eTag: eTag === undefined ? '*' : String(eTag), text: JSON.stringify(rest) };
 }
 
