@@ -63,7 +63,7 @@ export function generateTemporaryPassword(): string {
 }
 
 /** Temporary passwords are dictated and typed by hand: case and surrounding spaces do not matter. */
-function foldTemporary(password: string): string {
+export function foldTemporary(password: string): string {
   return password.trim().toUpperCase();
 }
 

@@ -4,6 +4,7 @@ import path from 'node:path';
 import { z } from 'zod';
 import type { Clock } from '../clock';
 import { DATA_DIR } from '../centre';
+import { foldTemporary } from './accountManager';
 import type { AccountRecord } from './accountStore';
 import { normalizeAnswer } from './answers';
 import { hashSecret } from './secretHash';
@@ -60,8 +61,7 @@ function readDemoAccounts(file: string): DemoAccount[] {
 /** Each secret of an account in the form it is hashed and compared (see AccountManager). */
 const asHashed = {
   password: (secret: string) => secret,
-  // Temporary passwords are compared folded to upper case.
-  temporary: (secret: string) => secret.trim().toUpperCase(),
+  temporary: foldTemporary,
   answer: normalizeAnswer,
 };
 
