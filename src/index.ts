@@ -107,11 +107,12 @@ export async function buildApplication(
     storage = overrides.storage;
   } else if (config.storage === 'redis') {
     // Loaded only here: the Redis client's modules cost 170 ms of start-up that memory storage does not need.
-    const { createRedisClient, pingRedis } = await import('./services/redisClient');
+    const { createRedisClient, pingRedis, watchForStalls } = await import('./services/redisClient');
     const client = createRedisClient(config.redisUrl, logger);
     redisClient = client;
     // Not awaited: connect() only settles once Redis answers; until then /readyz says 503 and turns fail politely.
     client.connect().catch(() => undefined);
+    const stopWatching = watchForStalls(client, { logger });
     storage = new RedisStorage({
       client,
       keyPrefix: config.redisKeyPrefix,
@@ -119,6 +120,7 @@ export async function buildApplication(
     });
     pingStorage = () => pingRedis(client, 1000);
     closeStorage = async () => {
+      stopWatching();
       await client.close().catch(() => undefined);
     };
   } else {

@@ -52,6 +52,10 @@ export function createRedisClient(
   const client = createClient({
     url,
     disableOfflineQueue: true,
+    // node-redis's own command timeout (5 s by default) only bounds the wait *before* a command is written:
+    // once on the socket, a command to a frozen server waits forever anyway. It cost an AbortSignal and a
+    // 5-second timer per command (about 10 % of a turn's CPU with Redis); watchForStalls bounds the real case.
+    commandOptions: { timeout: 0 },
     socket: {
       connectTimeout,
       // Returning a number (never false/Error) keeps the client alive forever: a client whose strategy
@@ -94,6 +98,71 @@ export function createRedisClient(
   });
 
   return client;
+}
+
+/** What {@link watchForStalls} needs from a node-redis client. */
+export interface StallWatchedClient {
+  readonly isReady: boolean;
+  ping(): Promise<unknown>;
+  destroy(): void;
+  connect(): Promise<unknown>;
+}
+
+/** Timings of {@link watchForStalls}. */
+export interface StallWatchOptions {
+  /** How often the connection is probed while it is ready. Default 250 ms. */
+  probeEveryMs?: number;
+  /** How long a probe may go unanswered before the connection is declared stalled. Default 750 ms. */
+  stallAfterMs?: number;
+  logger?: RedisLogger;
+}
+
+/**
+ * Guards against a Redis that keeps its connections open but answers nothing (a frozen process, a half-open
+ * network path). A closed connection makes node-redis reject what waits at once, but a stalled one leaves every
+ * command already written waiting forever, so a turn would hang on its rate limit, its state or its
+ * transcript. This probes the connection with a PING; one unanswered for `stallAfterMs` drops the connection
+ * (what waits is rejected, so turns end with the polite "temporarily unavailable") and opens a new one, which
+ * is not ready, so new commands fail at once (`disableOfflineQueue`), until Redis answers again.
+ *
+ * One probe at a time, a few a second: far cheaper than a timer per command. Returns a function that stops
+ * the watch.
+ */
+export function watchForStalls(client: StallWatchedClient, options: StallWatchOptions = {}): () => void {
+  const probeEveryMs = options.probeEveryMs ?? 250;
+  const stallAfterMs = options.stallAfterMs ?? 750;
+  let probing = false;
+  let stopped = false;
+
+  const probe = async () => {
+    probing = true;
+    let answered = false;
+    // A rejected PING means the connection closed, which node-redis already handles by reconnecting.
+    const ping = client.ping().then(
+      () => (answered = true),
+      () => (answered = true),
+    );
+    await new Promise<void>((resolve) => setTimeout(resolve, stallAfterMs).unref());
+    // Timers run before I/O in the event loop: after a long pause of this process the answer may be read
+    // but not yet handled, so look again once pending I/O has been processed.
+    await new Promise<void>((resolve) => setImmediate(resolve));
+    if (!answered && !stopped && client.isReady) {
+      options.logger?.error({ stallAfterMs }, 'Redis stopped answering: reconnecting');
+      client.destroy();
+      client.connect().catch(() => undefined);
+    }
+    await ping;
+    probing = false;
+  };
+
+  const interval = setInterval(() => {
+    if (!probing && !stopped && client.isReady) void probe();
+  }, probeEveryMs);
+  interval.unref();
+  return () => {
+    stopped = true;
+    clearInterval(interval);
+  };
 }
 
 /**

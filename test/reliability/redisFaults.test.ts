@@ -52,4 +52,33 @@ describeWithRedisServer('Redis faults', () => {
     const resumed = await say(baseUrl, conversation, '9');
     expect(resumed.text).toContain("Que puis-je faire d'autre pour vous?");
   }, 60_000);
+
+  it('answers politely within 2 s while Redis is frozen (connections open, nothing answered), then resumes', async () => {
+    const conversation = 'fault-conv-frozen';
+    expect((await say(baseUrl, conversation, 'bonjour')).text).toContain('Bonjour!');
+    expect((await say(baseUrl, conversation, '1')).text).toContain('Services en ligne *Médicaments');
+
+    redis.pause();
+    try {
+      for (const text of ['9', '2', 'menu']) {
+        const turn = await say(baseUrl, conversation, text);
+        expect(turn.status).toBe(200);
+        expect(turn.ms).toBeLessThan(2_000);
+        expect(turn.text).toContain('temporairement indisponible');
+        expect(turn.text).toContain('418 643-8210');
+      }
+      expect((await fetch(`${baseUrl}/readyz`)).status).toBe(503);
+    } finally {
+      redis.resume();
+    }
+
+    let ready = false;
+    for (let i = 0; i < 100 && !ready; i += 1) {
+      ready = (await fetch(`${baseUrl}/readyz`)).status === 200;
+      if (!ready) await new Promise((r) => setTimeout(r, 100));
+    }
+    expect(ready).toBe(true);
+    const resumed = await say(baseUrl, conversation, '9');
+    expect(resumed.text).toContain("Que puis-je faire d'autre pour vous?");
+  }, 60_000);
 });

@@ -2,7 +2,9 @@ import { ConversationState, TestAdapter, type StoreItem } from 'botbuilder';
 import {
   createRedisClient,
   pingRedis,
+  watchForStalls,
   type AppRedisClient,
+  type StallWatchedClient,
   type RedisLogger,
 } from '../../src/services/redisClient';
 import { RedisStorage } from '../../src/services/redisStorage';
@@ -405,5 +407,61 @@ describeWithRedisServer('RedisStorage when Redis fails (throw-away redis-server)
     const item = (await storage.read(['k'])).k;
     await storage.write({ k: { ...item, v: 2 } });
     expect((await storage.read(['k'])).k.v).toBe(2);
+  });
+
+  it('rejects what waits on a frozen server within a second, fails new calls at once, then recovers', async () => {
+    const stopWatching = watchForStalls(client, { probeEveryMs: 100, stallAfterMs: 400, logger });
+    try {
+      await client.set('stall-watch', 'before');
+      server.pause();
+      try {
+        // Written to the socket before the stall is noticed: only the watch can end this wait.
+        const waiting = await timed(() => client.get('stall-watch'));
+        expect(waiting.error).toBeInstanceOf(Error);
+        expect(waiting.ms).toBeLessThan(1000);
+        const next = await timed(() => client.get('stall-watch'));
+        expect(next.error).toBeInstanceOf(Error);
+        expect(next.ms).toBeLessThan(50);
+        expect(logs.some((l) => l.level === 'error' && /stopped answering/.test(l.msg))).toBe(true);
+      } finally {
+        server.resume();
+      }
+      await waitUntil(() => pingRedis(client, 200), 10_000);
+      await client.set('stall-watch', 'after');
+      expect(await client.get('stall-watch')).toBe('after');
+    } finally {
+      stopWatching();
+    }
+  });
+
+  it('does not take a pause of this process for a stall when the answer is waiting to be read', async () => {
+    const errorsBefore = logs.filter((l) => l.level === 'error').length;
+    let probes = 0;
+    // Each probe's PING is written, then this process blocks past stallAfterMs before it reads the answer.
+    const busy: StallWatchedClient = {
+      get isReady() {
+        return client.isReady;
+      },
+      ping: () => {
+        probes += 1;
+        const answer = client.ping();
+        setImmediate(() => {
+          const until = Date.now() + 250;
+          while (Date.now() < until);
+        });
+        return answer;
+      },
+      destroy: () => client.destroy(),
+      connect: () => client.connect(),
+    };
+    const stopWatching = watchForStalls(busy, { probeEveryMs: 20, stallAfterMs: 100, logger });
+    try {
+      await waitUntil(async () => probes >= 3, 5_000);
+      await new Promise((r) => setTimeout(r, 400));
+    } finally {
+      stopWatching();
+    }
+    expect(client.isReady).toBe(true);
+    expect(logs.filter((l) => l.level === 'error').length).toBe(errorsBefore);
   });
 });
