@@ -81,6 +81,21 @@ export function createBotServer(options: ServerOptions): BotServer {
     res.once('close', done);
     return next();
   });
+  // restify's body reader inflates gzip with no error handler (a body that is not gzip crashed the process)
+  // and checks the size limit on the compressed bytes only (a small bomb inflated to any size). The Bot
+  // Framework and Direct Line send plain bodies, so any other encoding is refused before the body is read.
+  server.pre((req: Request, res: Response, next: restify.Next) => {
+    const encoding = req.headers['content-encoding'];
+    if (encoding === undefined) return next();
+    if (encoding.trim().toLowerCase() === 'identity') {
+      // The same as no encoding, which is the only form restify's body reader takes as plain.
+      delete req.headers['content-encoding'];
+      return next();
+    }
+    res.header('Accept-Encoding', 'identity');
+    res.send(415, { error: 'content encoding not supported' });
+    return next(false);
+  });
   server.use(restify.plugins.queryParser({ mapParams: false }));
   server.use(
     restify.plugins.bodyParser({

@@ -1,3 +1,4 @@
+import zlib from 'node:zlib';
 import type { Activity } from 'botbuilder';
 import type { Application } from '../src/index';
 import { createTestApp } from './helpers/bot';
@@ -105,6 +106,40 @@ describe('HTTP server', () => {
       body: JSON.stringify({ type: 'message', text: 'x'.repeat(300 * 1024) }),
     });
     expect(response.status).toBe(413);
+  });
+
+  it.each([
+    ['gzip that is not gzip', 'gzip', Buffer.from('{"type":"message","text":"bonjour"}')],
+    ['a gzip bomb (1 KiB inflating to 64 MiB)', 'gzip', zlib.gzipSync(Buffer.alloc(64 * 1024 * 1024, 32))],
+    ['valid gzip', 'gzip', zlib.gzipSync(JSON.stringify({ type: 'message', text: 'bonjour' }))],
+    ['deflate', 'deflate', zlib.deflateSync(JSON.stringify({ type: 'message', text: 'bonjour' }))],
+    ['an unknown encoding', 'x-unknown', Buffer.from('{}')],
+  ])('refuses a body with %s with 415, before reading it, and stays up', async (_name, encoding, body) => {
+    const response = await fetch(`${baseUrl}/api/messages`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', 'content-encoding': encoding },
+      body,
+    });
+    expect(response.status).toBe(415);
+    expect(response.headers.get('accept-encoding')).toBe('identity');
+    expect(await response.text()).not.toMatch(/at .+\.js:\d+/);
+    const { status, replies } = await post(baseUrl, {
+      text: 'bonjour',
+      conversation: { id: 'after-415' } as never,
+    });
+    expect(status).toBe(200);
+    expect(replies.some((a) => a.type === 'message')).toBe(true);
+  });
+
+  it('accepts an explicit identity encoding', async () => {
+    const { status } = await post(
+      baseUrl,
+      { text: 'bonjour', conversation: { id: 'identity' } as never },
+      {
+        'content-encoding': 'identity',
+      },
+    );
+    expect(status).toBe(200);
   });
 
   it('refuses malformed JSON with 400', async () => {

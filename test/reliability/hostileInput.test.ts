@@ -1,5 +1,6 @@
 import v8 from 'node:v8';
 import vm from 'node:vm';
+import zlib from 'node:zlib';
 import type { Application } from '../../src/index';
 import { createTestApp } from '../helpers/bot';
 
@@ -29,8 +30,14 @@ function deep(levels: number): unknown {
   return value;
 }
 
-/** Generators of bad or odd requests; each returns the raw body to send. */
-const generators: Array<(i: number, rnd: () => number) => string> = [
+/** A raw request: its body and the headers that differ from a JSON post. */
+interface RawRequest {
+  body: string | Buffer<ArrayBuffer>;
+  headers: Record<string, string>;
+}
+
+/** Generators of bad or odd requests; each returns the raw body to send, or the body and odd headers. */
+const generators: Array<(i: number, rnd: () => number) => string | RawRequest> = [
   () => '{"type": "message", "text": ',
   () => 'not json at all',
   () => '[]',
@@ -71,6 +78,15 @@ const generators: Array<(i: number, rnd: () => number) => string> = [
   (i) => JSON.stringify({ ...valid(i), value: { menuChoice: { toString: 'x' } } }),
   (i) => JSON.stringify({ ...valid(i), membersAdded: 'everyone', type: 'conversationUpdate' }),
   (i) => JSON.stringify({ ...valid(i), entities: [{ type: 'DTMF', text: '#'.repeat(1000) }] }),
+  (i) => ({ body: JSON.stringify(valid(i)), headers: { 'content-encoding': 'gzip' } }),
+  (i) => ({ body: zlib.gzipSync(JSON.stringify(valid(i))), headers: { 'content-encoding': 'gzip' } }),
+  () => ({ body: zlib.gzipSync(Buffer.alloc(4 * 1024 * 1024, 32)), headers: { 'content-encoding': 'gzip' } }),
+  (i) => ({ body: JSON.stringify(valid(i)), headers: { 'content-encoding': 'br, gzip' } }),
+  (i) => ({ body: JSON.stringify(valid(i)), headers: { 'content-type': 'text/plain' } }),
+  (i) => ({ body: JSON.stringify(valid(i)), headers: { 'content-type': 'application/octet-stream' } }),
+  (i) => ({ body: JSON.stringify(valid(i)), headers: { 'content-type': 'multipart/form-data; boundary=x' } }),
+  (i) => ({ body: JSON.stringify(valid(i)), headers: { 'content-type': 'application/json; charset=utf-7' } }),
+  (i) => ({ body: JSON.stringify(valid(i)), headers: { authorization: `Bearer ${'x.'.repeat(2_000)}` } }),
 ];
 
 /** A real garbage collection, so heap figures measure what is retained rather than what is not yet swept. */
@@ -96,10 +112,11 @@ describe('hostile input on /api/messages', () => {
     const rnd = prng(20261127);
     const statuses = new Map<number, number>();
     const send = async (i: number) => {
-      const body = generators[i % generators.length](i, rnd);
+      const generated = generators[i % generators.length](i, rnd);
+      const { body, headers } = typeof generated === 'string' ? { body: generated, headers: {} } : generated;
       const response = await fetch(`${baseUrl}/api/messages`, {
         method: 'POST',
-        headers: { 'content-type': 'application/json' },
+        headers: { 'content-type': 'application/json', ...headers },
         body,
       });
       await response.arrayBuffer();
@@ -121,6 +138,7 @@ describe('hostile input on /api/messages', () => {
     expect(statuses.get(200)).toBeGreaterThan(0);
     expect(statuses.get(400)).toBeGreaterThan(0);
     expect(statuses.get(413)).toBeGreaterThan(0);
+    expect(statuses.get(415)).toBeGreaterThan(0);
     // Within 20 % of before, as the issue asks; the 200 fuzzed conversations stay in memory for their idle hour.
     if (process.env.DEBUG_HEAP) console.log({ before, after, ratio: after / before });
     expect(after).toBeLessThan(before * 1.2);
