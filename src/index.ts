@@ -214,23 +214,22 @@ export async function buildApplication(
   if (!config.microsoftApp.appId) {
     logger.warn('MicrosoftAppId is not set: running in local anonymous mode, requests are not authenticated');
   }
-  const adapter = new CloudAdapter(
-    new StrictBotFrameworkAuthentication(
-      {
-        MicrosoftAppId: config.microsoftApp.appId,
-        MicrosoftAppPassword: config.microsoftApp.appPassword,
-        MicrosoftAppType: config.microsoftApp.appType,
-        MicrosoftAppTenantId: config.microsoftApp.tenantId,
-        ...(config.microsoftApp.openIdMetadataUrl
-          ? { ToBotFromChannelOpenIdMetadataUrl: config.microsoftApp.openIdMetadataUrl }
-          : {}),
-        ...(config.microsoftApp.tokenIssuer
-          ? { ToBotFromChannelTokenIssuer: config.microsoftApp.tokenIssuer }
-          : {}),
-      },
-      logger,
-    ),
+  const authentication = new StrictBotFrameworkAuthentication(
+    {
+      MicrosoftAppId: config.microsoftApp.appId,
+      MicrosoftAppPassword: config.microsoftApp.appPassword,
+      MicrosoftAppType: config.microsoftApp.appType,
+      MicrosoftAppTenantId: config.microsoftApp.tenantId,
+      ...(config.microsoftApp.openIdMetadataUrl
+        ? { ToBotFromChannelOpenIdMetadataUrl: config.microsoftApp.openIdMetadataUrl }
+        : {}),
+      ...(config.microsoftApp.tokenIssuer
+        ? { ToBotFromChannelTokenIssuer: config.microsoftApp.tokenIssuer }
+        : {}),
+    },
+    logger,
   );
+  const adapter = new CloudAdapter(authentication);
   // Callers hear every message, including those sent outside the bot's turns (error replies, other features).
   adapter.use(voiceLine.safetyNet);
   // Trace activities are for the Emulator; with expectReplies they would otherwise reach every client.
@@ -287,6 +286,10 @@ export async function buildApplication(
     maxBodyBytes: config.maxBodyBytes,
     isReady,
     rateLimiters: createRateLimiters(config.rateLimits, config.redisKeyPrefix, redisClient),
+    // Anonymous mode has nothing to check: anyone may claim any conversation there anyway.
+    authenticate: config.microsoftApp.appId
+      ? (activity, authHeader) => authentication.authenticateRequest(activity, authHeader).then(() => true)
+      : undefined,
     throttledText: (seconds) => throttledTranslate('common:throttled', { seconds }),
   });
   registerFormDownloads(http.server, { store: formStore, logger });

@@ -1,5 +1,5 @@
 import restify, { type Request, type Response, type Server } from 'restify';
-import type { CloudAdapter, TurnContext } from 'botbuilder';
+import type { Activity, CloudAdapter, TurnContext } from 'botbuilder';
 import { checkInboundActivity } from './services/inboundActivity';
 import type { Logger } from './services/logger';
 import type { RequestRateLimiters } from './services/rateLimiter';
@@ -18,6 +18,12 @@ export interface ServerOptions {
   /** True once storage answers and the language recognizers are warm. */
   isReady: () => Promise<boolean>;
   rateLimiters: RequestRateLimiters;
+  /**
+   * Checks the request's token (with a Microsoft app id), rejecting or answering false when it is not valid.
+   * Done before the per-conversation limit, so that requests nobody signed cannot use up a real
+   * conversation's allowance; the adapter checks the token again as usual. Unset: anonymous local mode.
+   */
+  authenticate?: (activity: Activity, authHeader: string) => Promise<boolean>;
   /** The polite sentence returned in an expectReplies body when a client is throttled. */
   throttledText: (retryAfterSeconds: number) => string;
 }
@@ -128,6 +134,15 @@ export function createBotServer(options: ServerOptions): BotServer {
       }
       const byClient = await options.rateLimiters.client.consume(req.socket.remoteAddress ?? 'unknown');
       if (!byClient.allowed) return throttle(req, res, byClient.retryAfterSeconds);
+      if (options.authenticate) {
+        const authentic = await options
+          .authenticate(req.body as Activity, req.headers.authorization ?? '')
+          .catch(() => false);
+        if (!authentic) {
+          res.send(401, { error: 'unauthorized' });
+          return;
+        }
+      }
       const byConversation = await options.rateLimiters.conversation.consume(check.conversationId);
       if (!byConversation.allowed) return throttle(req, res, byConversation.retryAfterSeconds);
       try {

@@ -74,6 +74,7 @@ describe('authentication with a Microsoft app id', () => {
       MicrosoftAppPassword: 'not-used-for-inbound-validation',
       BotOpenIdMetadata: provider.url,
       ToBotFromChannelTokenIssuer: ISSUER,
+      RATE_LIMIT_CONVERSATION_PER_MINUTE: '3',
     });
     baseUrl = await app.start();
   });
@@ -83,7 +84,7 @@ describe('authentication with a Microsoft app id', () => {
     provider.close();
   });
 
-  async function post(authorization?: string): Promise<number> {
+  async function post(authorization?: string, conversationId = 'c-auth'): Promise<number> {
     const response = await fetch(`${baseUrl}/api/messages`, {
       method: 'POST',
       headers: { 'content-type': 'application/json', ...(authorization ? { authorization } : {}) },
@@ -94,7 +95,7 @@ describe('authentication with a Microsoft app id', () => {
         deliveryMode: 'expectReplies',
         from: { id: 'u-auth' },
         recipient: { id: APP_ID },
-        conversation: { id: 'c-auth' },
+        conversation: { id: conversationId },
         text: 'bonjour',
       }),
     });
@@ -130,5 +131,14 @@ describe('authentication with a Microsoft app id', () => {
     ['a token naming an unpublished key', () => `Bearer ${sign(stranger.privateKey, 'other-key', claims())}`],
   ])('refuses %s with 401', async (_name, header) => {
     expect(await post(header())).toBe(401);
+  });
+
+  it('does not count refused requests against the conversation they name', async () => {
+    // Someone without a token cannot use up a real conversation's allowance (3 a minute in this test).
+    for (let i = 0; i < 6; i += 1) expect(await post('Bearer not-a-jwt', 'c-victim')).toBe(401);
+    const valid = () => `Bearer ${sign(trusted.privateKey, 'trusted-key', claims())}`;
+    for (let i = 0; i < 3; i += 1) expect(await post(valid(), 'c-victim')).toBe(200);
+    // The limit itself still holds for signed requests.
+    expect(await post(valid(), 'c-victim')).toBe(429);
   });
 });
