@@ -86,6 +86,11 @@ const schema = z
       .number({ message: 'expected a whole number of requests per minute (0 disables)' })
       .int({ message: 'expected a whole number of requests per minute (0 disables)' })
       .min(0, { message: 'expected a whole number of requests per minute (0 disables)' }),
+    TRUST_PROXY_HOPS: z.coerce
+      .number({ message: 'expected the number of proxies in front of the bot, 0 to 5' })
+      .int({ message: 'expected the number of proxies in front of the bot, 0 to 5' })
+      .min(0, { message: 'expected the number of proxies in front of the bot, 0 to 5' })
+      .max(5, { message: 'expected the number of proxies in front of the bot, 0 to 5' }),
     PUBLIC_BASE_URL: z
       .string()
       .regex(/^https?:\/\/[^\s/?#]+(\/[^\s?#]*)?$/, {
@@ -190,6 +195,11 @@ export interface Config {
   teamsAllowedTenants: string[];
   /** Requests per minute per conversation and per client address; 0 disables. */
   rateLimits: { perConversationPerMinute: number; perClientPerMinute: number };
+  /**
+   * Proxies in front of the bot that append the address they saw to X-Forwarded-For (Azure App Service's
+   * front end is one); the per-client limit counts the address the outermost of them saw. 0: the TCP peer.
+   */
+  trustProxyHops: number;
   /** Where users' browsers reach the bot, without a trailing slash: download links are built on it. */
   publicBaseUrl: string;
   /** The request-status back end (issue 4): HTTP client when `url` is set, embedded service otherwise. */
@@ -235,6 +245,7 @@ const DEFAULTS: Record<string, string> = {
   VOICE_NO_INPUT_SECONDS: '8',
   RATE_LIMIT_CONVERSATION_PER_MINUTE: '60',
   RATE_LIMIT_CLIENT_PER_MINUTE: '3000',
+  TRUST_PROXY_HOPS: '0',
   REQUESTS_API_TIMEOUT_MS: '3000',
   REQUESTS_API_RETRIES: '1',
   REQUESTS_API_BREAKER_THRESHOLD: '5',
@@ -308,6 +319,7 @@ export function loadConfig(env: NodeJS.ProcessEnv): Config {
       perConversationPerMinute: e.RATE_LIMIT_CONVERSATION_PER_MINUTE,
       perClientPerMinute: e.RATE_LIMIT_CLIENT_PER_MINUTE,
     },
+    trustProxyHops: e.TRUST_PROXY_HOPS,
     // The default only suits a bot reached on this machine; behind a proxy or in Azure it must be set.
     publicBaseUrl: (e.PUBLIC_BASE_URL ?? `http://localhost:${e.PORT}`).replace(/\/+$/, ''),
     requestsApi: {

@@ -286,6 +286,7 @@ export async function buildApplication(
     maxBodyBytes: config.maxBodyBytes,
     isReady,
     rateLimiters: createRateLimiters(config.rateLimits, config.redisKeyPrefix, redisClient),
+    trustProxyHops: config.trustProxyHops,
     // Anonymous mode has nothing to check: anyone may claim any conversation there anyway.
     authenticate: config.microsoftApp.appId
       ? (activity, authHeader) => authentication.authenticateRequest(activity, authHeader).then(() => true)

@@ -1,3 +1,4 @@
+import { isIP } from 'node:net';
 import restify, { type Request, type Response, type Server } from 'restify';
 import type { Activity, CloudAdapter, TurnContext } from 'botbuilder';
 import { checkInboundActivity } from './services/inboundActivity';
@@ -24,6 +25,8 @@ export interface ServerOptions {
    * conversation's allowance; the adapter checks the token again as usual. Unset: anonymous local mode.
    */
   authenticate?: (activity: Activity, authHeader: string) => Promise<boolean>;
+  /** Proxies trusted to append to X-Forwarded-For (see `Config.trustProxyHops`); 0 or unset: the TCP peer. */
+  trustProxyHops?: number;
   /** The polite sentence returned in an expectReplies body when a client is throttled. */
   throttledText: (retryAfterSeconds: number) => string;
 }
@@ -65,6 +68,24 @@ function withoutInternalDetails(res: Response, logger: Logger): Response {
       return typeof value === 'function' ? (value as (...a: unknown[]) => unknown).bind(target) : value;
     },
   });
+}
+
+/**
+ * The address a request came from: the TCP peer, or, behind `trustedHops` proxies that each append the
+ * address they saw to X-Forwarded-For, the one the outermost proxy saw. Entries further left were written by
+ * the client itself and could be anything, so they are never used; a missing or malformed entry falls back to
+ * the TCP peer.
+ */
+export function clientAddress(
+  req: { headers: Record<string, string | string[] | undefined>; socket: { remoteAddress?: string } },
+  trustedHops: number,
+): string {
+  const peer = req.socket.remoteAddress ?? 'unknown';
+  if (trustedHops <= 0) return peer;
+  const header = req.headers['x-forwarded-for'];
+  const entries = (Array.isArray(header) ? header.join(',') : (header ?? '')).split(',').map((e) => e.trim());
+  const candidate = entries.length >= trustedHops ? entries[entries.length - trustedHops] : undefined;
+  return candidate && isIP(candidate) ? candidate : peer;
 }
 
 /**
@@ -132,7 +153,9 @@ export function createBotServer(options: ServerOptions): BotServer {
         res.send(400, { error: 'invalid activity', problems: check.problems });
         return;
       }
-      const byClient = await options.rateLimiters.client.consume(req.socket.remoteAddress ?? 'unknown');
+      const byClient = await options.rateLimiters.client.consume(
+        clientAddress(req, options.trustProxyHops ?? 0),
+      );
       if (!byClient.allowed) return throttle(req, res, byClient.retryAfterSeconds);
       if (options.authenticate) {
         const authentic = await options

@@ -51,6 +51,8 @@ describe('loadConfig', () => {
       'LOCAL_CHAT: the local Web Chat endpoint cannot be enabled',
     ],
     [{ MicrosoftAppType: 'SingleTenant', MicrosoftAppId: 'id' }, 'MicrosoftAppTenantId: required when'],
+    [{ TRUST_PROXY_HOPS: '-1' }, 'TRUST_PROXY_HOPS: expected the number of proxies'],
+    [{ TRUST_PROXY_HOPS: 'yes' }, 'TRUST_PROXY_HOPS: expected the number of proxies'],
   ])('rejects %p naming the variable and what it expects', (env, expected) => {
     expect(problemsOf(env as Record<string, string>).join('\n')).toContain(expected);
   });
@@ -64,6 +66,11 @@ describe('loadConfig', () => {
     const config = loadConfig({ NODE_ENV: 'production' });
     expect(config.demoData).toBe(false);
     expect(config.localChat).toBe(false);
+  });
+
+  it('trusts no proxy unless told how many there are', () => {
+    expect(loadConfig({}).trustProxyHops).toBe(0);
+    expect(loadConfig({ TRUST_PROXY_HOPS: '1' }).trustProxyHops).toBe(1);
   });
 
   it('parses CLOCK_NOW as a fixed instant', () => {

@@ -1,6 +1,7 @@
 import zlib from 'node:zlib';
 import type { Activity } from 'botbuilder';
 import type { Application } from '../src/index';
+import { clientAddress } from '../src/server';
 import { createTestApp } from './helpers/bot';
 
 /** Posts one activity with expectReplies and returns the HTTP status and the replies. */
@@ -192,5 +193,27 @@ describe('readiness', () => {
     } finally {
       await app.stop();
     }
+  });
+});
+
+describe('clientAddress', () => {
+  const request = (forwardedFor?: string | string[], peer = '10.0.0.5') => ({
+    headers: forwardedFor === undefined ? {} : { 'x-forwarded-for': forwardedFor },
+    socket: { remoteAddress: peer },
+  });
+
+  it.each([
+    ['no proxy trusted', request('203.0.113.7'), 0, '10.0.0.5'],
+    ['one proxy, one entry', request('203.0.113.7'), 1, '203.0.113.7'],
+    ['one proxy, a client-written entry first', request('1.1.1.1, 203.0.113.7'), 1, '203.0.113.7'],
+    ['two proxies', request('1.1.1.1, 203.0.113.7, 10.1.1.1'), 2, '203.0.113.7'],
+    ['IPv6', request('2001:db8::1'), 1, '2001:db8::1'],
+    ['headers repeated', request(['1.1.1.1', '203.0.113.7']), 1, '203.0.113.7'],
+    ['fewer entries than proxies', request('203.0.113.7'), 2, '10.0.0.5'],
+    ['no header', request(undefined), 1, '10.0.0.5'],
+    ['garbage', request('pharmacie, <script>'), 1, '10.0.0.5'],
+    ['an empty entry', request('203.0.113.7, '), 1, '10.0.0.5'],
+  ])('%s', (_name, req, hops, expected) => {
+    expect(clientAddress(req, hops)).toBe(expected);
   });
 });

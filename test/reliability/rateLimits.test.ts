@@ -17,10 +17,13 @@ function message(conversationId: string, text = '1') {
   };
 }
 
-async function post(baseUrl: string, body: object): Promise<Response> {
+async function post(baseUrl: string, body: object, forwardedFor?: string): Promise<Response> {
   return fetch(`${baseUrl}/api/messages`, {
     method: 'POST',
-    headers: { 'content-type': 'application/json' },
+    headers: {
+      'content-type': 'application/json',
+      ...(forwardedFor ? { 'x-forwarded-for': forwardedFor } : {}),
+    },
     body: JSON.stringify(body),
   });
 }
@@ -72,6 +75,55 @@ describe('rate limits (memory)', () => {
     const baseUrl = await app.start();
     try {
       await expectThrottledAfter(app, baseUrl, ['rl-ip-1', 'rl-ip-2', 'rl-ip-3'], 4);
+    } finally {
+      await app.stop();
+    }
+  });
+});
+
+describe('rate limits behind a proxy (memory)', () => {
+  /** Statuses of `count` posts, each from a new conversation, with this X-Forwarded-For. */
+  async function statuses(baseUrl: string, forwardedFor: string, count: number, label: string) {
+    const result: number[] = [];
+    for (let i = 0; i < count; i += 1) {
+      const response = await post(baseUrl, message(`rl-xff-${label}-${i}`), forwardedFor);
+      await response.arrayBuffer();
+      result.push(response.status);
+    }
+    return result;
+  }
+
+  it('counts the address the trusted proxy saw, not what the client wrote before it', async () => {
+    const app = await createTestApp({
+      RATE_LIMIT_CONVERSATION_PER_MINUTE: '0',
+      RATE_LIMIT_CLIENT_PER_MINUTE: '2',
+      TRUST_PROXY_HOPS: '1',
+    });
+    const baseUrl = await app.start();
+    try {
+      // Two pharmacies behind the same front end each get their own allowance.
+      expect(await statuses(baseUrl, '203.0.113.7', 3, 'a')).toEqual([200, 200, 429]);
+      expect(await statuses(baseUrl, '198.51.100.20', 2, 'b')).toEqual([200, 200]);
+      // A client cannot pick a fresh address: only the entry the proxy appended counts.
+      expect(await statuses(baseUrl, '10.9.9.9, 203.0.113.7', 1, 'c')).toEqual([429]);
+    } finally {
+      await app.stop();
+    }
+  });
+
+  it('ignores X-Forwarded-For when no proxy is trusted', async () => {
+    const app = await createTestApp({
+      RATE_LIMIT_CONVERSATION_PER_MINUTE: '0',
+      RATE_LIMIT_CLIENT_PER_MINUTE: '2',
+    });
+    const baseUrl = await app.start();
+    try {
+      const spoofed = [
+        await statuses(baseUrl, '192.0.2.1', 1, 'd'),
+        await statuses(baseUrl, '192.0.2.2', 1, 'e'),
+      ];
+      expect(spoofed.flat()).toEqual([200, 200]);
+      expect(await statuses(baseUrl, '192.0.2.3', 1, 'f')).toEqual([429]);
     } finally {
       await app.stop();
     }
