@@ -30,6 +30,9 @@ export interface UserNameRecognizeOptions {
   keypad?: boolean;
 }
 
+/** More words than six digits can take when said as one number, with room for « et » and fillers. */
+const MAX_NUMBER_WORDS = 16;
+
 const PREFIX_BY_KEY: Record<string, string> = { '1': 'IP', '2': 'CE' };
 
 function foldToUpper(text: string): string {
@@ -158,8 +161,13 @@ export class UserNameRecognizer {
     return digits;
   }
 
-  /** Digits said as one number ("cent mille un"): the costly recognizers run only in this case. */
+  /**
+   * Digits said as one number ("cent mille un"): the costly recognizers run only in this case, and only on
+   * what could be six digits in words (at most twelve, « neuf cent quatre-vingt-dix-neuf mille neuf cent
+   * quatre-vingt-dix-neuf »): they take about 10 ms per thousand characters, so a long message must not reach them.
+   */
   private numberOf(tokens: string[]): string | undefined {
+    if (tokens.length > MAX_NUMBER_WORDS) return undefined;
     const values = recognizeSmallNumbers(tokens.join(' '));
     return values.length === 1 ? String(values[0]) : undefined;
   }
