@@ -25,60 +25,52 @@ describeWithRedisServer('Redis faults', () => {
     await redis?.stop();
   });
 
-  it('answers politely within 2 s while Redis is down, reports not ready, then resumes the conversation', async () => {
-    const conversation = 'fault-conv-1';
-    expect((await say(baseUrl, conversation, 'bonjour')).text).toContain('Bonjour!');
-    expect((await say(baseUrl, conversation, '1')).text).toContain('Services en ligne *Médicaments');
+  /** A way for Redis to fail, and the way it comes back. */
+  interface Fault {
+    begin(): Promise<void> | void;
+    end(): Promise<void> | void;
+  }
+  const faults: Array<[string, () => Fault]> = [
+    ['stopped (connections closed)', () => ({ begin: () => redis.stop(), end: () => redis.start() })],
+    [
+      'frozen (connections open, nothing answered)',
+      () => ({ begin: () => redis.pause(), end: () => redis.resume() }),
+    ],
+  ];
 
-    await redis.stop();
-    for (const text of ['9', '2', 'menu']) {
-      const turn = await say(baseUrl, conversation, text);
-      expect(turn.status).toBe(200);
-      expect(turn.ms).toBeLessThan(2_000);
-      expect(turn.text).toContain('temporairement indisponible');
-      expect(turn.text).toContain('418 643-8210');
-    }
-    expect((await fetch(`${baseUrl}/readyz`)).status).toBe(503);
-    expect((await fetch(`${baseUrl}/healthz`)).status).toBe(200);
+  it.each(faults)(
+    'answers politely within 2 s while Redis is %s, reports not ready, then resumes the conversation',
+    async (name, fault) => {
+      const conversation = `fault-conv-${name.split(' ')[0]}`;
+      expect((await say(baseUrl, conversation, 'bonjour')).text).toContain('Bonjour!');
+      expect((await say(baseUrl, conversation, '1')).text).toContain('Services en ligne *Médicaments');
 
-    await redis.start();
-    let ready = false;
-    for (let i = 0; i < 100 && !ready; i += 1) {
-      ready = (await fetch(`${baseUrl}/readyz`)).status === 200;
-      if (!ready) await new Promise((r) => setTimeout(r, 100));
-    }
-    expect(ready).toBe(true);
-    // The last saved state was the online-services menu: "9" goes back from there.
-    const resumed = await say(baseUrl, conversation, '9');
-    expect(resumed.text).toContain("Que puis-je faire d'autre pour vous?");
-  }, 60_000);
-
-  it('answers politely within 2 s while Redis is frozen (connections open, nothing answered), then resumes', async () => {
-    const conversation = 'fault-conv-frozen';
-    expect((await say(baseUrl, conversation, 'bonjour')).text).toContain('Bonjour!');
-    expect((await say(baseUrl, conversation, '1')).text).toContain('Services en ligne *Médicaments');
-
-    redis.pause();
-    try {
-      for (const text of ['9', '2', 'menu']) {
-        const turn = await say(baseUrl, conversation, text);
-        expect(turn.status).toBe(200);
-        expect(turn.ms).toBeLessThan(2_000);
-        expect(turn.text).toContain('temporairement indisponible');
-        expect(turn.text).toContain('418 643-8210');
+      const { begin, end } = fault();
+      await begin();
+      try {
+        for (const text of ['9', '2', 'menu']) {
+          const turn = await say(baseUrl, conversation, text);
+          expect(turn.status).toBe(200);
+          expect(turn.ms).toBeLessThan(2_000);
+          expect(turn.text).toContain('temporairement indisponible');
+          expect(turn.text).toContain('418 643-8210');
+        }
+        expect((await fetch(`${baseUrl}/readyz`)).status).toBe(503);
+        expect((await fetch(`${baseUrl}/healthz`)).status).toBe(200);
+      } finally {
+        await end();
       }
-      expect((await fetch(`${baseUrl}/readyz`)).status).toBe(503);
-    } finally {
-      redis.resume();
-    }
 
-    let ready = false;
-    for (let i = 0; i < 100 && !ready; i += 1) {
-      ready = (await fetch(`${baseUrl}/readyz`)).status === 200;
-      if (!ready) await new Promise((r) => setTimeout(r, 100));
-    }
-    expect(ready).toBe(true);
-    const resumed = await say(baseUrl, conversation, '9');
-    expect(resumed.text).toContain("Que puis-je faire d'autre pour vous?");
-  }, 60_000);
+      let ready = false;
+      for (let i = 0; i < 100 && !ready; i += 1) {
+        ready = (await fetch(`${baseUrl}/readyz`)).status === 200;
+        if (!ready) await new Promise((r) => setTimeout(r, 100));
+      }
+      expect(ready).toBe(true);
+      // The last saved state was the online-services menu: "9" goes back from there.
+      const resumed = await say(baseUrl, conversation, '9');
+      expect(resumed.text).toContain("Que puis-je faire d'autre pour vous?");
+    },
+    60_000,
+  );
 });
