@@ -15,10 +15,24 @@ export class StrictBotFrameworkAuthentication extends ConfigurationBotFrameworkA
     super(configuration);
   }
 
-  override async authenticateRequest(
-    activity: Activity,
-    authHeader: string,
-  ): Promise<AuthenticateRequestResult> {
+  /**
+   * Results by request activity: the server checks the token before its per-conversation rate limit, then the
+   * adapter asks again for the same activity object, which gets the same answer instead of a second check.
+   */
+  private readonly checked = new WeakMap<
+    Activity,
+    { authHeader: string; result: Promise<AuthenticateRequestResult> }
+  >();
+
+  override authenticateRequest(activity: Activity, authHeader: string): Promise<AuthenticateRequestResult> {
+    const earlier = this.checked.get(activity);
+    if (earlier?.authHeader === authHeader) return earlier.result;
+    const result = this.check(activity, authHeader);
+    this.checked.set(activity, { authHeader, result });
+    return result;
+  }
+
+  private async check(activity: Activity, authHeader: string): Promise<AuthenticateRequestResult> {
     try {
       return await super.authenticateRequest(activity, authHeader);
     } catch (error) {

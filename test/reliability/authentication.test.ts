@@ -1,6 +1,7 @@
 import crypto, { type KeyObject } from 'node:crypto';
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { ConfigurationBotFrameworkAuthentication } from 'botbuilder';
 import type { Application } from '../../src/index';
 import { createTestApp } from '../helpers/bot';
 
@@ -104,8 +105,15 @@ describe('authentication with a Microsoft app id', () => {
     return response.status;
   }
 
-  it('accepts a valid token signed by the published key', async () => {
-    expect(await post(`Bearer ${sign(trusted.privateKey, 'trusted-key', claims())}`)).toBe(200);
+  it('accepts a valid token signed by the published key, checking it once per request', async () => {
+    const checks = jest.spyOn(ConfigurationBotFrameworkAuthentication.prototype, 'authenticateRequest');
+    try {
+      expect(await post(`Bearer ${sign(trusted.privateKey, 'trusted-key', claims())}`)).toBe(200);
+      // Once for the server's check before the rate limit, the adapter's own check reusing it.
+      expect(checks).toHaveBeenCalledTimes(1);
+    } finally {
+      checks.mockRestore();
+    }
   });
 
   it.each([
