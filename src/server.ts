@@ -22,7 +22,8 @@ export interface ServerOptions {
   /**
    * Checks the request's token (with a Microsoft app id), rejecting or answering false when it is not valid.
    * Done before the per-conversation limit, so that requests nobody signed cannot use up a real
-   * conversation's allowance; the adapter checks the token again as usual. Unset: anonymous local mode.
+   * conversation's allowance; the adapter's own check of the same request reuses the answer. Unset: anonymous
+   * local mode.
    */
   authenticate?: (activity: Activity, authHeader: string) => Promise<boolean>;
   /** Proxies trusted to append to X-Forwarded-For (see `Config.trustProxyHops`); 0 or unset: the TCP peer. */
