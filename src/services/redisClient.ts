@@ -142,10 +142,19 @@ export function watchForStalls(client: StallWatchedClient, options: StallWatchOp
       () => (answered = true),
       () => (answered = true),
     );
-    await new Promise<void>((resolve) => setTimeout(resolve, stallAfterMs).unref());
-    // Timers run before I/O in the event loop: after a long pause of this process the answer may be read
-    // but not yet handled, so look again once pending I/O has been processed.
-    await new Promise<void>((resolve) => setImmediate(resolve));
+    // An answered probe ends at once, so the next one starts on time and a stall is seen within about
+    // probeEveryMs + stallAfterMs of its start.
+    let timer: NodeJS.Timeout | undefined;
+    const deadline = new Promise<void>((resolve) => {
+      timer = setTimeout(resolve, stallAfterMs);
+    });
+    await Promise.race([ping, deadline]);
+    clearTimeout(timer);
+    if (!answered) {
+      // Timers run before I/O in the event loop: after a long pause of this process the answer may be read
+      // but not yet handled, so look again once pending I/O has been processed.
+      await new Promise<void>((resolve) => setImmediate(resolve));
+    }
     if (!answered && !stopped && client.isReady) {
       options.logger?.error({ stallAfterMs }, 'Redis stopped answering: reconnecting');
       client.destroy();

@@ -434,6 +434,29 @@ describeWithRedisServer('RedisStorage when Redis fails (throw-away redis-server)
     }
   });
 
+  it('probes again as soon as the previous probe was answered, not after the stall delay', async () => {
+    let probes = 0;
+    const counting: StallWatchedClient = {
+      get isReady() {
+        return client.isReady;
+      },
+      ping: () => {
+        probes += 1;
+        return client.ping();
+      },
+      destroy: () => client.destroy(),
+      connect: () => client.connect(),
+    };
+    const stopWatching = watchForStalls(counting, { probeEveryMs: 50, stallAfterMs: 2_000, logger });
+    try {
+      await new Promise((r) => setTimeout(r, 600));
+    } finally {
+      stopWatching();
+    }
+    // One probe per 50 ms tick; a probe that waited out the 2-second delay would leave room for one only.
+    expect(probes).toBeGreaterThanOrEqual(5);
+  });
+
   it('does not take a pause of this process for a stall when the answer is waiting to be read', async () => {
     const errorsBefore = logs.filter((l) => l.level === 'error').length;
     let probes = 0;
