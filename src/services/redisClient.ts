@@ -133,6 +133,8 @@ export function watchForStalls(client: StallWatchedClient, options: StallWatchOp
   const stallAfterMs = options.stallAfterMs ?? 750;
   let probing = false;
   let stopped = false;
+  /** When the watch last dropped a stalled connection, until a probe is answered again. */
+  let droppedAt: number | undefined;
 
   const probe = async () => {
     probing = true;
@@ -140,7 +142,10 @@ export function watchForStalls(client: StallWatchedClient, options: StallWatchOp
     // A rejected PING means the connection closed, which node-redis already handles by reconnecting.
     const ping = client.ping().then(
       () => (answered = true),
-      () => (answered = true),
+      () => {
+        answered = true;
+        return false;
+      },
     );
     // An answered probe ends at once, so the next one starts on time and a stall is seen within about
     // probeEveryMs + stallAfterMs of its start.
@@ -157,10 +162,18 @@ export function watchForStalls(client: StallWatchedClient, options: StallWatchOp
     }
     if (!answered && !stopped && client.isReady) {
       options.logger?.error({ stallAfterMs }, 'Redis stopped answering: reconnecting');
+      droppedAt = Date.now();
       client.destroy();
       client.connect().catch(() => undefined);
     }
-    await ping;
+    const ok = await ping;
+    if (ok && droppedAt !== undefined) {
+      // node-redis reports the reconnection of a closed connection; this one the watch closed itself.
+      const details = { outageMs: Date.now() - droppedAt };
+      if (options.logger?.info) options.logger.info(details, 'Redis answering again');
+      else options.logger?.warn(details, 'Redis answering again');
+      droppedAt = undefined;
+    }
     probing = false;
   };
 

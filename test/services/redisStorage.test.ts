@@ -429,6 +429,7 @@ describeWithRedisServer('RedisStorage when Redis fails (throw-away redis-server)
       await waitUntil(() => pingRedis(client, 200), 10_000);
       await client.set('stall-watch', 'after');
       expect(await client.get('stall-watch')).toBe('after');
+      await waitUntil(async () => logs.some((l) => l.msg === 'Redis answering again'), 2_000);
     } finally {
       stopWatching();
     }
