@@ -73,4 +73,40 @@ describeWithRedisServer('Redis faults', () => {
     },
     60_000,
   );
+
+  it('starts while Redis is down, answers politely, then serves the demo accounts once Redis is up', async () => {
+    const late = await startThrowawayRedis();
+    await late.stop();
+    const started = Date.now();
+    const lateApp = await createTestApp({
+      STORAGE: 'redis',
+      REDIS_URL: late.url,
+      REDIS_KEY_PREFIX: 'late:',
+      DEMO_DATA: 'true',
+    });
+    try {
+      const lateUrl = await lateApp.start();
+      expect(Date.now() - started).toBeLessThan(5_000);
+      expect((await fetch(`${lateUrl}/readyz`)).status).toBe(503);
+      const turn = await say(lateUrl, 'late-conv', 'bonjour');
+      expect(turn.status).toBe(200);
+      expect(turn.ms).toBeLessThan(2_000);
+      expect(turn.text).toContain('temporairement indisponible');
+
+      await late.start();
+      let ready = false;
+      for (let i = 0; i < 100 && !ready; i += 1) {
+        ready = (await fetch(`${lateUrl}/readyz`)).status === 200;
+        if (!ready) await new Promise((r) => setTimeout(r, 100));
+      }
+      expect(ready).toBe(true);
+      expect((await say(lateUrl, 'late-conv', 'bonjour')).text).toContain('Bonjour!');
+      // The demo accounts were written once Redis came up: the reset flow knows CE100001's questions.
+      await say(lateUrl, 'late-conv', "J'ai oublié mon mot de passe");
+      expect((await say(lateUrl, 'late-conv', 'CE100001')).text).toContain('Question 1 sur 3');
+    } finally {
+      await lateApp.stop();
+      await late.stop();
+    }
+  }, 60_000);
 });
