@@ -8,6 +8,16 @@ async function say(baseUrl: string, conversationId: string, text: string) {
   return { status, ms: Date.now() - started, text: textOf(activities) };
 }
 
+/** Signs in as the demo account CE100002 to see a request's state: true when the password is accepted. */
+async function signsIn(baseUrl: string, conversationId: string): Promise<boolean> {
+  for (const text of ['bonjour', '1', '2', 'CE100002']) await say(baseUrl, conversationId, text);
+  const { activities } = await postTurn(baseUrl, {
+    conversation: { id: conversationId },
+    value: { accountsCard: 'current', password: 'Bureau-Levis-2026-Nord' },
+  });
+  return textOf(activities).includes("Quel est le numéro d'assurance maladie");
+}
+
 describeWithRedisServer('Redis faults', () => {
   let redis: ThrowawayRedis;
   let app: Application;
@@ -101,9 +111,19 @@ describeWithRedisServer('Redis faults', () => {
       }
       expect(ready).toBe(true);
       expect((await say(lateUrl, 'late-conv', 'bonjour')).text).toContain('Bonjour!');
-      // The demo accounts were written once Redis came up: the reset flow knows CE100001's questions.
-      await say(lateUrl, 'late-conv', "J'ai oublié mon mot de passe");
-      expect((await say(lateUrl, 'late-conv', 'CE100001')).text).toContain('Question 1 sur 3');
+      // The demo accounts were written once Redis came up: CE100002 signs in with the demo password.
+      expect(await signsIn(lateUrl, 'late-conv')).toBe(true);
+
+      // This redis-server keeps nothing on disk: restarted, it is empty, and the accounts are written again.
+      await late.stop();
+      await late.start();
+      ready = false;
+      for (let i = 0; i < 100 && !ready; i += 1) {
+        ready = (await fetch(`${lateUrl}/readyz`)).status === 200;
+        if (!ready) await new Promise((r) => setTimeout(r, 100));
+      }
+      expect(ready).toBe(true);
+      expect(await signsIn(lateUrl, 'late-conv-2')).toBe(true);
     } finally {
       await lateApp.stop();
       await late.stop();

@@ -49,7 +49,7 @@ export interface AccountServices {
  * Builds the account services. The password dictionaries are loaded here, once. Demo accounts are reloaded
  * at each start in memory mode; in Redis mode they are written only where absent (or still untouched demo
  * seeds), never over an account whose password or questions have changed. If Redis is not reachable yet,
- * the demo accounts are written as soon as it is.
+ * the demo accounts are written as soon as it is, and again (where absent) after each reconnection.
  */
 export async function createAccountServices(options: AccountServicesOptions): Promise<AccountServices> {
   const catalogue = loadSecretQuestionCatalogue(options.catalogueFile);
@@ -90,20 +90,24 @@ export async function createAccountServices(options: AccountServicesOptions): Pr
         'demo accounts loaded',
       );
     };
+    const retry = () => {
+      seed().catch(() => options.logger.error({ event: 'accounts' }, 'demo accounts could not be written'));
+    };
+    let seeded = true;
     try {
       await seed();
     } catch (error) {
+      seeded = false;
       options.logger.warn(
         { event: 'accounts', err: { name: (error as Error)?.name } },
         'demo accounts not written yet: waiting for Redis',
       );
-      const retry = () => {
-        seed().catch(() => options.logger.error({ event: 'accounts' }, 'demo accounts could not be written'));
-      };
-      // Redis may have come up while the failed attempt was settling: then there is no 'ready' left to wait for.
-      if (options.redisClient?.isReady) retry();
-      else options.redisClient?.once('ready', retry);
     }
+    // Written again, where absent, each time the connection comes back: a Redis that keeps nothing on disk
+    // restarts empty, and the demo would otherwise lose its accounts until the bot itself restarts.
+    options.redisClient?.on('ready', retry);
+    // Redis may have come up while the failed attempt was settling: then there is no 'ready' left to wait for.
+    if (!seeded && options.redisClient?.isReady) retry();
   }
   return { accounts, audit, catalogue };
 }
