@@ -8,6 +8,15 @@ async function say(baseUrl: string, conversationId: string, text: string) {
   return { status, ms: Date.now() - started, text: textOf(activities) };
 }
 
+/** Polls /readyz for up to 10 s: true once it answers 200. */
+async function becomesReady(baseUrl: string): Promise<boolean> {
+  for (let i = 0; i < 100; i += 1) {
+    if ((await fetch(`${baseUrl}/readyz`)).status === 200) return true;
+    await new Promise((r) => setTimeout(r, 100));
+  }
+  return false;
+}
+
 /** Signs in as the demo account CE100002 to see a request's state: true when the password is accepted. */
 async function signsIn(baseUrl: string, conversationId: string): Promise<boolean> {
   for (const text of ['bonjour', '1', '2', 'CE100002']) await say(baseUrl, conversationId, text);
@@ -71,12 +80,7 @@ describeWithRedisServer('Redis faults', () => {
         await end();
       }
 
-      let ready = false;
-      for (let i = 0; i < 100 && !ready; i += 1) {
-        ready = (await fetch(`${baseUrl}/readyz`)).status === 200;
-        if (!ready) await new Promise((r) => setTimeout(r, 100));
-      }
-      expect(ready).toBe(true);
+      expect(await becomesReady(baseUrl)).toBe(true);
       // The last saved state was the online-services menu: "9" goes back from there.
       const resumed = await say(baseUrl, conversation, '9');
       expect(resumed.text).toContain("Que puis-je faire d'autre pour vous?");
@@ -104,12 +108,7 @@ describeWithRedisServer('Redis faults', () => {
       expect(turn.text).toContain('temporairement indisponible');
 
       await late.start();
-      let ready = false;
-      for (let i = 0; i < 100 && !ready; i += 1) {
-        ready = (await fetch(`${lateUrl}/readyz`)).status === 200;
-        if (!ready) await new Promise((r) => setTimeout(r, 100));
-      }
-      expect(ready).toBe(true);
+      expect(await becomesReady(lateUrl)).toBe(true);
       expect((await say(lateUrl, 'late-conv', 'bonjour')).text).toContain('Bonjour!');
       // The demo accounts were written once Redis came up: CE100002 signs in with the demo password.
       expect(await signsIn(lateUrl, 'late-conv')).toBe(true);
@@ -117,12 +116,7 @@ describeWithRedisServer('Redis faults', () => {
       // This redis-server keeps nothing on disk: restarted, it is empty, and the accounts are written again.
       await late.stop();
       await late.start();
-      ready = false;
-      for (let i = 0; i < 100 && !ready; i += 1) {
-        ready = (await fetch(`${lateUrl}/readyz`)).status === 200;
-        if (!ready) await new Promise((r) => setTimeout(r, 100));
-      }
-      expect(ready).toBe(true);
+      expect(await becomesReady(lateUrl)).toBe(true);
       expect(await signsIn(lateUrl, 'late-conv-2')).toBe(true);
     } finally {
       await lateApp.stop();
