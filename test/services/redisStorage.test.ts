@@ -33,6 +33,22 @@ async function timed(fn: () => Promise<unknown>): Promise<{ ms: number; error: u
   }
 }
 
+/** The watch's view of `client`, calling `onPing` as each probe's PING is sent. */
+function probedThrough(client: AppRedisClient, onPing: () => void): StallWatchedClient {
+  return {
+    get isReady() {
+      return client.isReady;
+    },
+    ping: () => {
+      const answer = client.ping();
+      onPing();
+      return answer;
+    },
+    destroy: () => client.destroy(),
+    connect: () => client.connect(),
+  };
+}
+
 async function waitUntil(condition: () => Promise<boolean>, timeoutMs: number): Promise<void> {
   const deadline = Date.now() + timeoutMs;
   while (Date.now() < deadline) {
@@ -437,17 +453,9 @@ describeWithRedisServer('RedisStorage when Redis fails (throw-away redis-server)
 
   it('probes again as soon as the previous probe was answered, not after the stall delay', async () => {
     let probes = 0;
-    const counting: StallWatchedClient = {
-      get isReady() {
-        return client.isReady;
-      },
-      ping: () => {
-        probes += 1;
-        return client.ping();
-      },
-      destroy: () => client.destroy(),
-      connect: () => client.connect(),
-    };
+    const counting = probedThrough(client, () => {
+      probes += 1;
+    });
     const stopWatching = watchForStalls(counting, { probeEveryMs: 50, stallAfterMs: 2_000, logger });
     try {
       await new Promise((r) => setTimeout(r, 600));
@@ -462,22 +470,13 @@ describeWithRedisServer('RedisStorage when Redis fails (throw-away redis-server)
     const errorsBefore = logs.filter((l) => l.level === 'error').length;
     let probes = 0;
     // Each probe's PING is written, then this process blocks past stallAfterMs before it reads the answer.
-    const busy: StallWatchedClient = {
-      get isReady() {
-        return client.isReady;
-      },
-      ping: () => {
-        probes += 1;
-        const answer = client.ping();
-        setImmediate(() => {
-          const until = Date.now() + 250;
-          while (Date.now() < until);
-        });
-        return answer;
-      },
-      destroy: () => client.destroy(),
-      connect: () => client.connect(),
-    };
+    const busy = probedThrough(client, () => {
+      probes += 1;
+      setImmediate(() => {
+        const until = Date.now() + 250;
+        while (Date.now() < until);
+      });
+    });
     const stopWatching = watchForStalls(busy, { probeEveryMs: 20, stallAfterMs: 100, logger });
     try {
       await waitUntil(async () => probes >= 3, 5_000);
