@@ -22,6 +22,7 @@ async function answerRound(
   for (const [i, id] of challenge.questionIds.entries()) {
     await services.accounts.answerChallenge(
       challenge.challengeId,
+      i,
       i === wrongAt ? 'mauvaise réponse' : (answers[id] ?? 'x'),
     );
   }
@@ -122,6 +123,45 @@ export function accountServiceContract(factory: ServicesFactory): void {
       );
       await answerRound(services, challenge, JULIE.answers, wrongAt);
       await expect(services.accounts.finishChallenge(challenge.challengeId, attemptFrom())).resolves.toEqual({
+        kind: 'failed',
+        roundsLeft: 2,
+      });
+    });
+
+    it.each([
+      ['repeated with the same answer', (right: string) => right, 'passed'],
+      ['repeated with another answer after a right one', () => 'autre chose', 'passed'],
+    ])(
+      'keeps the first answer to a question when the same position is answered again (%s)',
+      async (_name, again, expected) => {
+        const { services } = await factory();
+        const { challengeId, questionIds } = asChallenge(
+          await services.accounts.startChallenge(JULIE.userName, 'reset', attemptFrom()),
+        );
+        const right = (i: number) => JULIE.answers[questionIds[i]];
+        await services.accounts.answerChallenge(challengeId, 0, right(0));
+        // The turn is repeated after its reply was lost: the answer must not land on question 2.
+        await services.accounts.answerChallenge(challengeId, 0, again(right(0)));
+        await services.accounts.answerChallenge(challengeId, 1, right(1));
+        await services.accounts.answerChallenge(challengeId, 2, right(2));
+        await expect(services.accounts.finishChallenge(challengeId, attemptFrom())).resolves.toMatchObject({
+          kind: expected,
+        });
+      },
+    );
+
+    it('gives no second try at a question answered wrong, and ignores an answer ahead of its turn', async () => {
+      const { services } = await factory();
+      const { challengeId, questionIds } = asChallenge(
+        await services.accounts.startChallenge(JULIE.userName, 'reset', attemptFrom()),
+      );
+      const right = (i: number) => JULIE.answers[questionIds[i]];
+      await services.accounts.answerChallenge(challengeId, 0, 'mauvaise réponse');
+      await services.accounts.answerChallenge(challengeId, 0, right(0));
+      await services.accounts.answerChallenge(challengeId, 2, right(2));
+      await services.accounts.answerChallenge(challengeId, 1, right(1));
+      await services.accounts.answerChallenge(challengeId, 2, right(2));
+      await expect(services.accounts.finishChallenge(challengeId, attemptFrom())).resolves.toEqual({
         kind: 'failed',
         roundsLeft: 2,
       });

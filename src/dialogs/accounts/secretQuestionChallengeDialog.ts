@@ -104,7 +104,7 @@ export class SecretQuestionChallengeDialog extends ComponentDialog<ChallengeOpti
 
   private async recordAnswer(step: WaterfallStepContext): Promise<DialogTurnResult> {
     const options = step.options as AnswersOptions;
-    await this.accounts.answerChallenge(options.challengeId, step.result as string);
+    await this.accounts.answerChallenge(options.challengeId, options.index, step.result as string);
     if (options.index + 1 < options.questionIds.length) {
       return step.replaceDialog(ANSWERS, { ...options, index: options.index + 1 } satisfies AnswersOptions);
     }

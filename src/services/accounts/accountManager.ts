@@ -151,10 +151,10 @@ export class AccountManager implements AccountService {
     return { kind: 'challenge', challengeId, questionIds };
   }
 
-  async answerChallenge(challengeId: string, answer: string): Promise<void> {
+  async answerChallenge(challengeId: string, position: number, answer: string): Promise<void> {
     const challenge = await this.store.getChallenge(challengeId);
     if (!challenge || challenge.expiresAt <= this.now()) return;
-    if (challenge.answered >= challenge.questionIds.length) return;
+    if (position !== challenge.answered || challenge.answered >= challenge.questionIds.length) return;
     const questionId = challenge.questionIds[challenge.answered];
     const account = await this.store.getAccount(challenge.userName);
     const stored = account?.secretAnswers.find((a) => a.questionId === questionId)?.answerHash;

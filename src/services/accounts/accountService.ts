@@ -83,8 +83,12 @@ export interface AccountService {
     purpose: 'reset' | 'authenticate',
     attempt: AttemptContext,
   ): Promise<ChallengeStart>;
-  /** Records the answer to the next question of the round, silently. */
-  answerChallenge(challengeId: string, answer: string): Promise<void>;
+  /**
+   * Records, silently, the answer to the question at `position` (0-based) of the round. An answer for a
+   * position already answered is ignored and the first one stands: a turn repeated because its reply was
+   * lost must not shift the answers onto the next questions, nor give a second try at the same question.
+   */
+  answerChallenge(challengeId: string, position: number, answer: string): Promise<void>;
   /** Ends the round: passed only when all three answers matched. */
   finishChallenge(challengeId: string, attempt: AttemptContext): Promise<ChallengeOutcome>;
 
