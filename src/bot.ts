@@ -6,6 +6,7 @@ import {
   DialogTurnStatus,
 } from 'botbuilder-dialogs';
 import { silenceOf } from './voice/voiceTurn';
+import { commitReplies, ReplyHold } from './replyHold';
 import { DEFAULT_LANGUAGE } from './i18n';
 import { ROOT, type RootDialog, type RootOptions } from './dialogs/rootDialog';
 import { LANGUAGE_KEY, type Responder } from './dialogs/shared/responder';
@@ -109,10 +110,20 @@ export class RamqBot extends ActivityHandler {
     await this.deps.state.loadTurn(context);
     // Here rather than on the adapter, so that every way of running the bot (tests included) gets it.
     await new MiddlewareSet(...(this.deps.turnMiddleware ?? [])).run(context, async () => {
-      await super.run(context);
-      this.stateManagerConfiguration ??= context.turnState.get(STATE_MANAGER_CONFIGURATION);
-      await this.deps.state.conversationState.saveChanges(context, false);
-      await this.deps.state.userState.saveChanges(context, false);
+      // Registered last, so the voice and transcript middleware still see each reply as it is sent.
+      const replies = ReplyHold.begin(context);
+      try {
+        await super.run(context);
+        this.stateManagerConfiguration ??= context.turnState.get(STATE_MANAGER_CONFIGURATION);
+        await this.deps.state.conversationState.saveChanges(context, false);
+        // The replies describe the conversation's state, now saved; a lost language choice must not hide them.
+        commitReplies(context);
+        await this.deps.state.userState.saveChanges(context, false);
+      } catch (error) {
+        await replies.abandon();
+        throw error;
+      }
+      await replies.release();
     });
   }
 

@@ -44,6 +44,7 @@ import {
   sessionCard,
   type AgentAction,
 } from './agentCards';
+import { commitReplies, sendImmediately } from '../replyHold';
 import { TranscriptRecorder } from './transcriptRecorder';
 
 /** How a waiting user's escalation ended, handed to the escalation dialog through turn state. */
@@ -788,6 +789,7 @@ export class EscalationHub {
       conversationId: escalation.userReference.conversation?.id ?? escalation.id,
       channel: context.activity.channelId,
     });
+    commitReplies(context);
     const t = responder.translator(context);
     const expires = `${isoDate(this.options.hours.localDate(issued.expiresAt))} ${new Intl.DateTimeFormat(
       'en-GB',
@@ -798,7 +800,7 @@ export class EscalationHub {
         hourCycle: 'h23',
       },
     ).format(issued.expiresAt)}`;
-    const sent = await context.sendActivity({
+    const sent = await sendImmediately(context, {
       type: ActivityTypes.Message,
       text: t('escalation:agent.password.summary', { userName }),
       attachments: [passwordCard(t, userName, summary.displayName, issued.value, expires)],

@@ -1,3 +1,5 @@
+import fs from 'node:fs';
+import path from 'node:path';
 import { Writable } from 'node:stream';
 import type { StoreItems, Storage } from 'botbuilder';
 import {
@@ -29,6 +31,20 @@ export const JULIE = {
     favouriteTeam: 'Canadiens',
   } as Record<string, string>,
 };
+/** The secret questions' wording (data/secretQuestions.json), as the bot asks them. */
+const QUESTIONS = (
+  JSON.parse(fs.readFileSync(path.join(__dirname, '..', '..', 'data', 'secretQuestions.json'), 'utf8')) as {
+    questions: Array<{ id: string; fr: string; en: string }>;
+  }
+).questions;
+
+/** Julie's answer to the one secret question in what the bot just said (text or speech); throws otherwise. */
+export function julieAnswerFor(said: string, lang: 'fr' | 'en' = 'fr'): string {
+  const asked = QUESTIONS.filter((q) => said.includes(q[lang]));
+  if (asked.length !== 1) throw new Error(`expected one secret question, found ${asked.length} in: ${said}`);
+  return JULIE.answers[asked[0].id];
+}
+
 export const MARC = { userName: 'CE100002', password: 'Bureau-Levis-2026-Nord' };
 export const SOPHIE = { userName: 'IP200001', temporaryPassword: 'TEMP-4821-QC' };
 

@@ -79,6 +79,10 @@ describe('two turns of one conversation at the same time', () => {
     const [online, hours] = await Promise.all([say('race-1', '1'), say('race-1', '2')]);
     const refused = [online, hours].map((reply) => reply.includes(REFUSAL));
     expect(refused.filter(Boolean)).toHaveLength(1);
+    // The refused turn says nothing of what it would have done: its state was never saved.
+    const refusedReply = refused[0] ? online : hours;
+    expect(refusedReply).not.toContain('Mot de passe oublié');
+    expect(refusedReply).not.toContain('418 643-8210');
     // Repeating the menu shows the menu of the turn that was applied, never a mix or the refused one's.
     const after = await say('race-1', '*');
     if (refused[1]) {

@@ -1,22 +1,14 @@
-import fs from 'node:fs';
-import path from 'node:path';
 import type { Activity } from 'botbuilder';
 import { MemoryStorage } from 'botbuilder';
 import type { Application } from '../../src/index';
 import { FixedClock } from '../../src/services/clock';
 import { createTestApp, postTurn, textOf } from '../helpers/bot';
-import { DEMO_SECRETS, JULIE, memoryLogger, RecordingStorage } from '../helpers/accounts';
+import { DEMO_SECRETS, julieAnswerFor, memoryLogger, RecordingStorage } from '../helpers/accounts';
 
 const NEW_PASSWORD = 'Sirop-Erable-Beauce-7431';
 const NAM = 'BOUM55081212';
 /** The shape of the temporary passwords the bot issues (e.g. ABCD-EFGH-JK). */
 const TEMPORARY_PASSWORD = /\b[A-Z2-9]{4}-[A-Z2-9]{4}-[A-Z2-9]{2}\b/;
-
-const questions = (
-  JSON.parse(fs.readFileSync(path.join(__dirname, '..', '..', 'data', 'secretQuestions.json'), 'utf8')) as {
-    questions: Array<{ id: string; fr: string; en: string }>;
-  }
-).questions;
 
 describe('no personal data where it does not belong', () => {
   const { logger, lines } = memoryLogger('trace');
@@ -50,10 +42,7 @@ describe('no personal data where it does not belong', () => {
   }
 
   function answer(replies: Partial<Activity>[], lang: 'fr' | 'en'): string {
-    const said = `${textOf(replies)} ${replies.map((a) => a.speak ?? '').join(' ')}`;
-    const asked = questions.filter((q) => said.includes(q[lang]));
-    expect(asked).toHaveLength(1);
-    return JULIE.answers[asked[0].id as keyof typeof JULIE.answers];
+    return julieAnswerFor(`${textOf(replies)} ${replies.map((a) => a.speak ?? '').join(' ')}`, lang);
   }
 
   it('runs reset, sign-in, request status and escalation in both languages and on the phone', async () => {

@@ -16,6 +16,7 @@ import {
   type PasswordCardPromptOptions,
 } from './passwordCardPrompt';
 import { contactOffer } from './replies';
+import { commitReplies } from '../../replyHold';
 
 /** Dialog id, persisted. */
 export const NEW_PASSWORD = 'accounts.newPassword';
@@ -79,6 +80,7 @@ export class NewPasswordDialog extends ComponentDialog<NewPasswordOptions> {
         options.reason,
       );
       if (verdict.ok) {
+        commitReplies(step.context);
         await this.deps.responder.send(step.context, ['accounts:newPassword.changed']);
         return step.endDialog(true);
       }

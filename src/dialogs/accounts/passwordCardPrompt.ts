@@ -1,5 +1,6 @@
 import { DeliveryModes, InputHints, type TurnContext } from 'botbuilder';
 import { Dialog, type DialogContext, type DialogInstance, type DialogTurnResult } from 'botbuilder-dialogs';
+import { sendImmediately } from '../../replyHold';
 import type { DialogDependencies } from '../shared/dependencies';
 import type { Part } from '../shared/responder';
 import {
@@ -77,7 +78,7 @@ export class PasswordCardPrompt extends Dialog<PasswordCardPromptOptions> {
       inputHint: InputHints.ExpectingInput,
     });
     activity.attachments = [passwordCard(responder.translator(context), state.kind)];
-    const sent = await context.sendActivity(activity);
+    const sent = await sendImmediately(context, activity);
     // An earlier card still showing an empty input is harmless, but only the latest one is replaced.
     state.cardActivityId = sent?.id;
   }

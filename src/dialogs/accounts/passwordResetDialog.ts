@@ -16,6 +16,7 @@ import {
 } from './secretQuestionChallengeDialog';
 import { startSession } from './session';
 import { USER_NAME_PROMPT, UserNamePrompt, type UserNamePromptOptions } from './userNamePrompt';
+import { commitReplies } from '../../replyHold';
 
 /** Persisted dialog id (a FlowId). */
 export const PASSWORD_RESET = 'passwordReset';
@@ -103,6 +104,8 @@ export class PasswordResetDialog extends FlowDialog {
   ): Promise<DialogTurnResult> {
     const { responder } = this.deps;
     const temporary = await this.accounts.issueTemporaryPassword(userName, attemptOf(step.context));
+    // Shown once and never stored: the caller must hear it even if the conversation's state is not saved.
+    commitReplies(step.context);
     // Case-insensitive: temporary passwords are compared folded to upper case, so « majuscule » would only add noise.
     const spelled = spellCode(responder.translator(step.context), temporary.value, { caseSensitive: false });
     await responder.send(step.context, [{ key: 'accounts:reset.temporaryIssued', vars: { spelled } }], {

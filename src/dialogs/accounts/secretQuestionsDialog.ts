@@ -14,6 +14,7 @@ import {
 } from './secretAnswerPrompt';
 import { currentSession } from './session';
 import { YES_NO_PROMPT, YesNoPrompt, type YesNoPromptOptions } from './yesNoPrompt';
+import { commitReplies } from '../../replyHold';
 
 /** Persisted dialog id (a FlowId). */
 export const SECRET_QUESTIONS = 'secretQuestions';
@@ -179,6 +180,7 @@ export class SecretQuestionsDialog extends FlowDialog<SecretQuestionsOptions> {
       return step.endDialog();
     }
     const outcome = await this.accounts.commitDraft(draftId, attemptOf(step.context));
+    commitReplies(step.context);
     await this.deps.responder.send(step.context, [
       outcome === 'saved' ? 'accounts:setup.saved' : 'accounts:setup.expired',
     ]);

@@ -17,6 +17,7 @@ import type { Part } from '../shared/responder';
 import { YES_NO_PROMPT, YesNoPrompt, type YesNoPromptOptions } from '../shared/yesNoPrompt';
 import { FIELD_PROMPT, FieldPrompt, type FieldPromptOptions } from './fieldPrompt';
 import type { FieldReader, FieldValues } from './fields';
+import { commitReplies } from '../../replyHold';
 
 /** Persisted dialog id. */
 export const CALLBACK = 'escalation.callback';
@@ -166,6 +167,7 @@ export class CallbackDialog extends ComponentDialog<CallbackOptions> {
       this.values(step),
       step.options as CallbackOptions | undefined,
     );
+    commitReplies(step.context);
     const { hours } = this.services;
     const now = this.deps.clock.now();
     const t = this.deps.responder.translator(step.context);

@@ -22,6 +22,7 @@ import { YES_NO_PROMPT, YesNoPrompt, type YesNoPromptOptions } from '../shared/y
 import { CALLBACK, CallbackDialog, type CallbackOptions, type CallbackServices } from './callbackDialog';
 import { FIELD_PROMPT, FieldPrompt, type FieldPromptOptions } from './fieldPrompt';
 import type { FieldValues } from './fields';
+import { commitReplies } from '../../replyHold';
 
 /** Persisted dialog id (a FlowId). */
 export const ESCALATION = 'escalation';
@@ -116,6 +117,7 @@ export class EscalationDialog extends FlowDialog<EscalationOptions> {
     if (this.deps.responder.isVoice(context)) return transferToAgent(step, this.deps);
     const options = (step.options ?? {}) as EscalationOptions;
     const { escalation, position } = await this.services.hub.open(context, options.reason);
+    commitReplies(context);
     await this.deps.responder.send(context, [
       { key: 'escalation:queue.joined', vars: { id: escalation.id } },
       { key: 'escalation:queue.position', vars: { position } },
