@@ -118,7 +118,8 @@ export async function buildApplication(
       keyPrefix: config.redisKeyPrefix,
       ttlSeconds: (key) => (isConversationKey(key) ? idleSeconds : undefined),
     });
-    pingStorage = () => pingRedis(client, 1000);
+    // A write, not a PING: ready means able to save conversations.
+    pingStorage = () => pingRedis(client, 1000, `${config.redisKeyPrefix}readyz`);
     closeStorage = async () => {
       stopWatching();
       await client.close().catch(() => undefined);

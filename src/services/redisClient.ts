@@ -188,23 +188,30 @@ export function watchForStalls(client: StallWatchedClient, options: StallWatchOp
 }
 
 /**
- * Tells whether Redis answers a PING within `timeoutMs`. Never throws, so a readiness probe can call it
- * directly.
+ * Tells whether Redis answers within `timeoutMs`: a PING, or, given `probeKey`, a write of that key (kept
+ * ten seconds), since a Redis out of memory or made read-only still answers PING but refuses to save any
+ * conversation. Never throws, so a readiness probe can call it directly.
  *
  * The timer is ours rather than node-redis's command `timeout` option, because that option only bounds the
  * time a command waits to be *sent*; a command already written to a stalled server would wait forever.
  */
 export async function pingRedis(
-  client: { readonly isReady: boolean; ping(): Promise<unknown> },
+  client: {
+    readonly isReady: boolean;
+    ping(): Promise<unknown>;
+    sendCommand(args: string[]): Promise<unknown>;
+  },
   timeoutMs: number,
+  probeKey?: string,
 ): Promise<boolean> {
   if (!client.isReady) return false;
   let timer: NodeJS.Timeout | undefined;
   const timedOut = new Promise<false>((resolve) => {
     timer = setTimeout(() => resolve(false), timeoutMs);
   });
+  const probe = probeKey ? client.sendCommand(['SET', probeKey, '1', 'PX', '10000']) : client.ping();
   try {
-    return await Promise.race([client.ping().then(() => true), timedOut]);
+    return await Promise.race([probe.then(() => true), timedOut]);
   } catch {
     return false;
   } finally {

@@ -163,6 +163,8 @@ export interface ThrowawayRedis {
   pause(): void;
   /** Resumes a paused process (SIGCONT). */
   resume(): void;
+  /** Sends one command on its own connection (as redis-cli would) and resolves with the reply's first line. */
+  command(...args: string[]): Promise<string>;
 }
 
 /** Options of {@link startThrowawayRedis}. */
@@ -207,6 +209,37 @@ function answersPing(port: number, timeoutMs = 500): Promise<boolean> {
     socket.on('data', (chunk) => {
       reply += chunk.toString('utf8');
       if (reply.includes('\r\n')) done(reply.startsWith('+PONG') || reply.startsWith('-NOAUTH'));
+    });
+  });
+}
+
+/** Sends one RESP command to 127.0.0.1:`port` and resolves with the first line of the reply. */
+function sendRaw(port: number, args: string[], password?: string): Promise<string> {
+  const encode = (parts: string[]) =>
+    `*${parts.length}\r\n${parts.map((p) => `$${Buffer.byteLength(p)}\r\n${p}\r\n`).join('')}`;
+  return new Promise((resolve, reject) => {
+    const socket = net.connect({ port, host: '127.0.0.1' });
+    let reply = '';
+    let skip = password ? 1 : 0;
+    socket.setTimeout(2_000, () => {
+      socket.destroy();
+      reject(new Error(`redis-server on port ${port} did not answer ${args[0]}`));
+    });
+    socket.on('error', reject);
+    socket.on('connect', () => socket.write((password ? encode(['AUTH', password]) : '') + encode(args)));
+    socket.on('data', (chunk) => {
+      reply += chunk.toString('utf8');
+      for (let end = reply.indexOf('\r\n'); end >= 0; end = reply.indexOf('\r\n')) {
+        const line = reply.slice(0, end);
+        reply = reply.slice(end + 2);
+        if (skip > 0) {
+          skip -= 1;
+          continue;
+        }
+        socket.destroy();
+        resolve(line);
+        return;
+      }
     });
   });
 }
@@ -299,5 +332,6 @@ export async function startThrowawayRedis(options: ThrowawayRedisOptions = {}): 
     resume: () => {
       child?.kill('SIGCONT');
     },
+    command: (...command) => sendRaw(port, command, options.password),
   };
 }

@@ -1,11 +1,16 @@
 import type { Application } from '../../src/index';
 import { createTestApp, postTurn, textOf } from '../helpers/bot';
-import { describeWithRedisServer, startThrowawayRedis, type ThrowawayRedis } from '../helpers/redis';
+import {
+  describeWithRedisServer,
+  findFreePort,
+  startThrowawayRedis,
+  type ThrowawayRedis,
+} from '../helpers/redis';
 
 async function say(baseUrl: string, conversationId: string, text: string) {
   const started = Date.now();
   const { status, activities } = await postTurn(baseUrl, { conversation: { id: conversationId }, text });
-  return { status, ms: Date.now() - started, text: textOf(activities) };
+  return { status, ms: Date.now() - started, text: textOf(activities), replies: activities.length };
 }
 
 /** Polls /readyz for up to 10 s: true once it answers 200. */
@@ -55,6 +60,30 @@ describeWithRedisServer('Redis faults', () => {
       'frozen (connections open, nothing answered)',
       () => ({ begin: () => redis.pause(), end: () => redis.resume() }),
     ],
+    [
+      // Reads still work: each turn runs, and only its state write is refused.
+      'out of memory (writes refused)',
+      () => ({
+        begin: async () => {
+          await redis.command('CONFIG', 'SET', 'maxmemory-policy', 'noeviction');
+          await redis.command('CONFIG', 'SET', 'maxmemory', '1');
+        },
+        end: async () => {
+          await redis.command('CONFIG', 'SET', 'maxmemory', '0');
+        },
+      }),
+    ],
+    [
+      'read-only (made a replica of an unreachable primary)',
+      () => ({
+        begin: async () => {
+          await redis.command('REPLICAOF', '127.0.0.1', String(await findFreePort()));
+        },
+        end: async () => {
+          await redis.command('REPLICAOF', 'NO', 'ONE');
+        },
+      }),
+    ],
   ];
 
   it.each(faults)(
@@ -73,6 +102,8 @@ describeWithRedisServer('Redis faults', () => {
           expect(turn.ms).toBeLessThan(2_000);
           expect(turn.text).toContain('temporairement indisponible');
           expect(turn.text).toContain('418 643-8210');
+          // Nothing of a turn whose state was not saved: the apology is the whole answer.
+          expect(turn.replies).toBe(1);
         }
         expect((await fetch(`${baseUrl}/readyz`)).status).toBe(503);
         expect((await fetch(`${baseUrl}/healthz`)).status).toBe(200);
