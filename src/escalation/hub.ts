@@ -44,8 +44,12 @@ import {
   sessionCard,
   type AgentAction,
 } from './agentCards';
+import { ConcurrentTurnError } from '../errors';
 import { commitReplies, sendImmediately } from '../replyHold';
 import { TranscriptRecorder } from './transcriptRecorder';
+
+/** Tries of a proactive resume that keeps losing the race to the user's own turns. */
+const RESUME_ATTEMPTS = 3;
 
 /** How a waiting user's escalation ended, handed to the escalation dialog through turn state. */
 export type WaitOutcome = 'ended' | 'callback' | 'noCallback';
@@ -1047,13 +1051,32 @@ export class EscalationHub {
     }
   }
 
-  /** Resumes the user's dialogs proactively (back to the menu) after saying `notice`. */
+  /**
+   * Resumes the user's dialogs proactively (back to the menu) after saying `notice`. When a turn of the user
+   * saved the conversation first, the resume is run again on the newer state: unlike a no-input reprompt,
+   * which the user's own message makes pointless, the end of a session must reach them.
+   */
   private async resumeUser(escalation: Escalation, notice: Part[], outcome: WaitOutcome): Promise<void> {
     try {
-      await this.options.continueConversation(escalation.userReference, async (context) => {
-        context.turnState.set(RESUME, { escalationId: escalation.id, notice, outcome } satisfies ResumeTurn);
-        await this.options.runBot(context);
-      });
+      for (let attempt = 1; ; attempt += 1) {
+        let conflicted = false;
+        await this.options.continueConversation(escalation.userReference, async (context) => {
+          context.turnState.set(RESUME, {
+            escalationId: escalation.id,
+            notice,
+            outcome,
+          } satisfies ResumeTurn);
+          try {
+            await this.options.runBot(context);
+          } catch (error) {
+            if (!(error instanceof ConcurrentTurnError) || attempt >= RESUME_ATTEMPTS) throw error;
+            conflicted = true;
+          }
+        });
+        if (!conflicted) return;
+        // A short random pause, so that the retry does not meet the same burst of the user's turns.
+        await new Promise((resolve) => setTimeout(resolve, 20 + Math.random() * 80));
+      }
     } catch (error) {
       this.options.logger.warn(
         { event: 'escalation', err: { name: (error as Error)?.name } },

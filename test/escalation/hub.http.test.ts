@@ -1,6 +1,7 @@
 import type { Activity, ChannelAccount, ConversationAccount } from 'botbuilder';
 import type { Application } from '../../src/index';
 import { FixedClock } from '../../src/services/clock';
+import { IdleMemoryStorage } from '../../src/services/idleMemoryStorage';
 import { RecordingConnector } from '../helpers/connector';
 import { createTestApp } from '../helpers/bot';
 
@@ -29,12 +30,48 @@ interface Driver {
   post(activity: WireActivity): Promise<number>;
 }
 
-async function startDriver(env: Record<string, string>, clock?: FixedClock): Promise<Driver> {
+/**
+ * Memory storage that can make the next state write of a conversation lose the race: just before it, the
+ * stored state is saved again, as a turn of the user on another instance would, so the write's eTag is stale.
+ */
+class RaceLosingStorage extends IdleMemoryStorage {
+  private readonly losers = new Map<string, number>();
+
+  constructor() {
+    super({ idleMsFor: () => undefined, sweepEveryMs: 60_000 });
+  }
+
+  /** The next `times` writes of the conversation's state are beaten to it. */
+  beatNextWrites(conversationId: string, times: number): void {
+    this.losers.set(conversationId, times);
+  }
+
+  override async writeText(
+    key: string,
+    text: string,
+    expectedETag: string | null | undefined,
+  ): Promise<string> {
+    const conversation = [...this.losers.keys()].find((id) => key.includes(`/conversations/${id}/`));
+    const left = conversation ? (this.losers.get(conversation) ?? 0) : 0;
+    if (conversation && left > 0) {
+      this.losers.set(conversation, left - 1);
+      const [stored] = await this.readTexts([key]);
+      if (stored) await super.writeText(key, stored.text, stored.eTag);
+    }
+    return super.writeText(key, text, expectedETag);
+  }
+}
+
+async function startDriver(
+  env: Record<string, string>,
+  clock?: FixedClock,
+  storage?: RaceLosingStorage,
+): Promise<Driver> {
   const connector = new RecordingConnector();
   await connector.start();
   const app = await createTestApp(
     { LOCAL_CHAT: 'false', AGENT_IDS: `${AGENT_A},${AGENT_B}`, AGENT_HUB_CONVERSATION: HUB, ...env },
-    clock ? { clock } : {},
+    { ...(clock ? { clock } : {}), ...(storage ? { storage } : {}) },
   );
   const baseUrl = await app.start();
   const post = async (activity: WireActivity) => {
@@ -418,6 +455,48 @@ describe('escalation over HTTP during business hours (Monday 30 November 2026, 1
     expect(text).toContain("La conversation avec l'agent est terminée.");
     expect(text).toContain("Que puis-je faire d'autre pour vous?");
   });
+});
+
+describe('the end of a session racing the user’s own turns', () => {
+  let driver: Driver;
+  let storage: RaceLosingStorage;
+
+  beforeEach(async () => {
+    storage = new RaceLosingStorage();
+    driver = await startDriver({}, new FixedClock(MONDAY_10H), storage);
+  });
+
+  afterEach(async () => {
+    await stopDriver(driver);
+  });
+
+  it.each([1, 2])(
+    'still reaches the user, once, when %i of their turns saved the conversation first',
+    async (beaten) => {
+      const { connector } = driver;
+      const agent = teamsAgent(driver, AGENT_A, 'Julie Agente');
+      await agent.send('aide agent');
+      const conversation = `conv-race-end-${beaten}`;
+      const user = webUser(driver, conversation);
+      await user('bonjour');
+      const mark = connector.calls.length;
+      await user('agent');
+      const id = escalationIdIn(connector.textTo(conversation, mark));
+      await agent.send({ value: { escalationAction: 'accept', escalationId: id } });
+
+      storage.beatNextWrites(conversation, beaten);
+      const markEnd = connector.calls.length;
+      await agent.send('terminer');
+      const ended = connector.textTo(conversation, markEnd);
+      expect(ended.split("L'agent a mis fin à la conversation.")).toHaveLength(2);
+      expect(ended).toContain("Que puis-je faire d'autre pour vous?");
+      // The resume that was saved took the user out of the session: the next message goes to the menu.
+      const markAfter = connector.calls.length;
+      await user('2');
+      expect(connector.textTo(conversation, markAfter)).toContain("Heures d'ouverture");
+      expect(connector.textTo(agent.conversationId, markAfter)).toBe('');
+    },
+  );
 });
 
 describe('escalation over HTTP outside business hours (CLOCK_NOW Saturday 28 November 2026, 10:00)', () => {
