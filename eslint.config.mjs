@@ -15,6 +15,23 @@ export default tseslint.config(
     },
   },
   {
+    files: ['src/**/*.ts'],
+    rules: {
+      'no-restricted-imports': [
+        'error',
+        {
+          paths: [
+            {
+              name: 'botbuilder-dialogs',
+              message:
+                'Import from src/dialogs/shared/dialogLibrary: the package index loads every prompt and the Recognizers-Text suite at start-up.',
+            },
+          ],
+        },
+      ],
+    },
+  },
+  {
     files: ['test/**/*.ts', 'bench/**/*.ts', 'scripts/**/*.ts'],
     rules: { 'no-console': 'off' },
   },

@@ -4,7 +4,7 @@ import {
   DialogSet,
   type DialogStateManagerConfiguration,
   DialogTurnStatus,
-} from 'botbuilder-dialogs';
+} from './dialogs/shared/dialogLibrary';
 import { silenceOf } from './voice/voiceTurn';
 import { commitReplies, ReplyHold } from './replyHold';
 import { DEFAULT_LANGUAGE } from './i18n';

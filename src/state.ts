@@ -1,5 +1,5 @@
 import type { ConversationState, StatePropertyAccessor, TurnContext, UserState } from 'botbuilder';
-import type { DialogState } from 'botbuilder-dialogs';
+import type { DialogState } from './dialogs/shared/dialogLibrary';
 import type { Language } from './i18n';
 import { loadTogether } from './services/trackedState';
 

@@ -1,4 +1,4 @@
-import { type DialogTurnResult, WaterfallDialog, type WaterfallStepContext } from 'botbuilder-dialogs';
+import { type DialogTurnResult, WaterfallDialog, type WaterfallStepContext } from './shared/dialogLibrary';
 import { DEFAULT_LANGUAGE } from '../i18n';
 import {
   type Answers,

@@ -1,5 +1,5 @@
 import type { Activity, TurnContext } from 'botbuilder';
-import type { DialogContext, DialogTurnResult } from 'botbuilder-dialogs';
+import type { DialogContext, DialogTurnResult } from './shared/dialogLibrary';
 import { agentLineOpen, transferToAgent } from './shared/callControl';
 import { factsCard } from './shared/cards';
 import { contactParts, scheduleText } from './shared/contactInfo';

@@ -1,4 +1,4 @@
-import type { DialogContext, DialogTurnResult } from 'botbuilder-dialogs';
+import type { DialogContext, DialogTurnResult } from './shared/dialogLibrary';
 import type { MenuDefinition } from '../nlu/menuRecognizer';
 import { HOURS_CONTACT } from './hoursContactDialog';
 import { ONLINE_SERVICES, type OnlineServicesOptions } from './onlineServicesDialog';

@@ -1,5 +1,10 @@
 import { ActionTypes, type Activity, type CardAction, InputHints, type TurnContext } from 'botbuilder';
-import { Dialog, type DialogContext, type DialogInstance, type DialogTurnResult } from 'botbuilder-dialogs';
+import {
+  Dialog,
+  type DialogContext,
+  type DialogInstance,
+  type DialogTurnResult,
+} from './shared/dialogLibrary';
 import type { MenuDefinition, MenuOption } from '../nlu/menuRecognizer';
 import { type CardChoice, type CardText, menuCard } from './shared/cards';
 import { normalizeText } from '../nlu/normalize';

@@ -1,4 +1,4 @@
-import type { DialogContext, DialogTurnResult } from 'botbuilder-dialogs';
+import type { DialogContext, DialogTurnResult } from './shared/dialogLibrary';
 import type { MenuDefinition, MenuOption } from '../nlu/menuRecognizer';
 import type { DialogDependencies } from './shared/dependencies';
 import type { FlowId } from './shared/flowTrace';

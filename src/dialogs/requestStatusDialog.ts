@@ -4,7 +4,7 @@ import {
   type DialogTurnResult,
   WaterfallDialog,
   type WaterfallStepContext,
-} from 'botbuilder-dialogs';
+} from './shared/dialogLibrary';
 import type { MedicationMatcher } from '../nlu/medicationMatcher';
 import { findTypedNam, type Nam, redactNams, validateNam } from '../nlu/nam';
 import { normalizeText } from '../nlu/normalize';

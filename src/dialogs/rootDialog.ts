@@ -1,4 +1,4 @@
-import { Dialog, type DialogContext, type DialogTurnResult, DialogTurnStatus } from 'botbuilder-dialogs';
+import { Dialog, type DialogContext, type DialogTurnResult, DialogTurnStatus } from './shared/dialogLibrary';
 import type { Language } from '../i18n';
 import type { RoutingIntent } from '../nlu/lexicon';
 import { normalizeText } from '../nlu/normalize';

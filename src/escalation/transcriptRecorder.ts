@@ -1,5 +1,5 @@
 import { ActivityTypes, type Activity, type Middleware, type TurnContext } from 'botbuilder';
-import type { DialogInstance, DialogState } from 'botbuilder-dialogs';
+import type { DialogInstance, DialogState } from '../dialogs/shared/dialogLibrary';
 import { PASSWORD_CARD_PROMPT } from '../dialogs/accounts/passwordCardPrompt';
 import { SECRET_ANSWER_PROMPT } from '../dialogs/accounts/secretAnswerPrompt';
 import { NAM_PROMPT } from '../dialogs/requestStatus/namPrompt';

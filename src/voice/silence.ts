@@ -1,5 +1,5 @@
 import { ActivityTypes, EndOfConversationCodes, type TurnContext } from 'botbuilder';
-import type { DialogContext } from 'botbuilder-dialogs';
+import type { DialogContext } from '../dialogs/shared/dialogLibrary';
 import { phonesInline } from '../dialogs/shared/contactInfo';
 import type { Responder } from '../dialogs/shared/responder';
 import type { CentreInfo } from '../services/centre';

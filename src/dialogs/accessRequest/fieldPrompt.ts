@@ -1,5 +1,10 @@
 import { ActionTypes, type CardAction, InputHints, type TurnContext } from 'botbuilder';
-import { Dialog, type DialogContext, type DialogInstance, type DialogTurnResult } from 'botbuilder-dialogs';
+import {
+  Dialog,
+  type DialogContext,
+  type DialogInstance,
+  type DialogTurnResult,
+} from '../shared/dialogLibrary';
 import { normalizeText } from '../../nlu/normalize';
 import type { FieldValue } from '../../services/forms/accessRequestModel';
 import { validateChoice, validateField } from '../../services/forms/fieldValidation';

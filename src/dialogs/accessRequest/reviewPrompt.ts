@@ -1,5 +1,10 @@
 import { InputHints, type TurnContext } from 'botbuilder';
-import { Dialog, type DialogContext, type DialogInstance, type DialogTurnResult } from 'botbuilder-dialogs';
+import {
+  Dialog,
+  type DialogContext,
+  type DialogInstance,
+  type DialogTurnResult,
+} from '../shared/dialogLibrary';
 import { normalizeText } from '../../nlu/normalize';
 import { type Answers, fieldById, FIELDS } from '../../services/forms/accessRequestModel';
 import { MAX_MISSES } from '../menuPrompt';

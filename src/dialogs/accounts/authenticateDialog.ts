@@ -1,4 +1,4 @@
-import { WaterfallDialog, type DialogTurnResult, type WaterfallStepContext } from 'botbuilder-dialogs';
+import { WaterfallDialog, type DialogTurnResult, type WaterfallStepContext } from '../shared/dialogLibrary';
 import type { UserNameRecognizer } from '../../nlu/userName';
 import type { AccountService } from '../../services/accounts';
 import type { DialogDependencies } from '../shared/dependencies';

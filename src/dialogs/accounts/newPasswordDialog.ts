@@ -3,7 +3,7 @@ import {
   WaterfallDialog,
   type DialogTurnResult,
   type WaterfallStepContext,
-} from 'botbuilder-dialogs';
+} from '../shared/dialogLibrary';
 import type { AccountService, PasswordChangeReason, PolicyVerdict } from '../../services/accounts';
 import { PASSWORD_MIN_LENGTH } from '../../services/accounts/passwordPolicy';
 import type { DialogDependencies } from '../shared/dependencies';

@@ -1,5 +1,10 @@
 import { DeliveryModes, InputHints, type TurnContext } from 'botbuilder';
-import { Dialog, type DialogContext, type DialogInstance, type DialogTurnResult } from 'botbuilder-dialogs';
+import {
+  Dialog,
+  type DialogContext,
+  type DialogInstance,
+  type DialogTurnResult,
+} from '../shared/dialogLibrary';
 import { sendImmediately } from '../../replyHold';
 import type { DialogDependencies } from '../shared/dependencies';
 import type { Part } from '../shared/responder';

@@ -1,5 +1,5 @@
 import { InputHints } from 'botbuilder';
-import { WaterfallDialog, type DialogTurnResult, type WaterfallStepContext } from 'botbuilder-dialogs';
+import { WaterfallDialog, type DialogTurnResult, type WaterfallStepContext } from '../shared/dialogLibrary';
 import type { UserNameRecognizer } from '../../nlu/userName';
 import type { AccountService } from '../../services/accounts';
 import type { DialogDependencies } from '../shared/dependencies';

@@ -3,7 +3,7 @@ import {
   WaterfallDialog,
   type DialogTurnResult,
   type WaterfallStepContext,
-} from 'botbuilder-dialogs';
+} from '../shared/dialogLibrary';
 import type { AccountService } from '../../services/accounts';
 import type { DialogDependencies } from '../shared/dependencies';
 import { attemptOf } from './attempt';

@@ -1,5 +1,10 @@
 import { InputHints, type TurnContext } from 'botbuilder';
-import { Dialog, type DialogContext, type DialogInstance, type DialogTurnResult } from 'botbuilder-dialogs';
+import {
+  Dialog,
+  type DialogContext,
+  type DialogInstance,
+  type DialogTurnResult,
+} from '../shared/dialogLibrary';
 import { USER_NAME_DIGITS, type UserNameRecognizer } from '../../nlu/userName';
 import type { DialogDependencies } from '../shared/dependencies';
 import type { Part } from '../shared/responder';

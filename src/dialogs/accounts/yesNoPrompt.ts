@@ -1,5 +1,10 @@
 import { ActionTypes, InputHints, type TurnContext } from 'botbuilder';
-import { Dialog, type DialogContext, type DialogInstance, type DialogTurnResult } from 'botbuilder-dialogs';
+import {
+  Dialog,
+  type DialogContext,
+  type DialogInstance,
+  type DialogTurnResult,
+} from '../shared/dialogLibrary';
 import { LANGUAGES } from '../../i18n';
 import { normalizeText } from '../../nlu/normalize';
 import type { DialogDependencies } from '../shared/dependencies';

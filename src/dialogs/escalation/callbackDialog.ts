@@ -3,7 +3,7 @@ import {
   WaterfallDialog,
   type DialogTurnResult,
   type WaterfallStepContext,
-} from 'botbuilder-dialogs';
+} from '../shared/dialogLibrary';
 import type { TurnContext } from 'botbuilder';
 import type { EscalationHub } from '../../escalation/hub';
 import { describeOpening, isoDate, type BusinessHours } from '../../services/businessHours';

@@ -7,7 +7,7 @@ import {
   type DialogInstance,
   type DialogTurnResult,
   type WaterfallStepContext,
-} from 'botbuilder-dialogs';
+} from '../shared/dialogLibrary';
 import { waitOutcomeOf, type EscalationHub, type WaitOutcome } from '../../escalation/hub';
 import { describeOpening, type BusinessHours } from '../../services/businessHours';
 import type { PhoneRegion } from '../../services/centre';

@@ -1,5 +1,10 @@
 import { ActionTypes, InputHints, type CardAction, type TurnContext } from 'botbuilder';
-import { Dialog, type DialogContext, type DialogInstance, type DialogTurnResult } from 'botbuilder-dialogs';
+import {
+  Dialog,
+  type DialogContext,
+  type DialogInstance,
+  type DialogTurnResult,
+} from '../shared/dialogLibrary';
 import { normalizeText } from '../../nlu/normalize';
 import { SpelledInputParser } from '../../nlu/spelling';
 import { parseCanadianPhone } from '../../services/escalation/phone';

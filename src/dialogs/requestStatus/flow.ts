@@ -1,4 +1,4 @@
-import type { Dialog } from 'botbuilder-dialogs';
+import type { Dialog } from '../shared/dialogLibrary';
 import type { RequestStatusSetup } from '../../services/requestStatus';
 import type { SessionGate } from '../../services/requestStatus/session';
 import { currentSession, type SessionDeps } from '../accounts/session';

@@ -1,5 +1,10 @@
 import { InputHints, type TurnContext } from 'botbuilder';
-import { Dialog, type DialogContext, type DialogInstance, type DialogTurnResult } from 'botbuilder-dialogs';
+import {
+  Dialog,
+  type DialogContext,
+  type DialogInstance,
+  type DialogTurnResult,
+} from '../shared/dialogLibrary';
 import { type NamProblem, parseNam } from '../../nlu/nam';
 import type { Sealer } from '../../services/requestStatus/sealer';
 import { contactParts } from '../shared/contactInfo';

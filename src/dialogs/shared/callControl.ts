@@ -6,7 +6,7 @@ import {
   type Activity,
   type TurnContext,
 } from 'botbuilder';
-import type { DialogContext, DialogTurnResult } from 'botbuilder-dialogs';
+import type { DialogContext, DialogTurnResult } from './dialogLibrary';
 import type { CentreInfo } from '../../services/centre';
 import { markCallEnded } from '../../voice/voiceTurn';
 import type { DialogDependencies } from './dependencies';

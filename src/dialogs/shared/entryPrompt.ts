@@ -1,5 +1,5 @@
 import { InputHints, type TurnContext } from 'botbuilder';
-import { Dialog, type DialogContext, type DialogInstance, type DialogTurnResult } from 'botbuilder-dialogs';
+import { Dialog, type DialogContext, type DialogInstance, type DialogTurnResult } from './dialogLibrary';
 import { normalizeText } from '../../nlu/normalize';
 import { SpelledInputParser, type SpelledKind } from '../../nlu/spelling';
 import { VoiceLexicon } from '../../nlu/voiceLexicon';

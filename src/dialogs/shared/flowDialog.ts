@@ -4,7 +4,7 @@ import {
   type DialogInstance,
   type DialogReason,
   type DialogTurnResult,
-} from 'botbuilder-dialogs';
+} from './dialogLibrary';
 import type { TurnContext } from 'botbuilder';
 import type { DialogDependencies } from './dependencies';
 import { isSharedTeamsConversation } from '../../teamsGate';

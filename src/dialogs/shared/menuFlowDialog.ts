@@ -1,4 +1,4 @@
-import type { DialogContext, DialogReason, DialogTurnResult } from 'botbuilder-dialogs';
+import type { DialogContext, DialogReason, DialogTurnResult } from './dialogLibrary';
 import type { MenuDefinition } from '../../nlu/menuRecognizer';
 import { ESCALATION, type EscalationOptions } from '../escalation/escalationDialog';
 import { HOURS_CONTACT, type HoursContactOptions } from '../hoursContactDialog';

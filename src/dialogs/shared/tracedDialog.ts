@@ -5,7 +5,7 @@ import {
   type DialogInstance,
   type DialogReason,
   type DialogTurnResult,
-} from 'botbuilder-dialogs';
+} from './dialogLibrary';
 import type { DialogDependencies } from './dependencies';
 import { traceFlow, type FlowId } from './flowTrace';
 
