@@ -2,6 +2,7 @@ import { ActivityTypes, CloudAdapter, type Storage, type TurnContext } from 'bot
 import { RamqBot } from './bot';
 import { ConcurrentTurnError, DomainError } from './errors';
 import { GuardedStorage } from './services/guardedStorage';
+import { isLoopbackServiceUrl } from './services/inboundActivity';
 import { StrictBotFrameworkAuthentication } from './services/strictAuthentication';
 import { TeamsGate } from './teamsGate';
 import { ConfigError, loadConfig, type Config } from './config';
@@ -213,7 +214,11 @@ export async function buildApplication(
   });
 
   if (!config.microsoftApp.appId) {
-    logger.warn('MicrosoftAppId is not set: running in local anonymous mode, requests are not authenticated');
+    logger.warn(
+      config.nodeEnv === 'production'
+        ? 'MicrosoftAppId is not set: running in local anonymous mode, only for clients on this machine'
+        : 'MicrosoftAppId is not set: running in local anonymous mode, requests are not authenticated',
+    );
   }
   const authentication = new StrictBotFrameworkAuthentication(
     {
@@ -288,10 +293,13 @@ export async function buildApplication(
     isReady,
     rateLimiters: createRateLimiters(config.rateLimits, config.redisKeyPrefix, redisClient),
     trustProxyHops: config.trustProxyHops,
-    // Anonymous mode has nothing to check: anyone may claim any conversation there anyway.
+    // Anonymous mode has no token to check: anyone may claim any conversation there anyway. In production it
+    // serves only clients on this machine, so that nobody can have the bot POST its replies elsewhere.
     authenticate: config.microsoftApp.appId
       ? (activity, authHeader) => authentication.authenticateRequest(activity, authHeader).then(() => true)
-      : undefined,
+      : config.nodeEnv === 'production'
+        ? async (activity) => isLoopbackServiceUrl(activity.serviceUrl)
+        : undefined,
     throttledText: (seconds) => throttledTranslate('common:throttled', { seconds }),
   });
   registerFormDownloads(http.server, { store: formStore, logger });

@@ -10,6 +10,11 @@ export interface TurnHandler {
   run(context: TurnContext): Promise<void>;
 }
 
+/** Longest wait for a request's headers (Node's default is 60 s). */
+export const REQUEST_HEADERS_TIMEOUT_MS = 15_000;
+/** Longest wait for a whole request, body included (Node's default is 300 s); not the bot's turn. */
+export const REQUEST_TIMEOUT_MS = 30_000;
+
 /** What the HTTP server needs. */
 export interface ServerOptions {
   adapter: CloudAdapter;
@@ -96,6 +101,10 @@ export function clientAddress(
 export function createBotServer(options: ServerOptions): BotServer {
   const { adapter, logger } = options;
   const server = restify.createServer({ name: 'ramq-bot', handleUncaughtExceptions: false });
+  // Node waits 60 s for headers and 300 s for a whole request: a client trickling its bytes would hold a
+  // socket that long. The Bot Connector sends an activity at once; these bound what a slow sender can hold.
+  server.server.headersTimeout = REQUEST_HEADERS_TIMEOUT_MS;
+  server.server.requestTimeout = REQUEST_TIMEOUT_MS;
   let inFlight = 0;
 
   server.pre((req: Request, res: Response, next: restify.Next) => {

@@ -1,7 +1,7 @@
 import zlib from 'node:zlib';
 import type { Activity } from 'botbuilder';
 import type { Application } from '../src/index';
-import { clientAddress } from '../src/server';
+import { clientAddress, REQUEST_HEADERS_TIMEOUT_MS, REQUEST_TIMEOUT_MS } from '../src/server';
 import { createTestApp } from './helpers/bot';
 
 /** Posts one activity with expectReplies and returns the HTTP status and the replies. */
@@ -57,6 +57,13 @@ describe('HTTP server', () => {
   it('answers /healthz', async () => {
     const response = await fetch(`${baseUrl}/healthz`);
     expect(response.status).toBe(200);
+  });
+
+  it('gives a client 15 s for its headers and 30 s for its whole request, not Node’s 60 s and 300 s', () => {
+    // Node checks these every 30 s, too seldom for a test to wait on: the settings themselves are checked.
+    expect(app.http.server.server.headersTimeout).toBe(REQUEST_HEADERS_TIMEOUT_MS);
+    expect(app.http.server.server.requestTimeout).toBe(REQUEST_TIMEOUT_MS);
+    expect([REQUEST_HEADERS_TIMEOUT_MS, REQUEST_TIMEOUT_MS]).toEqual([15_000, 30_000]);
   });
 
   it('returns the French welcome, menu and flow trace in the body with expectReplies', async () => {

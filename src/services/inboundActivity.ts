@@ -92,3 +92,18 @@ export function checkInboundActivity(body: unknown): InboundCheck {
   }
   return { ok: true, conversationId: parsed.data.conversation.id };
 }
+
+/**
+ * Whether a service URL designates this machine (localhost, 127.0.0.0/8, ::1): where the Emulator, the
+ * Agents Playground, the local chat page and the phone simulator listen. Without a Microsoft app id nothing
+ * proves who sent an activity, and the bot would POST its replies to whatever address the request names.
+ */
+export function isLoopbackServiceUrl(serviceUrl: string | undefined): boolean {
+  let host: string;
+  try {
+    host = new URL(serviceUrl ?? '').hostname;
+  } catch {
+    return false;
+  }
+  return host === 'localhost' || host === '[::1]' || /^127(?:\.\d{1,3}){3}$/.test(host);
+}

@@ -150,3 +150,44 @@ describe('authentication with a Microsoft app id', () => {
     expect(await post(valid(), 'c-victim')).toBe(429);
   });
 });
+
+describe('without a Microsoft app id in production', () => {
+  let app: Application;
+  let baseUrl: string;
+
+  beforeAll(async () => {
+    app = await createTestApp({ NODE_ENV: 'production' });
+    baseUrl = await app.start();
+  });
+
+  afterAll(async () => {
+    await app.stop();
+  });
+
+  it.each([
+    ['the metadata address of a cloud host', 'http://169.254.169.254/latest/', 401],
+    ['a public address', 'https://smba.trafficmanager.net/amer/', 401],
+    ['a host name that only starts like loopback', 'http://127.0.0.1.example.com/', 401],
+    ['loopback', 'http://127.0.0.1:9', 200],
+    ['localhost', 'http://localhost:56150', 200],
+  ])(
+    'answers %s as serviceUrl with %i: replies never go to another machine',
+    async (_name, serviceUrl, status) => {
+      const response = await fetch(`${baseUrl}/api/messages`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({
+          type: 'message',
+          channelId: 'webchat',
+          serviceUrl,
+          deliveryMode: 'expectReplies',
+          from: { id: 'u-anon' },
+          recipient: { id: 'bot' },
+          conversation: { id: `c-anon-${status}-${serviceUrl.length}` },
+          text: 'bonjour',
+        }),
+      });
+      expect(response.status).toBe(status);
+    },
+  );
+});
