@@ -25,14 +25,14 @@ export class ReplyHold {
   private holding = true;
   private committed = false;
 
-  private constructor(private readonly context: TurnContext) {}
+  private constructor() {}
 
   /**
    * Starts holding the context's replies. Register it after every middleware that changes or records
    * outgoing activities, so that they still see each reply when it is sent.
    */
   static begin(context: TurnContext): ReplyHold {
-    const hold = new ReplyHold(context);
+    const hold = new ReplyHold();
     context.turnState.set(HOLD, hold);
     context.onSendActivities(async (ctx, activities, next) => {
       if (!hold.holding || activities.every((a) => PASS_THROUGH.has(a.type ?? ''))) return next();
@@ -49,10 +49,11 @@ export class ReplyHold {
     return hold;
   }
 
-  /** The state is saved: sends what was held, in order, and stops holding. */
+  /** The state is saved: stops holding and sends what was held, in order. */
   async release(): Promise<void> {
-    await this.flush();
+    // First, so that if the channel refuses a reply, the error reply that follows is not held in turn.
     this.holding = false;
+    await this.flush();
   }
 
   /**

@@ -85,6 +85,24 @@ describe('ReplyHold', () => {
     expect(reached.map((a) => a.text)).toEqual(['avant', 'la carte', 'après']);
   });
 
+  it('stops holding before it releases, so an error reply after a refused send still goes out', async () => {
+    const { context, reached } = recordedContext();
+    const send = context.adapter.sendActivities.bind(context.adapter);
+    let refuse = true;
+    context.adapter.sendActivities = async (ctx, activities) => {
+      if (refuse) {
+        refuse = false;
+        throw new Error('channel unavailable');
+      }
+      return send(ctx, activities);
+    };
+    const hold = ReplyHold.begin(context);
+    await context.sendActivity('la réponse');
+    await expect(hold.release()).rejects.toThrow('channel unavailable');
+    await context.sendActivity('Désolé, une erreur imprévue est survenue.');
+    expect(reached.map((a) => a.text)).toEqual(['Désolé, une erreur imprévue est survenue.']);
+  });
+
   it('is a plain send without a hold', async () => {
     const { context, reached } = recordedContext();
     commitReplies(context);
