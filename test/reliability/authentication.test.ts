@@ -3,7 +3,7 @@ import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { ConfigurationBotFrameworkAuthentication } from 'botbuilder';
 import type { Application } from '../../src/index';
-import { createTestApp } from '../helpers/bot';
+import { createTestApp, postTurn } from '../helpers/bot';
 
 const APP_ID = '11111111-2222-3333-4444-555555555555';
 const ISSUER = 'https://api.test-channel.local';
@@ -173,21 +173,12 @@ describe('without a Microsoft app id in production', () => {
   ])(
     'answers %s as serviceUrl with %i: replies never go to another machine',
     async (_name, serviceUrl, status) => {
-      const response = await fetch(`${baseUrl}/api/messages`, {
-        method: 'POST',
-        headers: { 'content-type': 'application/json' },
-        body: JSON.stringify({
-          type: 'message',
-          channelId: 'webchat',
-          serviceUrl,
-          deliveryMode: 'expectReplies',
-          from: { id: 'u-anon' },
-          recipient: { id: 'bot' },
-          conversation: { id: `c-anon-${status}-${serviceUrl.length}` },
-          text: 'bonjour',
-        }),
+      const { status: answered } = await postTurn(baseUrl, {
+        serviceUrl,
+        conversation: { id: `c-anon-${status}-${serviceUrl.length}` },
+        text: 'bonjour',
       });
-      expect(response.status).toBe(status);
+      expect(answered).toBe(status);
     },
   );
 });
