@@ -2,7 +2,7 @@ import { type Activity, ActivityTypes, type StoreItems, TestAdapter, TurnContext
 import type { Application } from '../src/index';
 import { commitReplies, ReplyHold, sendImmediately } from '../src/replyHold';
 import { IdleMemoryStorage } from '../src/services/idleMemoryStorage';
-import { julieAnswerFor } from './helpers/accounts';
+import { julieAnswerFor, passJulieReset } from './helpers/accounts';
 import { createTestApp, postTurn, textOf } from './helpers/bot';
 import { RecordingConnector } from './helpers/connector';
 
@@ -220,10 +220,8 @@ describe('a turn whose state cannot be saved', () => {
 
   it('still confirms a password it changed, with the apology, when only the conversation was not saved', async () => {
     const say = (input: { text?: string; value?: unknown }) => deliveries.channel('unsaved-change', input);
-    await say({ text: "J'ai oublié mon mot de passe" });
-    let said = await say({ text: 'CE100001' });
-    for (let i = 0; i < 3; i += 1) said = await say({ text: julieAnswerFor(said) });
-    expect(said).toMatch(/nouveau mot de passe/i);
+    const said = await passJulieReset((text) => say({ text }));
+    expect(said[said.length - 1]).toMatch(/nouveau mot de passe/i);
 
     storage.refuseWrites = true;
     const done = await say({

@@ -45,6 +45,17 @@ export function julieAnswerFor(said: string, lang: 'fr' | 'en' = 'fr'): string {
   return JULIE.answers[asked[0].id];
 }
 
+/**
+ * Asks for a password reset as Julie (CE100001) and answers her three secret questions through `say`, which
+ * sends one text turn and returns what the bot said; returns what the bot said at each of the five turns (the
+ * last is the new-password prompt).
+ */
+export async function passJulieReset(say: (text: string) => Promise<string>): Promise<string[]> {
+  const said = [await say("J'ai oublié mon mot de passe"), await say('CE100001')];
+  for (let round = 0; round < 3; round += 1) said.push(await say(julieAnswerFor(said[said.length - 1])));
+  return said;
+}
+
 export const MARC = { userName: 'CE100002', password: 'Bureau-Levis-2026-Nord' };
 export const SOPHIE = { userName: 'IP200001', temporaryPassword: 'TEMP-4821-QC' };
 
