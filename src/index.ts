@@ -108,7 +108,8 @@ export async function buildApplication(
     storage = overrides.storage;
   } else if (config.storage === 'redis') {
     // Loaded only here: the Redis client's modules cost 170 ms of start-up that memory storage does not need.
-    const { createRedisClient, pingRedis, watchForStalls } = await import('./services/redisClient');
+    const { createRedisClient, pingRedis, watchForStalls, whenReady } =
+      await import('./services/redisClient');
     const client = createRedisClient(config.redisUrl, logger);
     redisClient = client;
     // Not awaited: connect() only settles once Redis answers; until then /readyz says 503 and turns fail politely.
@@ -118,6 +119,7 @@ export async function buildApplication(
       client,
       keyPrefix: config.redisKeyPrefix,
       ttlSeconds: (key) => (isConversationKey(key) ? idleSeconds : undefined),
+      awaitReconnection: (maxMs) => whenReady(client, maxMs),
     });
     // A write, not a PING: ready means able to save conversations.
     pingStorage = () => pingRedis(client, 1000, `${config.redisKeyPrefix}readyz`);

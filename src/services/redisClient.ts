@@ -100,6 +100,32 @@ export function createRedisClient(
   return client;
 }
 
+/**
+ * Resolves true as soon as the client is ready (at once if it is), false if it is not within `maxMs`: lets a
+ * read that met a dropped connection wait for the reconnection instead of failing the user's turn.
+ */
+export function whenReady(
+  client: {
+    readonly isReady: boolean;
+    once(event: 'ready', listener: () => void): unknown;
+    off(event: 'ready', listener: () => void): unknown;
+  },
+  maxMs: number,
+): Promise<boolean> {
+  if (client.isReady) return Promise.resolve(true);
+  return new Promise((resolve) => {
+    const ready = () => {
+      clearTimeout(timer);
+      resolve(true);
+    };
+    const timer = setTimeout(() => {
+      client.off('ready', ready);
+      resolve(false);
+    }, maxMs);
+    client.once('ready', ready);
+  });
+}
+
 /** What {@link watchForStalls} needs from a node-redis client. */
 export interface StallWatchedClient {
   readonly isReady: boolean;

@@ -29,7 +29,25 @@ export interface RedisStorageOptions {
    * node-redis would otherwise wait on indefinitely. A write that times out may still be applied later.
    */
   operationTimeoutMs?: number;
+  /**
+   * Resolves true once the client is connected again, or false after `maxMs`. Given, a read that fails
+   * because the connection was just dropped (Redis closed it: a failover, `CLIENT KILL`, a restart) is tried
+   * once more after the reconnection, instead of failing the user's turn for a blip of a few hundred ms.
+   * Only reads are retried: a write may have been applied before its connection went.
+   */
+  awaitReconnection?: (maxMs: number) => Promise<boolean>;
 }
+
+/** How long a read waits for the connection to come back before failing as it would have. */
+const READ_RECONNECTION_GRACE_MS = 500;
+
+/**
+ * node-redis's errors for a connection that went away under a command or before it: worth one more try once
+ * reconnected. A connection the stall watch dropped (`DisconnectsClientError`) is not: its server is frozen.
+ * Known by class name (their `name` is plain "Error"), so that this module needs no value from node-redis,
+ * which memory storage never loads.
+ */
+const DROPPED_CONNECTION_ERRORS = new Set(['ClientOfflineError', 'SocketClosedUnexpectedlyError']);
 
 // Stored values always start with `{"eTag":"<uuid>"` (see serialize()), so the script can read the stored
 // eTag with an anchored pattern instead of cjson-decoding the whole item on every write.
@@ -79,6 +97,7 @@ export class RedisStorage implements Storage, TextStorage {
   private readonly keyPrefix: string;
   private readonly ttlSeconds: ((key: string) => number | undefined) | undefined;
   private readonly operationTimeoutMs: number;
+  private readonly awaitReconnection: ((maxMs: number) => Promise<boolean>) | undefined;
 
   constructor(options: RedisStorageOptions) {
     if (typeof options.keyPrefix !== 'string') {
@@ -92,6 +111,7 @@ export class RedisStorage implements Storage, TextStorage {
     this.keyPrefix = options.keyPrefix;
     this.ttlSeconds = options.ttlSeconds;
     this.operationTimeoutMs = timeout;
+    this.awaitReconnection = options.awaitReconnection;
   }
 
   /**
@@ -104,7 +124,7 @@ export class RedisStorage implements Storage, TextStorage {
     if (!keys) throw new ReferenceError('Keys are required when reading.');
     // MGET with no key is a Redis error, and an empty list is a legitimate request.
     if (keys.length === 0) return {};
-    const values = await this.bounded('read', this.client.mGet(keys.map((k) => this.keyPrefix + k)));
+    const values = await this.readValues(keys);
     const items: StoreItems = {};
     keys.forEach((key, i) => {
       const raw = values[i];
@@ -158,7 +178,7 @@ export class RedisStorage implements Storage, TextStorage {
    */
   async readTexts(keys: string[]): Promise<Array<StoredText | undefined>> {
     if (keys.length === 0) return [];
-    const values = await this.bounded('read', this.client.mGet(keys.map((k) => this.keyPrefix + k)));
+    const values = await this.readValues(keys);
     return keys.map((key, i) => {
       const raw = values[i];
       return raw === null || raw === undefined ? undefined : splitStored(key, String(raw));
@@ -213,6 +233,18 @@ export class RedisStorage implements Storage, TextStorage {
       // The script cache is empty after a Redis restart, failover or SCRIPT FLUSH; EVAL reloads it.
       if (!(err instanceof Error) || !err.message.startsWith('NOSCRIPT')) throw err;
       return this.client.eval(WRITE_IF_MATCH_LUA, options);
+    }
+  }
+
+  /** One MGET of the keys, tried again once after a reconnection (see `awaitReconnection`). */
+  private async readValues(keys: string[]): Promise<Array<string | null | undefined>> {
+    const redisKeys = keys.map((k) => this.keyPrefix + k);
+    try {
+      return await this.bounded('read', this.client.mGet(redisKeys));
+    } catch (error) {
+      const dropped = DROPPED_CONNECTION_ERRORS.has((error as Error)?.constructor?.name);
+      if (!dropped || !(await this.awaitReconnection?.(READ_RECONNECTION_GRACE_MS))) throw error;
+      return this.bounded('read', this.client.mGet(redisKeys));
     }
   }
 

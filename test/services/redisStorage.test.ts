@@ -3,6 +3,7 @@ import {
   createRedisClient,
   pingRedis,
   watchForStalls,
+  whenReady,
   type AppRedisClient,
   type StallWatchedClient,
   type RedisLogger,
@@ -405,6 +406,31 @@ describeWithRedisServer('RedisStorage when Redis fails (throw-away redis-server)
     const logged = JSON.stringify(logs);
     expect(logged).not.toContain(password);
     expect(logged).not.toContain('Marie Tremblay');
+  });
+
+  it.each([
+    ['reads it once reconnected', true],
+    ['fails as before without a reconnection wait', false],
+  ])('when Redis closes the connection (CLIENT KILL) just before a read: %s', async (_name, waits) => {
+    const storage = new RedisStorage({
+      client,
+      keyPrefix: 'killed:',
+      awaitReconnection: waits ? (maxMs) => whenReady(client, maxMs) : undefined,
+    });
+    await waitUntil(() => pingRedis(client, 200), 10_000);
+    await storage.write({ k: { v: 'saved' } });
+    expect(await server.command('CLIENT', 'KILL', 'TYPE', 'normal')).toMatch(/^:[1-9]/);
+    const read = await timed(() => storage.readTexts(['k']));
+    if (waits) {
+      expect(read.error).toBeUndefined();
+      expect(read.ms).toBeLessThan(1000);
+      expect((await storage.read(['k'])).k.v).toBe('saved');
+    } else {
+      expect((read.error as Error).constructor.name).toMatch(
+        /ClientOfflineError|SocketClosedUnexpectedlyError/,
+      );
+    }
+    await waitUntil(() => pingRedis(client, 200), 10_000);
   });
 
   it('bounds calls when the server stops answering without closing the connection', async () => {
