@@ -11,8 +11,12 @@ describe('the bot process', () => {
     const { child, url, output } = await startBot();
     const exited = exitOf(child);
     const inFlight = postTurn(url, { from: { id: 'u-sig' }, conversation: { id: 'c-sig' }, text: 'bonjour' });
-    // Let the request reach the server before the signal.
-    await new Promise((r) => setTimeout(r, 100));
+    // The signal goes once the turn has started (its first flow log line): a fixed pause was sometimes too
+    // short on a loaded machine, and the signal then came before the request.
+    for (let i = 0; i < 200 && !output().includes('"event":"flow"'); i += 1) {
+      await new Promise((r) => setTimeout(r, 25));
+    }
+    expect(output()).toContain('"event":"flow"');
     child.kill('SIGTERM');
     const { status, activities } = await inFlight;
     expect(status).toBe(200);
