@@ -2,7 +2,7 @@ import { type Activity, ActivityTypes, type StoreItems, TestAdapter, TurnContext
 import type { Application } from '../src/index';
 import { commitReplies, ReplyHold, sendImmediately } from '../src/replyHold';
 import { IdleMemoryStorage } from '../src/services/idleMemoryStorage';
-import { julieAnswerFor, passJulieReset } from './helpers/accounts';
+import { julieAnswerFor, passJulieReset, passwordCardValue } from './helpers/accounts';
 import { createTestApp, postTurn, textOf } from './helpers/bot';
 import { RecordingConnector } from './helpers/connector';
 
@@ -225,11 +225,7 @@ describe('a turn whose state cannot be saved', () => {
 
     storage.refuseWrites = true;
     const done = await say({
-      value: {
-        accountsCard: 'new',
-        password: 'Sirop-Erable-Beauce-7431',
-        confirmation: 'Sirop-Erable-Beauce-7431',
-      },
+      value: passwordCardValue('new', 'Sirop-Erable-Beauce-7431'),
     });
     expect(done).toMatch(/nouveau mot de passe est enregistré/i);
     expect(done).toContain(UNAVAILABLE);

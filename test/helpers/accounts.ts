@@ -56,6 +56,15 @@ export async function passJulieReset(say: (text: string) => Promise<string>): Pr
   return said;
 }
 
+/** What Web Chat posts as `value` when a password card is submitted (no text, the inputs only). */
+export function passwordCardValue(
+  kind: 'current' | 'new',
+  password: string,
+  confirmation = password,
+): Record<string, string> {
+  return kind === 'new' ? { accountsCard: kind, password, confirmation } : { accountsCard: kind, password };
+}
+
 export const MARC = { userName: 'CE100002', password: 'Bureau-Levis-2026-Nord' };
 export const SOPHIE = { userName: 'IP200001', temporaryPassword: 'TEMP-4821-QC' };
 

@@ -18,7 +18,7 @@ import { Messages, type Language, type MessageVars } from '../../src/i18n';
 import type { AccountServices } from '../../src/services/accounts';
 import { FixedClock } from '../../src/services/clock';
 import { createLogger, type Logger } from '../../src/services/logger';
-import { CLOCK_START, JULIE, memoryAccountServices } from './accounts';
+import { CLOCK_START, JULIE, memoryAccountServices, passwordCardValue } from './accounts';
 import { createTestDialogDependencies } from './bot';
 
 const messages = new Messages();
@@ -140,9 +140,7 @@ export class AccountsClient {
     password: string,
     confirmation = password,
   ): Promise<Partial<Activity>[]> {
-    const value =
-      kind === 'new' ? { accountsCard: kind, password, confirmation } : { accountsCard: kind, password };
-    return this.say({ value });
+    return this.say({ value: passwordCardValue(kind, password, confirmation) });
   }
 }
 

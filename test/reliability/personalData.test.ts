@@ -3,7 +3,13 @@ import { MemoryStorage } from 'botbuilder';
 import type { Application } from '../../src/index';
 import { FixedClock } from '../../src/services/clock';
 import { createTestApp, postTurn, textOf } from '../helpers/bot';
-import { DEMO_SECRETS, julieAnswerFor, memoryLogger, RecordingStorage } from '../helpers/accounts';
+import {
+  DEMO_SECRETS,
+  julieAnswerFor,
+  memoryLogger,
+  passwordCardValue,
+  RecordingStorage,
+} from '../helpers/accounts';
 
 const NEW_PASSWORD = 'Sirop-Erable-Beauce-7431';
 const NAM = 'BOUM55081212';
@@ -52,7 +58,7 @@ describe('no personal data where it does not belong', () => {
     for (let i = 0; i < 3; i += 1)
       replies = await turn('emulator', 'pii-fr', { text: answer(replies, 'fr') });
     replies = await turn('emulator', 'pii-fr', {
-      value: { accountsCard: 'new', password: NEW_PASSWORD, confirmation: NEW_PASSWORD },
+      value: passwordCardValue('new', NEW_PASSWORD),
     });
     expect(textOf(replies)).toMatch(/enregistré/);
     await turn('emulator', 'pii-fr', { text: 'agent' });

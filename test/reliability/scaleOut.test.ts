@@ -1,5 +1,5 @@
 import { createClient } from 'redis';
-import { passJulieReset } from '../helpers/accounts';
+import { passJulieReset, passwordCardValue } from '../helpers/accounts';
 import { postTurn, textOf } from '../helpers/bot';
 import { type BotProcess, startBuiltBot } from '../helpers/process';
 import { deleteKeysWithPrefix, describeWithRedis, redisTestUrl, uniqueTestPrefix } from '../helpers/redis';
@@ -51,11 +51,7 @@ describeWithRedis('two bot processes on one Redis', () => {
     expect(said[0]).toMatch(/nom d.utilisateur/i);
     expect(said[said.length - 1]).toMatch(/nouveau mot de passe/i);
     const done = await next({
-      value: {
-        accountsCard: 'new',
-        password: 'Sirop-Erable-Beauce-7431',
-        confirmation: 'Sirop-Erable-Beauce-7431',
-      },
+      value: passwordCardValue('new', 'Sirop-Erable-Beauce-7431'),
     });
     expect(done).toMatch(/nouveau mot de passe est enregistré/i);
     // Both processes took turns; the last one left no error behind.
