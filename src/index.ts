@@ -1,5 +1,6 @@
 import { ActivityTypes, CloudAdapter, type Storage, type TurnContext } from 'botbuilder';
 import { RamqBot } from './bot';
+import { PendingWrites } from './pendingWrites';
 import { ConcurrentTurnError, DomainError } from './errors';
 import { GuardedStorage } from './services/guardedStorage';
 import { isLoopbackServiceUrl } from './services/inboundActivity';
@@ -148,6 +149,8 @@ export async function buildApplication(
     businessHours: new BusinessHours(centre, { extraClosures: config.escalation.extraClosures }),
   });
   const { responder } = deps;
+  // Bookkeeping writes a reply need not wait for (transcript lines, no-input timers); stop() waits for them.
+  const pendingWrites = new PendingWrites();
   // The phone line: SSML on every message, and no-input timers (shared in Redis when instances share it).
   const voiceLine = createVoiceLine({
     responder,
@@ -160,6 +163,7 @@ export async function buildApplication(
     continueConversation: (reference, logic) =>
       adapter.continueConversationAsync(config.microsoftApp.appId, reference, logic),
     runBot: (context) => bot.run(context),
+    pendingWrites,
   });
   // Pre-filled forms wait for their single download in Redis when instances share it (any instance can serve
   // the link), else in this process's memory; either way they are gone after 15 minutes.
@@ -204,6 +208,7 @@ export async function buildApplication(
     continueConversation: (reference, logic) =>
       adapter.continueConversationAsync(config.microsoftApp.appId, reference, logic),
     runBot: (context) => bot.run(context),
+    pendingWrites,
   });
   flows.push(escalation.dialog);
   const bot = new RamqBot({
@@ -356,6 +361,8 @@ export async function buildApplication(
       });
       await voiceLine.timers.stop();
       await escalation.hub.stop();
+      // After the turns and the proactive ones: what they left to write reaches the store before it closes.
+      await pendingWrites.settle();
       await formStore.close();
       await strength.close();
       await closeStorage();

@@ -2,6 +2,7 @@ import zlib from 'node:zlib';
 import type { Activity } from 'botbuilder';
 import type { Application } from '../src/index';
 import { clientAddress, REQUEST_HEADERS_TIMEOUT_MS, REQUEST_TIMEOUT_MS } from '../src/server';
+import { MemoryNoInputTimerStore, type NoInputTimer } from '../src/voice/noInputTimers';
 import { createTestApp } from './helpers/bot';
 
 /** Posts one activity with expectReplies and returns the HTTP status and the replies. */
@@ -186,6 +187,47 @@ describe('start-up on a port already taken', () => {
     } finally {
       await second.stop();
       await first.stop();
+    }
+  });
+});
+
+/** Memory timers whose writes wait until the test lets them through. */
+class GatedTimerStore extends MemoryNoInputTimerStore {
+  private opened = false;
+  private readonly waiting: Array<() => void> = [];
+
+  override async schedule(timer: NoInputTimer): Promise<void> {
+    if (!this.opened) await new Promise<void>((resolve) => this.waiting.push(resolve));
+    return super.schedule(timer);
+  }
+
+  open(): void {
+    this.opened = true;
+    for (const resume of this.waiting.splice(0)) resume();
+  }
+}
+
+describe('graceful stop with writes the reply did not wait for', () => {
+  it('answers a caller before the no-input timer is stored, and stop() waits for that write', async () => {
+    const store = new GatedTimerStore();
+    const app = await createTestApp({}, { noInputTimerStore: store });
+    const baseUrl = await app.start();
+    let stopped = false;
+    try {
+      const { status, replies } = await post(baseUrl, { channelId: 'telephony', text: 'bonjour' });
+      expect(status).toBe(200);
+      expect(replies.some((r) => r.inputHint === 'expectingInput')).toBe(true);
+      expect(store.size).toBe(0);
+
+      const stopping = app.stop().then(() => (stopped = true));
+      await new Promise((r) => setTimeout(r, 200));
+      expect(stopped).toBe(false);
+      store.open();
+      await stopping;
+      expect(store.size).toBe(1);
+    } finally {
+      store.open();
+      if (!stopped) await app.stop();
     }
   });
 });

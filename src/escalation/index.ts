@@ -16,6 +16,7 @@ import {
   RedisTranscriptStore,
   type TranscriptStore,
 } from '../services/escalation/transcriptStore';
+import type { PendingWrites } from '../pendingWrites';
 import type { AppRedisClient } from '../services/redisClient';
 import { EscalationHub, type EscalationSettings } from './hub';
 import { TranscriptRecorder } from './transcriptRecorder';
@@ -41,6 +42,8 @@ export interface EscalationFeatureOptions {
     logic: (context: TurnContext) => Promise<void>,
   ) => Promise<void>;
   runBot: (context: TurnContext) => Promise<void>;
+  /** Where transcript writes go, so that a reply does not wait for them. */
+  pendingWrites: PendingWrites;
 }
 
 /** The escalation feature's parts, wired by the composition root. */
@@ -91,6 +94,7 @@ export function createEscalationFeature(options: EscalationFeatureOptions): Esca
     clock: deps.clock,
     skip: (context) => hub.isAgent(context),
     logger: deps.logger,
+    pendingWrites: options.pendingWrites,
   });
   const reader = new FieldReader(deps.responder.messages, deps.lexicon, deps.centre);
   const dialog = new EscalationDialog(deps, { hours: options.hours, hub, store, reader });

@@ -4,6 +4,7 @@ import { PASSWORD_CARD_PROMPT } from '../dialogs/accounts/passwordCardPrompt';
 import { SECRET_ANSWER_PROMPT } from '../dialogs/accounts/secretAnswerPrompt';
 import { NAM_PROMPT } from '../dialogs/requestStatus/namPrompt';
 import { LANGUAGES, type Messages } from '../i18n';
+import type { PendingWrites } from '../pendingWrites';
 import type { Clock } from '../services/clock';
 import { hashId } from '../services/logger';
 import { findUserName, redactLine } from '../services/escalation/redaction';
@@ -80,12 +81,15 @@ export interface TranscriptRecorderOptions {
   /** Conversations not to record (the agents' own). */
   skip?: (context: TurnContext) => boolean;
   logger: { warn(obj: object, msg: string): void };
+  /** Where the lines' write goes: the reply does not wait for it. */
+  pendingWrites: PendingWrites;
 }
 
 /**
  * Keeps the last lines of each user conversation, redacted, for the agent who takes an escalation: the user's
  * messages and the bot's text replies (never `speak`, card contents or submitted values). It writes after the
- * turn, once the dialogs have run, so a turn marked sensitive during the dialogs is honoured.
+ * turn, once the dialogs have run, so a turn marked sensitive during the dialogs is honoured, and without
+ * keeping the reply waiting (see {@link PendingWrites}).
  */
 export class TranscriptRecorder implements Middleware {
   private readonly signatures: Array<{ reason: EscalationReason; text: string }> = [];
@@ -128,12 +132,12 @@ export class TranscriptRecorder implements Middleware {
       if (found) entry.reason = found;
       entries.push(entry);
     }
-    try {
-      await this.options.store.append(TranscriptRecorder.keyOf(context), entries);
-    } catch (error) {
+    this.options.pendingWrites.track(
+      this.options.store.append(TranscriptRecorder.keyOf(context), entries),
       // The user has their answer; a lost transcript line only makes an agent ask one more question.
-      this.options.logger.warn({ err: { name: (error as Error)?.name } }, 'transcript line not kept');
-    }
+      (error) =>
+        this.options.logger.warn({ err: { name: (error as Error)?.name } }, 'transcript line not kept'),
+    );
   }
 
   private userEntry(context: TurnContext, leaf: string | undefined, at: string): TranscriptEntry {

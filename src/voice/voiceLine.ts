@@ -2,6 +2,7 @@ import type { ConversationReference, ConversationState, TurnContext } from 'botb
 import type { BotDependencies } from '../bot';
 import type { Responder } from '../dialogs/shared/responder';
 import type { CentreInfo } from '../services/centre';
+import type { PendingWrites } from '../pendingWrites';
 import type { AppRedisClient } from '../services/redisClient';
 import {
   MemoryNoInputTimerStore,
@@ -32,6 +33,8 @@ export interface VoiceLineOptions {
   ) => Promise<void>;
   /** Runs the bot on the proactive turn's context. */
   runBot: (context: TurnContext) => Promise<void>;
+  /** Where timer writes go, so that a caller's answer does not wait for them. */
+  pendingWrites: PendingWrites;
 }
 
 /** The phone line's moving parts, wired into the bot by the composition root. */
@@ -70,6 +73,7 @@ export function createVoiceLine(options: VoiceLineOptions): VoiceLine {
     logger: options.logger,
     timers,
     conversationState: options.conversationState,
+    pendingWrites: options.pendingWrites,
   });
   return {
     timers,

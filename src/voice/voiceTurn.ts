@@ -10,6 +10,7 @@ import {
 } from 'botbuilder';
 import { isSsmlDocument, isVoiceChannel } from '../dialogs/shared/ssml';
 import type { Responder } from '../dialogs/shared/responder';
+import type { PendingWrites } from '../pendingWrites';
 import type { NoInputTimers } from './noInputTimers';
 
 const EXPECT_INPUT = Symbol('voice.expectInput');
@@ -69,6 +70,8 @@ export interface VoiceTurnOptions {
   timers?: NoInputTimers;
   /** Where the caller's last input time is kept, to drop a reprompt that crossed the caller's answer. */
   conversationState?: ConversationState;
+  /** Where the timers' writes go: the caller's answer does not wait for them. */
+  pendingWrites: PendingWrites;
 }
 
 /**
@@ -100,11 +103,13 @@ export class VoiceTurnMiddleware implements Middleware {
     const reference = TurnContext.getConversationReference(context.activity);
     if (context.activity.type === ActivityTypes.EndOfConversation) {
       // The caller hung up: nobody is left to reprompt.
-      await timers?.cancel(reference).catch(() => undefined);
+      this.inBackground(timers?.cancel(reference));
       return next();
     }
     if (context.activity.type === ActivityTypes.Message && !silence) {
-      await timers?.cancel(reference).catch(() => undefined);
+      // Sent now, ahead of anything this turn writes; a reprompt that crossed the answer anyway is dropped
+      // by callerSpokeSince.
+      this.inBackground(timers?.cancel(reference));
       if (this.lineState) await this.lineState.set(context, { lastInputAt: Date.now() });
     }
 
@@ -131,16 +136,22 @@ export class VoiceTurnMiddleware implements Middleware {
     await next();
 
     if (!timers) return;
-    try {
-      if (endedCall || context.turnState.get(CALL_ENDED)) {
-        await timers.cancel(reference);
-      } else if (askedQuestion || context.turnState.get(EXPECT_INPUT)) {
-        await timers.arm(reference, silence ? silence.attempt + 1 : 0);
-      }
-    } catch (error) {
-      // The caller has already heard the question; a missed timer only costs a reprompt.
-      this.options.logger.warn({ err: { name: (error as Error)?.name } }, 'no-input timer not armed');
+    if (endedCall || context.turnState.get(CALL_ENDED)) {
+      this.inBackground(timers.cancel(reference));
+    } else if (askedQuestion || context.turnState.get(EXPECT_INPUT)) {
+      this.inBackground(timers.arm(reference, silence ? silence.attempt + 1 : 0), 'no-input timer not armed');
     }
+  }
+
+  /**
+   * Leaves a timer write to {@link PendingWrites}: the caller hears the question without waiting for it, and
+   * a missed timer only costs a reprompt. Only a failed arm is worth a log line.
+   */
+  private inBackground(write: Promise<void> | undefined, failure?: string): void {
+    if (!write) return;
+    this.options.pendingWrites.track(write, (error) => {
+      if (failure) this.options.logger.warn({ err: { name: (error as Error)?.name } }, failure);
+    });
   }
 }
 

@@ -4,6 +4,8 @@ import { leafOfState, markSensitiveTurn, TranscriptRecorder } from '../../src/es
 import { Messages } from '../../src/i18n';
 import { FixedClock } from '../../src/services/clock';
 import { MemoryTranscriptStore } from '../../src/services/escalation/transcriptStore';
+import type { TranscriptEntry } from '../../src/services/escalation/types';
+import { PendingWrites } from '../../src/pendingWrites';
 import { createStateAccessors } from '../../src/state';
 import type { Application } from '../../src/index';
 import { DEMO_SECRETS, JULIE } from '../helpers/accounts';
@@ -94,6 +96,7 @@ describe('TranscriptRecorder on its own', () => {
       messages: new Messages(),
       clock: new FixedClock(new Date('2026-11-30T15:00:00Z')),
       logger: { warn: () => undefined },
+      pendingWrites: new PendingWrites(),
     });
     const adapter = new TestAdapter(async (context) => {
       if (context.activity.text === 'mon code 4321') markSensitiveTurn(context);
@@ -114,6 +117,55 @@ describe('TranscriptRecorder on its own', () => {
       ['user', '', 'secret'],
       ['bot', 'reçu', undefined],
     ]);
+  });
+});
+
+describe('TranscriptRecorder and the reply', () => {
+  /** Transcript lines that wait for `release`, then fail when told to. */
+  class SlowTranscriptStore extends MemoryTranscriptStore {
+    private readonly held: Array<() => void> = [];
+    failing = false;
+
+    override async append(conversationKey: string, entries: TranscriptEntry[]): Promise<void> {
+      await new Promise<void>((resolve) => this.held.push(resolve));
+      if (this.failing) throw new Error('redis down');
+      return super.append(conversationKey, entries);
+    }
+
+    release(): void {
+      for (const resume of this.held.splice(0)) resume();
+    }
+  }
+
+  it.each([
+    ['kept once written', false, 2, []],
+    ['lost, with a warning', true, 0, ['transcript line not kept']],
+  ])('answers before the lines are written; a line is %s', async (_label, failing, kept, warned) => {
+    const storage = new MemoryStorage();
+    const store = new SlowTranscriptStore(60_000);
+    store.failing = failing;
+    const pendingWrites = new PendingWrites();
+    const warnings: string[] = [];
+    const recorder = new TranscriptRecorder({
+      store,
+      state: createStateAccessors(new ConversationState(storage), new UserState(storage)),
+      messages: new Messages(),
+      clock: new FixedClock(new Date('2026-11-30T15:00:00Z')),
+      logger: { warn: (_obj, msg) => void warnings.push(msg) },
+      pendingWrites,
+    });
+    let key = '';
+    const adapter = new TestAdapter(async (context) => {
+      key = TranscriptRecorder.keyOf(context);
+      await context.sendActivity('reçu');
+    }).use(recorder);
+    await adapter.send('bonjour').assertReply('reçu').startTest();
+    expect(pendingWrites.size).toBe(1);
+    expect(await store.recent(key)).toEqual([]);
+    store.release();
+    await pendingWrites.settle();
+    expect(await store.recent(key)).toHaveLength(kept);
+    expect(warnings).toEqual(warned);
   });
 });
 

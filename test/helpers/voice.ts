@@ -17,6 +17,7 @@ import { MenuRecognizer } from '../../src/nlu/menuRecognizer';
 import { loadCentreInfo } from '../../src/services/centre';
 import { systemClock } from '../../src/services/clock';
 import { createLogger } from '../../src/services/logger';
+import { PendingWrites } from '../../src/pendingWrites';
 import { createStateAccessors } from '../../src/state';
 import { MemoryNoInputTimerStore, NoInputTimers } from '../../src/voice/noInputTimers';
 import { VoiceTurnMiddleware } from '../../src/voice/voiceTurn';
@@ -89,6 +90,7 @@ export class DialogHarness {
       responder: this.deps.responder,
       logger: createLogger('silent'),
       timers: this.timers,
+      pendingWrites: new PendingWrites(),
     });
     const language = options.language ?? 'fr';
     this.adapter = new TestAdapter(

@@ -1,23 +1,26 @@
 import { type Activity, ActivityTypes, TestAdapter, type TurnContext } from 'botbuilder';
+import { PendingWrites } from '../../src/pendingWrites';
 import { createLogger } from '../../src/services/logger';
-import { MemoryNoInputTimerStore, NoInputTimers } from '../../src/voice/noInputTimers';
+import { MemoryNoInputTimerStore, type NoInputTimer, NoInputTimers } from '../../src/voice/noInputTimers';
 import { expectInput, markCallEnded, SpeechSafetyNet, VoiceTurnMiddleware } from '../../src/voice/voiceTurn';
 import { ssmlProblems } from '../helpers/bot';
 import { createDeps } from '../helpers/voice';
 
 /** A bot that sends whatever the test asks, through the middleware, on the given channel. */
-function setUp(channelId = 'telephony') {
-  const store = new MemoryNoInputTimerStore();
+function setUp(channelId = 'telephony', store = new MemoryNoInputTimerStore()) {
   const timers = new NoInputTimers({
     store,
     noInputMs: 60_000,
     fire: async () => undefined,
     logger: createLogger('silent'),
   });
+  const warnings: string[] = [];
+  const pendingWrites = new PendingWrites();
   const middleware = new VoiceTurnMiddleware({
     responder: createDeps().responder,
-    logger: createLogger('silent'),
+    logger: { warn: (_obj: object, msg: string) => void warnings.push(msg) },
     timers,
+    pendingWrites,
   });
   let send: (context: TurnContext) => Promise<void> = async () => undefined;
   const adapter = new TestAdapter(async (context) => middleware.onTurn(context, () => send(context)), {
@@ -32,7 +35,23 @@ function setUp(channelId = 'telephony') {
     await adapter.receiveActivity({ type: ActivityTypes.Message, text: 'x', ...input });
     return adapter.activeQueue.splice(0);
   };
-  return { store, turn };
+  return { store, turn, pendingWrites, warnings };
+}
+
+/** A timer store whose every write waits for `release`, or fails when told to. */
+class SlowTimerStore extends MemoryNoInputTimerStore {
+  private readonly held: Array<() => void> = [];
+  failing = false;
+
+  override async schedule(timer: NoInputTimer): Promise<void> {
+    await new Promise<void>((resolve) => this.held.push(resolve));
+    if (this.failing) throw new Error('redis down');
+    return super.schedule(timer);
+  }
+
+  release(): void {
+    for (const resume of this.held.splice(0)) resume();
+  }
 }
 
 describe('VoiceTurnMiddleware', () => {
@@ -140,6 +159,35 @@ describe('VoiceTurnMiddleware', () => {
       const { store, turn } = setUp();
       await turn(async (c) => expectInput(c));
       expect(store.size).toBe(1);
+    });
+
+    it('sends the question without waiting for the timer to be stored', async () => {
+      const slow = new SlowTimerStore();
+      const { turn, pendingWrites } = setUp('telephony', slow);
+      const replies = await turn(async (c) => {
+        await c.sendActivity({ type: 'message', text: 'Question?', inputHint: 'expectingInput' });
+      });
+      expect(replies.map((r) => r.text)).toEqual(['Question?']);
+      expect(slow.size).toBe(0);
+      expect(pendingWrites.size).toBe(1);
+      slow.release();
+      await pendingWrites.settle();
+      expect(slow.size).toBe(1);
+    });
+
+    it('logs a timer that could not be armed once its write fails, after the reply', async () => {
+      const slow = new SlowTimerStore();
+      slow.failing = true;
+      const { turn, pendingWrites, warnings } = setUp('telephony', slow);
+      const replies = await turn(async (c) => {
+        expectInput(c);
+        await c.sendActivity('Votre numéro?');
+      });
+      expect(replies).toHaveLength(1);
+      expect(warnings).toEqual([]);
+      slow.release();
+      await pendingWrites.settle();
+      expect(warnings).toEqual(['no-input timer not armed']);
     });
 
     it('cancels when the caller hangs up', async () => {

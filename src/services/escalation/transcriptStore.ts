@@ -26,7 +26,8 @@ export class MemoryTranscriptStore implements TranscriptStore {
   ) {}
 
   async append(conversationKey: string, entries: TranscriptEntry[]): Promise<void> {
-    const current = (await this.recent(conversationKey)).concat(entries).slice(-MAX_TRANSCRIPT_ENTRIES);
+    // Applied before the first await: a caller that does not wait (the recorder) is still read in order.
+    const current = this.current(conversationKey).concat(entries).slice(-MAX_TRANSCRIPT_ENTRIES);
     this.lines.delete(conversationKey);
     this.lines.set(conversationKey, { entries: current, expires: this.now() + this.ttlMs });
     while (this.lines.size > this.maxConversations) {
@@ -36,6 +37,10 @@ export class MemoryTranscriptStore implements TranscriptStore {
   }
 
   async recent(conversationKey: string): Promise<TranscriptEntry[]> {
+    return this.current(conversationKey);
+  }
+
+  private current(conversationKey: string): TranscriptEntry[] {
     const found = this.lines.get(conversationKey);
     if (!found || found.expires <= this.now()) return [];
     return found.entries.map((e) => ({ ...e }));
