@@ -3,6 +3,7 @@ import type { DialogInstance, DialogState } from '../dialogs/shared/dialogLibrar
 import { PASSWORD_CARD_PROMPT } from '../dialogs/accounts/passwordCardPrompt';
 import { SECRET_ANSWER_PROMPT } from '../dialogs/accounts/secretAnswerPrompt';
 import { NAM_PROMPT } from '../dialogs/requestStatus/namPrompt';
+import { keypadKey } from '../dialogs/shared/dtmf';
 import { LANGUAGES, type Messages } from '../i18n';
 import type { PendingWrites } from '../pendingWrites';
 import type { Clock } from '../services/clock';
@@ -146,6 +147,10 @@ export class TranscriptRecorder implements Middleware {
       return { at, from: 'user', text: '', withheld: 'secret' };
     }
     if (!text?.trim() && value !== undefined) return { at, from: 'user', text: '', withheld: 'card' };
+    // One key per message: masking each to its last four would keep every digit of the number.
+    if (leaf && NAM_DIALOGS.has(leaf) && keypadKey(context.activity)) {
+      return { at, from: 'user', text: '', withheld: 'secret' };
+    }
     const entry: TranscriptEntry = {
       at,
       from: 'user',

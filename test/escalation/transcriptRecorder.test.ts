@@ -6,6 +6,8 @@ import { FixedClock } from '../../src/services/clock';
 import { MemoryTranscriptStore } from '../../src/services/escalation/transcriptStore';
 import type { TranscriptEntry } from '../../src/services/escalation/types';
 import { PendingWrites } from '../../src/pendingWrites';
+import { NAM_PROMPT } from '../../src/dialogs/requestStatus/namPrompt';
+import { keypressActivity, type KeypadKey } from '../../src/dialogs/shared/dtmf';
 import { createStateAccessors } from '../../src/state';
 import type { Application } from '../../src/index';
 import { DEMO_SECRETS, JULIE } from '../helpers/accounts';
@@ -117,6 +119,37 @@ describe('TranscriptRecorder on its own', () => {
       ['user', '', 'secret'],
       ['bot', 'reçu', undefined],
     ]);
+  });
+});
+
+describe('TranscriptRecorder on the phone', () => {
+  it('withholds each key of a NAM keyed one per message, which masking would keep whole', async () => {
+    const storage = new MemoryStorage();
+    const state = createStateAccessors(new ConversationState(storage), new UserState(storage));
+    const store = new MemoryTranscriptStore(60_000);
+    const recorder = new TranscriptRecorder({
+      store,
+      state,
+      messages: new Messages(),
+      clock: new FixedClock(new Date('2026-11-30T15:00:00Z')),
+      logger: { warn: () => undefined },
+      pendingWrites: new PendingWrites(),
+    });
+    let key = '';
+    const adapter = new TestAdapter(
+      async (context) => {
+        key = TranscriptRecorder.keyOf(context);
+        // The NAM question stays the active dialog, as while the caller keys the digits.
+        await state.dialogState.set(context, { dialogStack: [{ id: NAM_PROMPT, state: {} }] });
+        await state.conversationState.saveChanges(context);
+      },
+      { channelId: 'telephony', conversation: { id: 'call-1' } } as never,
+    ).use(recorder);
+    await adapter.send('bonjour').startTest();
+    for (const digit of '55081212') await adapter.send(keypressActivity(digit as KeypadKey)).startTest();
+    const lines = await store.recent(key);
+    expect(lines).toHaveLength(9);
+    expect(lines.slice(1).every((l) => l.withheld === 'secret' && l.text === '')).toBe(true);
   });
 });
 

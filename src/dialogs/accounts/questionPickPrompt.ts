@@ -10,6 +10,8 @@ import { normalizeText } from '../../nlu/normalize';
 import { recognizeSmallNumbers } from '../../nlu/numbers';
 import type { SecretQuestionCatalogue } from '../../services/accounts';
 import type { DialogDependencies } from '../shared/dependencies';
+import { gatherKey, isDtmf, type KeypadEntry } from '../shared/dtmf';
+import { expectInput } from '../../voice/voiceTurn';
 import type { Part } from '../shared/responder';
 
 /** Dialog id, persisted. */
@@ -28,6 +30,8 @@ export interface QuestionPickOptions {
 interface QuestionPickState {
   options: QuestionPickOptions;
   misses: number;
+  /** Keys pressed so far on the phone: "1" may be question 1 or the start of 12. */
+  keys?: KeypadEntry;
 }
 
 /**
@@ -54,8 +58,32 @@ export class QuestionPickPrompt extends Dialog<QuestionPickOptions> {
 
   override async continueDialog(dc: DialogContext): Promise<DialogTurnResult> {
     if (dc.context.activity.type !== 'message') return Dialog.EndOfTurn;
+    const { context } = dc;
     const state = dc.activeDialog!.state as QuestionPickState;
-    const number = this.numberIn(dc.context.activity.text ?? '');
+    const highest = Math.max(...state.options.available.map((id) => this.catalogue.numberOf(id)));
+    // Only real keypresses are gathered: a lone "1" from speech recognition is question 1.
+    const gathered = isDtmf(context.activity)
+      ? gatherKey(context.activity, state.keys, {
+          finishedEarly: (digits) => digits.length >= 2 || Number(digits) * 10 > highest,
+        })
+      : { kind: 'notKey' as const };
+    state.keys = undefined;
+    switch (gathered.kind) {
+      case 'more':
+        state.keys = gathered.entry;
+        expectInput(context);
+        return Dialog.EndOfTurn;
+      case 'repeat':
+        await this.show(context, state.options, []);
+        return Dialog.EndOfTurn;
+      default:
+        break;
+    }
+    if (gathered.kind === 'notKey' && this.lexicon.isRepeat(normalizeText(context.activity.text ?? ''))) {
+      await this.show(context, state.options, []);
+      return Dialog.EndOfTurn;
+    }
+    const number = this.numberIn(gathered.kind === 'done' ? gathered.keys : (context.activity.text ?? ''));
     const id = number === undefined ? undefined : this.catalogue.idAt(number);
     if (id && state.options.available.includes(id)) return dc.endDialog(id);
     state.misses += 1;
@@ -65,7 +93,7 @@ export class QuestionPickPrompt extends Dialog<QuestionPickOptions> {
         ? { key: 'accounts:pick.alreadyChosen', vars: { number: number ?? '' } }
         : { key: 'accounts:pick.notUnderstood', vars: { example } };
     await this.show(
-      dc.context,
+      context,
       state.options,
       state.misses >= 2 ? [problem, 'accounts:pick.howToStop'] : [problem],
     );
@@ -73,7 +101,9 @@ export class QuestionPickPrompt extends Dialog<QuestionPickOptions> {
   }
 
   override async repromptDialog(context: TurnContext, instance: DialogInstance): Promise<void> {
-    await this.show(context, (instance.state as QuestionPickState).options, []);
+    const state = instance.state as QuestionPickState;
+    state.keys = undefined;
+    await this.show(context, state.options, []);
   }
 
   /** "5", "5#", "cinq", "numéro 12", "la douzième"; the recognizers run only when nothing cheaper matched. */

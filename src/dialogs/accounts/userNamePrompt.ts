@@ -7,6 +7,8 @@ import {
 } from '../shared/dialogLibrary';
 import { USER_NAME_DIGITS, type UserNameRecognizer } from '../../nlu/userName';
 import type { DialogDependencies } from '../shared/dependencies';
+import { gatherKey, type KeypadEntry } from '../shared/dtmf';
+import { expectInput } from '../../voice/voiceTurn';
 import type { Part } from '../shared/responder';
 import { contactOffer } from './replies';
 
@@ -24,7 +26,12 @@ export interface UserNamePromptOptions {
 
 interface UserNamePromptState {
   failures: number;
+  /** Keys pressed so far on the phone, one message each, until "#". */
+  keys?: KeypadEntry;
 }
+
+/** The prefix key and six digits: a longer entry is already wrong, and is read (and explained) at once. */
+const KEYS_IN_A_USER_NAME = 1 + USER_NAME_DIGITS;
 
 /**
  * Asks for the user name (IP or CE and six digits) and returns it normalized (`CE100001`), or undefined
@@ -50,9 +57,23 @@ export class UserNamePrompt extends Dialog<UserNamePromptOptions> {
     const { context } = dc;
     if (context.activity.type !== 'message') return Dialog.EndOfTurn;
     const state = dc.activeDialog!.state as UserNamePromptState;
-    const result = this.recognizer.recognize(context.activity.text, {
-      keypad: this.deps.responder.isVoice(context),
+    const gathered = gatherKey(context.activity, state.keys, {
+      finishedEarly: (digits) => digits.length > KEYS_IN_A_USER_NAME,
     });
+    state.keys = undefined;
+    switch (gathered.kind) {
+      case 'more':
+        state.keys = gathered.entry;
+        expectInput(context);
+        return Dialog.EndOfTurn;
+      case 'repeat':
+        await this.ask(context, ['accounts:userName.ask']);
+        return Dialog.EndOfTurn;
+      default:
+        break;
+    }
+    const answer = gathered.kind === 'done' ? `${gathered.keys}#` : context.activity.text;
+    const result = this.recognizer.recognize(answer, { keypad: this.deps.responder.isVoice(context) });
     if (result.ok) return dc.endDialog(result.userName);
     state.failures += 1;
     if (state.failures >= MAX_USER_NAME_FAILURES) {
@@ -67,7 +88,9 @@ export class UserNamePrompt extends Dialog<UserNamePromptOptions> {
     return Dialog.EndOfTurn;
   }
 
-  override async repromptDialog(context: TurnContext, _instance: DialogInstance): Promise<void> {
+  override async repromptDialog(context: TurnContext, instance: DialogInstance): Promise<void> {
+    // After a silence the caller starts over: half an entry heard again would only confuse.
+    (instance.state as UserNamePromptState).keys = undefined;
     await this.ask(context, ['accounts:userName.ask']);
   }
 

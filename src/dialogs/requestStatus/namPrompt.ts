@@ -9,6 +9,8 @@ import { type NamProblem, parseNam } from '../../nlu/nam';
 import type { Sealer } from '../../services/requestStatus/sealer';
 import { contactParts } from '../shared/contactInfo';
 import type { DialogDependencies } from '../shared/dependencies';
+import { gatherKey } from '../shared/dtmf';
+import { expectInput } from '../../voice/voiceTurn';
 import type { Part } from '../shared/responder';
 
 /** Persisted dialog id. */
@@ -30,7 +32,12 @@ interface NamPromptState {
   attempts: number;
   /** Letters said before keying the digits, sealed like the NAM itself. */
   pendingLetters?: string;
+  /** Digits keyed so far on the phone, one message each, sealed too: they are part of the NAM. */
+  pendingKeys?: string;
 }
+
+/** The digits of a NAM: keyed one by one, the eighth completes the number without "#". */
+const NAM_DIGITS = 8;
 
 /** The key under which a conversation's sealed values are bound. */
 export function sealBinding(context: TurnContext): string {
@@ -62,8 +69,29 @@ export class NamPrompt extends Dialog<NamPromptOptions> {
     if (context.activity.type !== 'message') return Dialog.EndOfTurn;
     const state = dc.activeDialog!.state as NamPromptState;
     const binding = sealBinding(context);
+    const keyed = this.sealer.open(state.pendingKeys, binding);
+    state.pendingKeys = undefined;
+    const gathered = gatherKey(
+      context.activity,
+      { digits: typeof keyed === 'string' ? keyed : '' },
+      { length: NAM_DIGITS },
+    );
+    switch (gathered.kind) {
+      case 'more':
+        state.pendingKeys = this.sealer.seal(gathered.entry.digits, binding);
+        expectInput(context);
+        return Dialog.EndOfTurn;
+      case 'repeat':
+        await this.ask(context, [
+          state.pendingLetters ? 'requests:nam.askDigits' : `requests:nam.${state.question}`,
+        ]);
+        return Dialog.EndOfTurn;
+      default:
+        break;
+    }
+    const answer = gathered.kind === 'done' ? gathered.keys : (context.activity.text ?? '');
     const pending = this.sealer.open(state.pendingLetters, binding);
-    const result = parseNam(context.activity.text ?? '', typeof pending === 'string' ? pending : undefined);
+    const result = parseNam(answer, typeof pending === 'string' ? pending : undefined);
     if (result.ok) {
       const outcome: NamPromptResult = { sealed: this.sealer.seal(result.nam.reveal(), binding) };
       return dc.endDialog(outcome);
@@ -92,7 +120,11 @@ export class NamPrompt extends Dialog<NamPromptOptions> {
   }
 
   override async repromptDialog(context: TurnContext, instance: DialogInstance): Promise<void> {
-    await this.ask(context, [`requests:nam.${(instance.state as NamPromptState).question}`]);
+    const state = instance.state as NamPromptState;
+    // After a silence the caller starts the number over.
+    state.pendingLetters = undefined;
+    state.pendingKeys = undefined;
+    await this.ask(context, [`requests:nam.${state.question}`]);
   }
 
   /** The precise reason, in the user's language. */

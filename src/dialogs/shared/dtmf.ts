@@ -85,3 +85,44 @@ export function pressKey(entry: KeypadEntry, key: KeypadKey, spec: KeypadSpec = 
   }
   return { kind: 'more', entry: next };
 }
+
+/** What one message did to the keys a prompt is gathering. */
+export type KeyGathering =
+  /** Not a keypress: the prompt reads the message as usual. */
+  | { kind: 'notKey' }
+  /** A key was added: the prompt says nothing and waits for the next one. */
+  | { kind: 'more'; entry: KeypadEntry }
+  /** The keys are complete ("#" or the spec's length); `keys` are those pressed, without "#". */
+  | { kind: 'done'; keys: string }
+  /** "*": the caller wants the question again; the keys are dropped. */
+  | { kind: 'repeat' }
+  /** "#" before any key. */
+  | { kind: 'empty' };
+
+/**
+ * For prompts that read a whole answer from one message (a user name, a NAM's digits, a number in a list):
+ * on the phone each key comes as its own message, so the keys are gathered in the prompt's state until "#"
+ * or the expected length, then read as one answer. `finishedEarly` ends the entry before that when no
+ * further key could make sense (question 5 of 18 cannot become 50-something).
+ */
+export function gatherKey(
+  activity: Partial<Activity>,
+  entry: KeypadEntry | undefined,
+  spec: KeypadSpec & { finishedEarly?: (digits: string) => boolean } = {},
+): KeyGathering {
+  const key = keypadKey(activity);
+  if (!key) return { kind: 'notKey' };
+  const outcome = pressKey(entry ?? emptyKeypadEntry(), key, spec);
+  switch (outcome.kind) {
+    case 'done':
+      return { kind: 'done', keys: outcome.value };
+    case 'repeat':
+      return { kind: 'repeat' };
+    case 'invalid':
+      return { kind: 'empty' };
+    default:
+      return spec.finishedEarly?.(outcome.entry.digits)
+        ? { kind: 'done', keys: outcome.entry.digits }
+        : { kind: 'more', entry: outcome.entry };
+  }
+}

@@ -1,6 +1,9 @@
+import type { Activity } from 'botbuilder';
+import { keypressActivity, type KeypadKey } from '../../../src/dialogs/shared/dtmf';
 import type { Language } from '../../../src/i18n';
 import { attemptFrom, JULIE, MARC, MINUTE, STRONG_PASSWORDS } from '../../helpers/accounts';
 import {
+  type AccountsClient,
   answerRound,
   askedQuestion,
   cardInputs,
@@ -261,6 +264,43 @@ describe('passwordReset flow', () => {
         expect(spokenOf(await client.say(spoken))).toContain(say('fr', 'accounts:challenge.intro_voice'));
       },
     );
+  });
+
+  describe('a user name keyed on the phone, one message per key as the telephony channel sends them', () => {
+    async function press(client: AccountsClient, keys: string): Promise<Partial<Activity>[][]> {
+      const replies: Partial<Activity>[][] = [];
+      for (const key of keys) replies.push(await client.say(keypressActivity(key as KeypadKey)));
+      return replies;
+    }
+
+    async function askUserName(): Promise<AccountsClient> {
+      const { client: open } = await createAccountsBot();
+      const client = open('telephony');
+      await client.say(keypressActivity('1'));
+      await client.say(keypressActivity('1'));
+      return client;
+    }
+
+    it.each([
+      ['2100001#', 'accounts:challenge.intro_voice', {}],
+      ['210000#', 'accounts:userName.problem.digitCount_voice', { count: 5 }],
+      ['3100001#', 'accounts:userName.problem.prefix_voice', {}],
+      // One key too many is wrong whatever comes next: read at once, without waiting for "#".
+      ['21000011', 'accounts:userName.problem.digitCount_voice', { count: 7 }],
+    ])('%s: silence between keys, then the whole entry is read', async (keys, key, vars) => {
+      const client = await askUserName();
+      const replies = await press(client, keys);
+      expect(replies.slice(0, -1).flat()).toEqual([]);
+      expect(spokenOf(replies[replies.length - 1])).toContain(say('fr', key, vars));
+    });
+
+    it('starts over on "*", which repeats the question', async () => {
+      const client = await askUserName();
+      const [, , repeated] = await press(client, '21*');
+      expect(spokenOf(repeated)).toContain(say('fr', 'accounts:userName.ask_voice'));
+      const replies = await press(client, '2100001#');
+      expect(spokenOf(replies[replies.length - 1])).toContain(say('fr', 'accounts:challenge.intro_voice'));
+    });
   });
 
   describe.each(LANGUAGES)('on a voice channel (%s)', (lang) => {

@@ -1,4 +1,7 @@
+import fs from 'node:fs';
+import path from 'node:path';
 import type { Activity } from 'botbuilder';
+import { keypressActivity, type KeypadKey } from '../../../src/dialogs/shared/dtmf';
 import type { Language } from '../../../src/i18n';
 import { attemptFrom, JULIE, SOPHIE, STRONG_PASSWORDS } from '../../helpers/accounts';
 import {
@@ -15,6 +18,13 @@ import { startOnlineServicesOption, startReset } from '../../helpers/accountsCon
 jest.setTimeout(60_000);
 
 const LANGUAGES: Language[] = ['fr', 'en'];
+
+/** The French text of the catalogue's question `number` (numbered from 1, in data/secretQuestions.json). */
+function catalogueQuestion(number: number): string {
+  const file = path.join(__dirname, '../../../data/secretQuestions.json');
+  const { questions } = JSON.parse(fs.readFileSync(file, 'utf8')) as { questions: Array<{ fr: string }> };
+  return questions[number - 1].fr;
+}
 const yes = (lang: Language) => (lang === 'fr' ? 'oui' : 'yes');
 const no = (lang: Language) => (lang === 'fr' ? 'non' : 'no');
 
@@ -137,6 +147,40 @@ describe('secretQuestions flow', () => {
         mustChangePassword: false,
         hasSecretQuestions: true,
       });
+    });
+  });
+
+  describe('a question number keyed on the phone, one message per key', () => {
+    async function atTheList() {
+      const { client: open, services } = await createAccountsBot();
+      const client = open('telephony');
+      await client.say('1');
+      await client.say('3');
+      const list = await answerRound(client, await client.say('2100001#'), services, 'fr');
+      expect(spokenOf(list)).toContain(say('fr', 'accounts:pick.ask_voice', { position: 1, total: 8 }));
+      return client;
+    }
+    const press = (key: KeypadKey) => keypressActivity(key);
+
+    it.each([
+      ['1 then 2: question 12', ['1', '2'], 12],
+      ['1 then #: question 1', ['1', '#'], 1],
+      ['5: question 5 at once, since no question is numbered 50 or more', ['5'], 5],
+    ] as const)('%s', async (_label, keys, number) => {
+      const client = await atTheList();
+      const replies: Partial<Activity>[][] = [];
+      for (const key of keys) replies.push(await client.say(press(key)));
+      expect(replies.slice(0, -1).flat()).toEqual([]);
+      const question = catalogueQuestion(number);
+      expect(spokenOf(replies[replies.length - 1])).toContain(question);
+    });
+
+    it('repeats the list on "*", dropping a key already pressed', async () => {
+      const client = await atTheList();
+      await client.say(press('1'));
+      const repeated = await client.say(press('*'));
+      expect(spokenOf(repeated)).toContain(say('fr', 'accounts:pick.ask_voice', { position: 1, total: 8 }));
+      expect(spokenOf(await client.say(press('7')))).toContain(catalogueQuestion(7));
     });
   });
 

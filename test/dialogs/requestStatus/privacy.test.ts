@@ -1,4 +1,6 @@
 import type { Activity } from 'botbuilder';
+import { keypressActivity, type KeypadKey } from '../../../src/dialogs/shared/dtmf';
+import { heard } from '../../helpers/voice';
 import { TestClient } from '../../helpers/bot';
 import { createRequestStatusBot, openRequestStatus, SIGNED_IN } from '../../helpers/requestStatusBot';
 
@@ -74,6 +76,29 @@ describe('request status privacy', () => {
     // The consultations did happen: the checks above are not vacuous.
     expect(outgoing.join('\n')).toContain('Acceptée');
     expect(outgoing.join('\n')).toContain('1 2 1 2');
+  });
+
+  it('takes the digits keyed one per message after the spoken letters, and keeps them sealed meanwhile', async () => {
+    const bot = await createRequestStatusBot({ session: SIGNED_IN });
+    const phone = new TestClient(bot.app, { channelId: 'telephony' });
+    for (const input of ['bonjour', '1', '2']) await phone.say(input);
+    expect(heard(await phone.say('bé o u emme'))).toContain('Dites ou composez maintenant les 8 chiffres');
+    const replies: Partial<Activity>[][] = [];
+    for (const key of '55081212') replies.push(await phone.say(keypressActivity(key as KeypadKey)));
+    expect(
+      replies
+        .slice(0, -1)
+        .flat()
+        .filter((a) => a.type === 'message'),
+    ).toEqual([]);
+    expect(heard(replies[7])).toContain('se terminant par 1 2 1 2. Est-ce exact?');
+    expect(heard(await phone.say(keypressActivity('1')))).toContain('Pour quel médicament?');
+    expect(heard(await phone.say('Humira'))).toContain('Elle est acceptée');
+
+    // Six digits already identify most of a NAM: never in state or logs while the others are keyed.
+    expect(bot.storage.writes.length).toBeGreaterThan(8);
+    expect(bot.storage.writes.join('\n')).not.toMatch(/550812/);
+    expect(bot.logLines.join('\n')).not.toMatch(/550812/);
   });
 
   it('keeps a NAM typed in the opening sentence out of state and logs, and uses it', async () => {
