@@ -70,7 +70,8 @@ export class NewPasswordDialog extends ComponentDialog<NewPasswordOptions> {
     const options = step.options as NewPasswordOptions;
     const submission = step.result as PasswordSubmission;
     let refusal: Part[];
-    if (submission.confirmation !== undefined && submission.confirmation !== submission.password) {
+    // A missing confirmation is no confirmation: a client that sends only one field has not confirmed.
+    if (submission.confirmation !== submission.password) {
       refusal = ['accounts:newPassword.mismatch'];
     } else {
       const verdict = await this.accounts.changePassword(

@@ -63,6 +63,11 @@ export class PasswordCardPrompt extends Dialog<PasswordCardPromptOptions> {
     const state = dc.activeDialog!.state as PasswordCardState;
     let submission: PasswordSubmission | undefined = readPasswordSubmission(activity.value, state.kind);
     const typed = !submission && (activity.text ?? '').length > 0;
+    if (typed && state.kind === 'new') {
+      // A new password is set only from the card's masked fields, typed twice: never from one visible line.
+      await this.showCard(dc.context, state, ['accounts:card.typedInClear', 'accounts:card.typedNotSaved']);
+      return Dialog.EndOfTurn;
+    }
     if (typed) submission = { password: activity.text ?? '' };
     if (!submission) {
       await this.showCard(dc.context, state, ['accounts:card.empty']);

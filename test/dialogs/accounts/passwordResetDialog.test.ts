@@ -83,6 +83,37 @@ describe('passwordReset flow', () => {
       expect(refused).toContain(say(lang, 'accounts:policy.hints.straightRow'));
     });
 
+    it('never saves a new password typed in the message box: it warns and shows the card again', async () => {
+      const { client: open, services } = await createAccountsBot();
+      const client = open();
+      await startReset(client, lang);
+      await answerRound(client, await client.say(JULIE.userName), services, lang);
+      const refused = await client.say(STRONG_PASSWORDS[2]);
+      expect(textOf(refused)).toContain(say(lang, 'accounts:card.typedInClear'));
+      expect(textOf(refused)).toContain(say(lang, 'accounts:card.typedNotSaved'));
+      expect(textOf(refused)).not.toContain(say(lang, 'accounts:newPassword.changed'));
+      expect(cardOf(refused)).toBeDefined();
+      await expect(
+        services.accounts.authenticate(JULIE.userName, STRONG_PASSWORDS[2], attemptFrom()),
+      ).resolves.toMatchObject({ kind: 'failed' });
+      expect(textOf(await client.submitCard('new', STRONG_PASSWORDS[1]))).toContain(
+        say(lang, 'accounts:reset.done'),
+      );
+    });
+
+    it('takes a card sent without its confirmation field as not confirmed', async () => {
+      const { client: open, services } = await createAccountsBot();
+      const client = open();
+      await startReset(client, lang);
+      await answerRound(client, await client.say(JULIE.userName), services, lang);
+      const refused = await client.say({ value: { accountsCard: 'new', password: STRONG_PASSWORDS[2] } });
+      expect(textOf(refused)).toContain(say(lang, 'accounts:newPassword.mismatch'));
+      expect(cardOf(refused)).toBeDefined();
+      await expect(
+        services.accounts.authenticate(JULIE.userName, STRONG_PASSWORDS[2], attemptFrom()),
+      ).resolves.toMatchObject({ kind: 'failed' });
+    });
+
     it('refuses two different entries in the card', async () => {
       const { client: open, services } = await createAccountsBot();
       const client = open();
