@@ -136,6 +136,14 @@ describe('RequestStatusDialog', () => {
       expect(text).toContain('Pour quel médicament?');
     });
 
+    it('says how to reach an agent with the second refused number, before the last try', async () => {
+      const client = await signedInFrench();
+      expect(textOf(await client.say('BOUM 5513 1212'))).not.toContain('parler à un agent');
+      const second = textOf(await client.say('XX 1'));
+      expect(second).toContain('Pour parler à un agent, écrivez « agent ».');
+      expect(second).toContain("Veuillez indiquer de nouveau le numéro d'assurance maladie.");
+    });
+
     it('after three refused numbers, offers the centre and an agent and ends the flow', async () => {
       const client = await signedInFrench();
       await client.say('BOUM 5513 1212');
@@ -260,6 +268,21 @@ describe('RequestStatusDialog', () => {
       const back = textOf(await client.say('9'));
       expect(back).toContain("Que puis-je faire d'autre pour vous?");
       expect(back).toContain('Consulter l’état d’une demande'.replace(/’/g, "'"));
+    });
+  });
+
+  describe('empty answers', () => {
+    it('asks the medication again, and with the second empty answer says how to reach an agent', async () => {
+      const client = await signedInFrench();
+      await client.say('BOUM 5508 1212');
+      const first = textOf(await client.say(' '));
+      expect(first).toContain("Je n'ai pas reçu de réponse.");
+      expect(first).toContain('Pour quel médicament?');
+      expect(first).not.toContain('parler à un agent');
+      const second = textOf(await client.say(''));
+      expect(second).toContain('Pour parler à un agent, écrivez « agent ».');
+      expect(second).toContain('Pour quel médicament?');
+      expect(textOf(await client.say('Humira'))).toContain('Acceptée');
     });
   });
 

@@ -22,6 +22,11 @@ export interface SecretAnswerPromptOptions {
   lead?: Part[];
 }
 
+interface SecretAnswerPromptState extends SecretAnswerPromptOptions {
+  /** Empty answers to this question so far. */
+  empties?: number;
+}
+
 /**
  * Asks one secret question and returns the answer typed or said, to the calling step only: the answer is
  * never echoed, and never kept in dialog state (the prompt's state holds the question id alone).
@@ -46,10 +51,14 @@ export class SecretAnswerPrompt extends Dialog<SecretAnswerPromptOptions> {
 
   override async continueDialog(dc: DialogContext): Promise<DialogTurnResult> {
     if (dc.context.activity.type !== 'message') return Dialog.EndOfTurn;
-    const options = dc.activeDialog!.state as SecretAnswerPromptOptions;
+    const options = dc.activeDialog!.state as SecretAnswerPromptState;
     const text = dc.context.activity.text ?? '';
     if (!normalizeAnswer(text)) {
-      await this.ask(dc.context, options, ['accounts:answer.empty']);
+      options.empties = (options.empties ?? 0) + 1;
+      // Every second empty answer also says how to reach a person, so that an empty line never loops.
+      const lead: Part[] = ['accounts:answer.empty'];
+      if (options.empties % 2 === 0) lead.push('accounts:contact.agentOffer');
+      await this.ask(dc.context, options, lead);
       return Dialog.EndOfTurn;
     }
     return dc.endDialog(text);

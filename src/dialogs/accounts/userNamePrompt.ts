@@ -83,6 +83,8 @@ export class UserNamePrompt extends Dialog<UserNamePromptOptions> {
     const vars = { count: result.digitCount ?? 0, digits: USER_NAME_DIGITS };
     await this.ask(context, [
       { key: `accounts:userName.problem.${result.problem}`, vars },
+      // The last try left: say how to reach a person before it.
+      ...(state.failures === MAX_USER_NAME_FAILURES - 1 ? ['accounts:contact.agentOffer'] : []),
       'accounts:userName.retry',
     ]);
     return Dialog.EndOfTurn;

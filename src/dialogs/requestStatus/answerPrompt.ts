@@ -16,6 +16,11 @@ export interface AnswerPromptOptions {
   question: Part;
 }
 
+interface AnswerPromptState extends AnswerPromptOptions {
+  /** Empty answers so far: every second one brings the agent offer, so an empty line never loops. */
+  empties?: number;
+}
+
 /**
  * Asks a free question and returns the text of the answer. The question is rendered at show time, so a
  * language switch in the middle is honoured; the answer itself is never stored in dialog state.
@@ -37,17 +42,21 @@ export class AnswerPrompt extends Dialog<AnswerPromptOptions> {
     if (activity.type !== 'message') return Dialog.EndOfTurn;
     const text = (activity.text ?? '').trim();
     if (!text) {
-      await this.ask(dc.context, (dc.activeDialog!.state as AnswerPromptOptions).question);
+      const state = dc.activeDialog!.state as AnswerPromptState;
+      state.empties = (state.empties ?? 0) + 1;
+      const lead: Part[] = ['accounts:answer.empty'];
+      if (state.empties % 2 === 0) lead.push('accounts:contact.agentOffer');
+      await this.ask(dc.context, state.question, lead);
       return Dialog.EndOfTurn;
     }
     return dc.endDialog(text);
   }
 
   override async repromptDialog(context: TurnContext, instance: DialogInstance): Promise<void> {
-    await this.ask(context, (instance.state as AnswerPromptOptions).question);
+    await this.ask(context, (instance.state as AnswerPromptState).question);
   }
 
-  private async ask(context: TurnContext, question: Part): Promise<void> {
-    await this.deps.responder.send(context, [question], { inputHint: InputHints.ExpectingInput });
+  private async ask(context: TurnContext, question: Part, lead: Part[] = []): Promise<void> {
+    await this.deps.responder.send(context, [...lead, question], { inputHint: InputHints.ExpectingInput });
   }
 }

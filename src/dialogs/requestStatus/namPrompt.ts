@@ -115,7 +115,12 @@ export class NamPrompt extends Dialog<NamPromptOptions> {
       const outcome: NamPromptResult = { gaveUp: true };
       return dc.endDialog(outcome);
     }
-    await this.ask(context, [this.problemPart(context, result.problem), 'requests:nam.askAgain']);
+    await this.ask(context, [
+      this.problemPart(context, result.problem),
+      // The last try left: say how to reach a person before it.
+      ...(state.attempts === MAX_NAM_ATTEMPTS - 1 ? ['accounts:contact.agentOffer'] : []),
+      'requests:nam.askAgain',
+    ]);
     return Dialog.EndOfTurn;
   }
 

@@ -273,6 +273,16 @@ describe('passwordReset flow', () => {
       expect(reply).toContain('CE123456');
     });
 
+    it('says how to reach an agent with the second answer that is not a user name', async () => {
+      const { client: open } = await createAccountsBot();
+      const client = open();
+      await startReset(client, 'fr');
+      expect(textOf(await client.say('bonjour'))).not.toContain(say('fr', 'accounts:contact.agentOffer'));
+      const second = textOf(await client.say('CE12'));
+      expect(second).toContain(say('fr', 'accounts:contact.agentOffer'));
+      expect(second).toContain(say('fr', 'accounts:userName.retry'));
+    });
+
     it('offers the Centre and an agent after three answers that are not a user name', async () => {
       const { client: open } = await createAccountsBot();
       const client = open();

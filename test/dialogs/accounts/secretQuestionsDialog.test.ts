@@ -101,6 +101,11 @@ describe('secretQuestions flow', () => {
       expect(textOf(asked)).toContain(services.catalogue.text(services.catalogue.ids[4], lang));
       const tooShort = await client.say('!');
       expect(textOf(tooShort)).toContain(say(lang, 'accounts:answer.empty'));
+      expect(textOf(tooShort)).not.toContain(say(lang, 'accounts:contact.agentOffer'));
+      // A second empty answer in a row also says how to reach a person, so that it never loops.
+      const again = await client.say('  ');
+      expect(textOf(again)).toContain(say(lang, 'accounts:contact.agentOffer'));
+      expect(textOf(again)).toContain(services.catalogue.text(services.catalogue.ids[4], lang));
       const oneLetter = await client.say('x');
       expect(textOf(oneLetter)).toContain(say(lang, 'accounts:setup.tooShort'));
       expect(textOf(oneLetter)).toContain(services.catalogue.text(services.catalogue.ids[4], lang));
