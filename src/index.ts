@@ -45,6 +45,12 @@ import type { NoInputTimers, NoInputTimerStore } from './voice/noInputTimers';
 import { createVoiceLine } from './voice/voiceLine';
 import { TrackedConversationState, TrackedUserState } from './services/trackedState';
 
+/**
+ * How long shutdown waits for Redis to answer what was sent (pending writes, then the connection's close)
+ * before it drops the connection: a frozen Redis must not keep a SIGTERM waiting.
+ */
+const REDIS_CLOSE_TIMEOUT_MS = 2_000;
+
 /** How long the memory storage keeps a user who does not come back (user state: language, Teams link). */
 const USER_STATE_IDLE_MS = 24 * 60 * 60_000;
 
@@ -126,7 +132,19 @@ export async function buildApplication(
     pingStorage = () => pingRedis(client, 1000, `${config.redisKeyPrefix}readyz`);
     closeStorage = async () => {
       stopWatching();
-      await client.close().catch(() => undefined);
+      // close() waits for every command sent to be answered: a frozen Redis would keep a SIGTERM waiting forever.
+      let deadline: NodeJS.Timeout | undefined;
+      const closed = await Promise.race([
+        client.close().then(
+          () => true,
+          () => true,
+        ),
+        new Promise<false>((resolve) => {
+          deadline = setTimeout(() => resolve(false), REDIS_CLOSE_TIMEOUT_MS);
+        }),
+      ]);
+      clearTimeout(deadline);
+      if (!closed) client.destroy();
     };
   } else {
     // User state (language, Teams link) outlives conversations, but not a day without any visit.
@@ -362,7 +380,7 @@ export async function buildApplication(
       await voiceLine.timers.stop();
       await escalation.hub.stop();
       // After the turns and the proactive ones: what they left to write reaches the store before it closes.
-      await pendingWrites.settle();
+      await pendingWrites.settle(REDIS_CLOSE_TIMEOUT_MS);
       await formStore.close();
       await strength.close();
       await closeStorage();

@@ -32,8 +32,28 @@ export class PendingWrites {
     return this.writes.size;
   }
 
-  /** Waits until every write tracked so far has settled, and those tracked meanwhile. Never rejects. */
-  async settle(): Promise<void> {
-    while (this.writes.size > 0) await Promise.allSettled([...this.writes]);
+  /**
+   * Waits until every write tracked so far has settled, and those tracked meanwhile, or until `maxMs` have
+   * passed (a store that answers nothing must not hold a shutdown forever). Never rejects.
+   */
+  async settle(maxMs = Infinity): Promise<void> {
+    let timer: NodeJS.Timeout | undefined;
+    let late = false;
+    const deadline = Number.isFinite(maxMs)
+      ? new Promise<void>((resolve) => {
+          timer = setTimeout(() => {
+            late = true;
+            resolve();
+          }, maxMs);
+        })
+      : undefined;
+    try {
+      while (this.writes.size > 0 && !late) {
+        const all = Promise.allSettled([...this.writes]);
+        await (deadline ? Promise.race([all, deadline]) : all);
+      }
+    } finally {
+      clearTimeout(timer);
+    }
   }
 }

@@ -57,6 +57,16 @@ describe('PendingWrites', () => {
     expect(settled).toBe(true);
   });
 
+  it('stops waiting after maxMs for a write that never settles', async () => {
+    const writes = new PendingWrites();
+    writes.track(new Promise<void>(() => undefined), () => undefined);
+    const started = Date.now();
+    await writes.settle(50);
+    expect(Date.now() - started).toBeGreaterThanOrEqual(45);
+    expect(Date.now() - started).toBeLessThan(1_000);
+    expect(writes.size).toBe(1);
+  });
+
   it('turns an error handler that throws into nothing, not an unhandled rejection', async () => {
     const unhandled: unknown[] = [];
     const onUnhandled = (reason: unknown) => unhandled.push(reason);

@@ -119,6 +119,31 @@ describeWithRedisServer('Redis faults', () => {
     60_000,
   );
 
+  it('stop(), which SIGTERM runs, ends within seconds while Redis is frozen', async () => {
+    const frozen = await startThrowawayRedis();
+    const stopping = await createTestApp({
+      STORAGE: 'redis',
+      REDIS_URL: frozen.url,
+      REDIS_KEY_PREFIX: 'freeze:',
+    });
+    const url = await stopping.start();
+    try {
+      expect(await becomesReady(url)).toBe(true);
+      await say(url, 'freeze-conv', 'bonjour');
+      await frozen.pause();
+      // Long enough for the stall watch to drop the connection and open one that Redis never answers.
+      expect((await say(url, 'freeze-conv', '1')).text).toContain('temporairement indisponible');
+      await new Promise((r) => setTimeout(r, 1_500));
+      const started = Date.now();
+      await stopping.stop();
+      // About REDIS_CLOSE_TIMEOUT_MS (2 s); it used to wait for as long as Redis stayed frozen.
+      expect(Date.now() - started).toBeLessThan(6_000);
+    } finally {
+      await frozen.resume();
+      await frozen.stop();
+    }
+  }, 30_000);
+
   it('starts while Redis is down, answers politely, then serves the demo accounts once Redis is up', async () => {
     const late = await startThrowawayRedis();
     await late.stop();
