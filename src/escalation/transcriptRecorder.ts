@@ -2,6 +2,7 @@ import { ActivityTypes, type Activity, type Middleware, type TurnContext } from 
 import type { DialogInstance, DialogState } from '../dialogs/shared/dialogLibrary';
 import { PASSWORD_CARD_PROMPT } from '../dialogs/accounts/passwordCardPrompt';
 import { SECRET_ANSWER_PROMPT } from '../dialogs/accounts/secretAnswerPrompt';
+import { USER_NAME_PROMPT } from '../dialogs/accounts/userNamePrompt';
 import { NAM_PROMPT } from '../dialogs/requestStatus/namPrompt';
 import { keypadKey } from '../dialogs/shared/dtmf';
 import { LANGUAGES, type Messages } from '../i18n';
@@ -151,12 +152,14 @@ export class TranscriptRecorder implements Middleware {
     if (leaf && NAM_DIALOGS.has(leaf) && keypadKey(context.activity)) {
       return { at, from: 'user', text: '', withheld: 'secret' };
     }
+    const userName = findUserName(text ?? '');
+    // Asked for a user name, people often type their password instead: keep the line only if it holds one.
+    if (leaf === USER_NAME_PROMPT && !userName) return { at, from: 'user', text: '', withheld: 'secret' };
     const entry: TranscriptEntry = {
       at,
       from: 'user',
-      text: redactLine(text ?? '', { nam: leaf !== undefined && NAM_DIALOGS.has(leaf) }),
+      text: redactLine(text ?? '', { nam: leaf !== undefined && NAM_DIALOGS.has(leaf), passwords: true }),
     };
-    const userName = findUserName(text ?? '');
     if (userName) entry.userNameCandidate = userName;
     return entry;
   }

@@ -62,6 +62,30 @@ describe('redactLine', () => {
   });
 });
 
+describe('redactLine on what a user wrote', () => {
+  it.each([
+    [
+      'a password in a sentence',
+      'mon mot de passe est Pharmacie-Rimouski-2026.',
+      'mon mot de passe est ••••.',
+    ],
+    ['a password alone', 'Bureau-Levis-2026-Nord', '••••'],
+    ['a password with symbols only', '« Mot!De?Passe »', '« •••• »'],
+    ['the user name kept', 'CE100001 et Bureau-Levis-2026-Nord', 'CE100001 et ••••'],
+    ['a phone number kept', 'rappelez-moi au 418-643-8210 poste 12', 'rappelez-moi au 418-643-8210 poste 12'],
+    ['a date kept', 'depuis le 2026-11-30', 'depuis le 2026-11-30'],
+    ['a link kept', 'voir https://www.ramq.gouv.qc.ca/fr/4313', 'voir https://www.ramq.gouv.qc.ca/fr/4313'],
+    ['an address kept', 'julie.tremblay@pharmacie.ca', 'julie.tremblay@pharmacie.ca'],
+    [
+      'words kept',
+      'Médicaments d’exception et Patient d’exception',
+      'Médicaments d’exception et Patient d’exception',
+    ],
+  ])('%s', (_label, input, expected) => {
+    expect(redactLine(input, { passwords: true })).toBe(expected);
+  });
+});
+
 describe('leafOfState', () => {
   it('walks nested component stacks to the innermost dialog', () => {
     const state = {
@@ -230,6 +254,18 @@ describe('TranscriptRecorder in the running bot', () => {
     expect(JSON.stringify(escalation)).not.toContain(JULIE.password);
     expect(escalation.transcript.some((e) => e.withheld === 'secret')).toBe(true);
     expect(escalation.userName).toBe('CE100001');
+  });
+
+  it.each([
+    ['alone, where the user name is asked', ['bonjour', '1', '2'], JULIE.password],
+    ['in a sentence, anywhere', ['bonjour'], `mon mot de passe ${JULIE.password} ne marche plus`],
+  ])('never keeps a password typed %s', async (_label, before, typed) => {
+    const client = new TestClient(app);
+    for (const input of before) await client.say(input);
+    await client.say(typed);
+    const escalation = await escalationOf(app, textOf(await client.say('agent')));
+    expect(JSON.stringify(escalation)).not.toContain(JULIE.password);
+    expect(escalation.transcript.length).toBeGreaterThan(before.length);
   });
 
   it('masks a NAM to its last four and keeps the conversation otherwise', async () => {
