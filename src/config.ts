@@ -36,6 +36,7 @@ const schema = z
     REDIS_URL: z.string().regex(/^rediss?:\/\/\S+$/, { message: 'expected a redis:// or rediss:// URL' }),
     REDIS_KEY_PREFIX: z.string().min(1, { message: 'expected a non-empty key prefix' }),
     CONVERSATION_IDLE_MINUTES: positiveInt('a whole number of minutes greater than 0'),
+    MEMORY_STORAGE_MAX_ITEMS: positiveInt('a whole number of items greater than 0'),
     DEMO_DATA: booleanString.optional(),
     LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'], {
       message: 'expected fatal, error, warn, info, debug, trace or silent',
@@ -170,6 +171,8 @@ export interface Config {
   redisUrl: string;
   redisKeyPrefix: string;
   conversationIdleMinutes: number;
+  /** STORAGE=memory: most conversations and users kept; beyond it the least recently written are forgotten. */
+  memoryStorageMaxItems: number;
   demoData: boolean;
   logLevel: string;
   microsoftApp: {
@@ -234,6 +237,7 @@ const DEFAULTS: Record<string, string> = {
   REDIS_URL: 'redis://127.0.0.1:6379',
   REDIS_KEY_PREFIX: 'ramq-bot:',
   CONVERSATION_IDLE_MINUTES: '60',
+  MEMORY_STORAGE_MAX_ITEMS: '50000',
   LOG_LEVEL: 'info',
   MicrosoftAppId: '',
   MicrosoftAppPassword: '',
@@ -295,6 +299,7 @@ export function loadConfig(env: NodeJS.ProcessEnv): Config {
     redisUrl: e.REDIS_URL,
     redisKeyPrefix: e.REDIS_KEY_PREFIX,
     conversationIdleMinutes: e.CONVERSATION_IDLE_MINUTES,
+    memoryStorageMaxItems: e.MEMORY_STORAGE_MAX_ITEMS,
     demoData: e.DEMO_DATA ?? !production,
     logLevel: e.LOG_LEVEL,
     microsoftApp: {

@@ -148,9 +148,21 @@ export async function buildApplication(
     };
   } else {
     // User state (language, Teams link) outlives conversations, but not a day without any visit.
+    let lastFullWarning = 0;
     storage = new IdleMemoryStorage({
       idleMsFor: (key) => (isConversationKey(key) ? idleSeconds * 1000 : USER_STATE_IDLE_MS),
       sweepEveryMs: Math.min(idleSeconds * 100, 60_000),
+      maxItems: config.memoryStorageMaxItems,
+      onEvicted: () => {
+        // Once a minute at most: under a flood this happens on every write.
+        if (Date.now() - lastFullWarning < 60_000) return;
+        lastFullWarning = Date.now();
+        const { memoryStorageMaxItems: maxItems } = config;
+        logger.warn(
+          { maxItems },
+          'memory storage full: the least recently active conversations are forgotten',
+        );
+      },
     });
   }
 

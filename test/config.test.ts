@@ -24,6 +24,7 @@ describe('loadConfig', () => {
       demoData: true,
       localChat: true,
       maxBodyBytes: 256 * 1024,
+      memoryStorageMaxItems: 50_000,
       clockNow: undefined,
     });
     expect(config.microsoftApp.appId).toBe('');
@@ -53,6 +54,7 @@ describe('loadConfig', () => {
     [{ MicrosoftAppType: 'SingleTenant', MicrosoftAppId: 'id' }, 'MicrosoftAppTenantId: required when'],
     [{ TRUST_PROXY_HOPS: '-1' }, 'TRUST_PROXY_HOPS: expected the number of proxies'],
     [{ TRUST_PROXY_HOPS: 'yes' }, 'TRUST_PROXY_HOPS: expected the number of proxies'],
+    [{ MEMORY_STORAGE_MAX_ITEMS: '0' }, 'MEMORY_STORAGE_MAX_ITEMS: expected a whole number of items'],
   ])('rejects %p naming the variable and what it expects', (env, expected) => {
     expect(problemsOf(env as Record<string, string>).join('\n')).toContain(expected);
   });

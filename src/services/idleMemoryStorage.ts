@@ -9,6 +9,13 @@ export interface IdleMemoryStorageOptions {
   sweepEveryMs: number;
   /** Current time in ms; injectable for tests. */
   now?: () => number;
+  /**
+   * Most items kept. Beyond it the least recently written are forgotten at once: idle expiry alone lets a flood
+   * of new conversations fill the memory within the idle period.
+   */
+  maxItems?: number;
+  /** Told how many items a write made room for by forgetting others (for a log line). */
+  onEvicted?: (count: number) => void;
 }
 
 /** One item: its JSON text without the eTag, its eTag, and when it is forgotten if nothing writes it. */
@@ -98,9 +105,24 @@ export class IdleMemoryStorage implements Storage, TextStorage {
     const now = this.now();
     const idleMs = this.options.idleMsFor(key);
     const eTag = String(this.nextETag++);
+    // Deleted first so that the Map's order stays the order of last writes, oldest first.
+    this.entries.delete(key);
     this.entries.set(key, { text, eTag, expiresAt: idleMs === undefined ? undefined : now + idleMs });
     // Sweeping at most every so often keeps the cost per write constant on average.
     if (now - this.lastSweep >= this.options.sweepEveryMs) this.sweep(now);
+    this.evictBeyondCapacity();
     return eTag;
+  }
+
+  private evictBeyondCapacity(): void {
+    const { maxItems, onEvicted } = this.options;
+    if (maxItems === undefined || this.entries.size <= maxItems) return;
+    let evicted = 0;
+    for (const key of this.entries.keys()) {
+      if (this.entries.size <= maxItems) break;
+      this.entries.delete(key);
+      evicted += 1;
+    }
+    onEvicted?.(evicted);
   }
 }

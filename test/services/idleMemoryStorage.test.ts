@@ -14,6 +14,39 @@ describe('IdleMemoryStorage', () => {
     now = 0;
   });
 
+  describe('with a capacity', () => {
+    const conversation = (n: number) => `webchat/conversations/c${n}/`;
+
+    it('forgets the least recently written items beyond it, at once, and says how many', async () => {
+      const evictions: number[] = [];
+      const store = new IdleMemoryStorage({
+        idleMsFor: () => 60_000,
+        sweepEveryMs: 60_000,
+        now: () => now,
+        maxItems: 3,
+        onEvicted: (count) => evictions.push(count),
+      });
+      for (const n of [1, 2, 3]) await store.writeText(conversation(n), '{}', null);
+      // Written again, c1 becomes the most recent: c2 is now the oldest.
+      await store.writeText(conversation(1), '{"n":2}', undefined);
+      await store.writeText(conversation(4), '{}', null);
+      await store.write({ [conversation(5)]: { a: 1 } });
+      expect(store.size).toBe(3);
+      const kept = await store.readTexts([1, 2, 3, 4, 5].map(conversation));
+      expect(kept.map((item) => item !== undefined)).toEqual([true, false, false, true, true]);
+      expect(evictions).toEqual([1, 1]);
+    });
+
+    it('stays within it under a flood of new conversations', async () => {
+      const store = new IdleMemoryStorage({ idleMsFor: () => 60_000, sweepEveryMs: 60_000, maxItems: 100 });
+      for (let n = 0; n < 5_000; n += 1) await store.writeText(conversation(n), '{"x":1}', null);
+      expect(store.size).toBe(100);
+      expect(await store.readTexts([conversation(4_999)])).toEqual([
+        expect.objectContaining({ text: '{"x":1}' }),
+      ]);
+    });
+  });
+
   it('keeps MemoryStorage eTag semantics', async () => {
     const store = storage();
     await store.write({ 'webchat/conversations/c1/': { n: 1 } });
