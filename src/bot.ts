@@ -115,10 +115,9 @@ export class RamqBot extends ActivityHandler {
       try {
         await super.run(context);
         this.stateManagerConfiguration ??= context.turnState.get(STATE_MANAGER_CONFIGURATION);
-        await this.deps.state.conversationState.saveChanges(context, false);
-        // The replies describe the conversation's state, now saved; a lost language choice must not hide them.
+        await this.deps.state.saveTurn(context);
+        // The replies describe the state, now saved, conversation and user alike.
         commitReplies(context);
-        await this.deps.state.userState.saveChanges(context, false);
       } catch (error) {
         await replies.abandon();
         throw error;

@@ -1,7 +1,7 @@
 import type { ConversationState, StatePropertyAccessor, TurnContext, UserState } from 'botbuilder';
 import type { DialogState } from './dialogs/shared/dialogLibrary';
 import type { Language } from './i18n';
-import { loadTogether } from './services/trackedState';
+import { loadTogether, saveTogether } from './services/trackedState';
 
 /** What the bot remembers about a user across conversations. */
 export interface UserProfile {
@@ -23,6 +23,8 @@ export interface StateAccessors {
   conversationFlags: StatePropertyAccessor<ConversationFlags>;
   /** Reads the turn's conversation and user state together (one storage read) before anything uses them. */
   loadTurn(context: TurnContext): Promise<void>;
+  /** Saves what the turn changed in both, together (all or nothing) when both changed. */
+  saveTurn(context: TurnContext): Promise<void>;
 }
 
 /** Creates the accessors over the given state objects. Property names are persisted: never rename them. */
@@ -37,5 +39,6 @@ export function createStateAccessors(
     userProfile: userState.createProperty<UserProfile>('profile'),
     conversationFlags: conversationState.createProperty<ConversationFlags>('flags'),
     loadTurn: (context) => loadTogether(context, [conversationState, userState]),
+    saveTurn: (context) => saveTogether(context, [conversationState, userState]),
   };
 }

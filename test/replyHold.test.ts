@@ -2,6 +2,7 @@ import { type Activity, ActivityTypes, type StoreItems, TestAdapter, TurnContext
 import type { Application } from '../src/index';
 import { commitReplies, ReplyHold, sendImmediately } from '../src/replyHold';
 import { IdleMemoryStorage } from '../src/services/idleMemoryStorage';
+import type { TextWrite } from '../src/services/textStorage';
 import { julieAnswerFor, passJulieReset, passwordCardValue } from './helpers/accounts';
 import { createTestApp, postTurn, textOf } from './helpers/bot';
 import { RecordingConnector } from './helpers/connector';
@@ -114,13 +115,21 @@ describe('ReplyHold', () => {
 /** Memory storage whose writes can be refused, as Redis refuses them when out of memory or read-only. */
 class RefusingStorage extends IdleMemoryStorage {
   refuseWrites = false;
+  /** Refuses only the writes that touch a key containing this (a user's state, say). */
+  refuseKeysWith: string | undefined;
 
   constructor() {
     super({ idleMsFor: () => undefined, sweepEveryMs: 60_000 });
   }
 
+  private check(keys: string[]): void {
+    if (this.refuseWrites || (this.refuseKeysWith && keys.some((k) => k.includes(this.refuseKeysWith!)))) {
+      throw new Error('OOM command not allowed when used memory > maxmemory');
+    }
+  }
+
   override async write(changes: StoreItems): Promise<void> {
-    if (this.refuseWrites) throw new Error('OOM command not allowed when used memory > maxmemory');
+    this.check(Object.keys(changes));
     return super.write(changes);
   }
 
@@ -129,8 +138,13 @@ class RefusingStorage extends IdleMemoryStorage {
     text: string,
     expectedETag: string | null | undefined,
   ): Promise<string> {
-    if (this.refuseWrites) throw new Error('OOM command not allowed when used memory > maxmemory');
+    this.check([key]);
     return super.writeText(key, text, expectedETag);
+  }
+
+  override async writeTexts(writes: TextWrite[]): Promise<string[]> {
+    this.check(writes.map((w) => w.key));
+    return super.writeTexts(writes);
   }
 }
 
@@ -157,6 +171,24 @@ describe('a turn whose state cannot be saved', () => {
 
   afterEach(() => {
     storage.refuseWrites = false;
+    storage.refuseKeysWith = undefined;
+  });
+
+  it('keeps neither a language choice nor the conversation when the user state cannot be saved', async () => {
+    const say = async (text: string) =>
+      textOf((await postTurn(url, { conversation: { id: 'unsaved-language' }, text })).activities);
+    expect(await say('bonjour')).toContain('1 – Services en ligne');
+    storage.refuseKeysWith = '/users/';
+    const refused = await say('English please');
+    // The apology follows the language asked for; the choice itself, announced and then lost, would look
+    // made: nothing else of the turn is shown.
+    expect(refused).toContain('temporarily unavailable');
+    expect(refused).not.toContain('continue in English');
+    expect(refused).not.toContain('1 – Online services');
+    storage.refuseKeysWith = undefined;
+    const next = await say('*');
+    expect(next).toContain('1 – Services en ligne');
+    expect(await say('English please')).toContain('continue in English');
   });
 
   /** Replies in the HTTP body (expectReplies), or as a channel gets them, through the Bot Connector API. */

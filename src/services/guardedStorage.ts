@@ -1,6 +1,6 @@
 import type { Storage, StoreItems } from 'botbuilder';
 import { ConcurrentTurnError, StorageUnavailableError } from '../errors';
-import { type StoredText, type TextStorage, textStorageOf } from './textStorage';
+import { type StoredText, type TextStorage, type TextWrite, textStorageOf } from './textStorage';
 
 /**
  * Translates storage failures into the bot's domain errors, so a Redis outage becomes a polite "temporarily
@@ -49,6 +49,18 @@ export class GuardedStorage implements Storage, TextStorage {
   async writeText(key: string, text: string, expectedETag: string | null | undefined): Promise<string> {
     try {
       return await this.text.writeText(key, text, expectedETag);
+    } catch (error) {
+      throw writeError(error);
+    }
+  }
+
+  /** All or nothing when the inner storage can; otherwise one write after the other, the best it allows. */
+  async writeTexts(writes: TextWrite[]): Promise<string[]> {
+    try {
+      if (this.text.writeTexts) return await this.text.writeTexts(writes);
+      const eTags: string[] = [];
+      for (const w of writes) eTags.push(await this.text.writeText(w.key, w.text, w.expectedETag));
+      return eTags;
     } catch (error) {
       throw writeError(error);
     }

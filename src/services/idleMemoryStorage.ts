@@ -1,5 +1,5 @@
 import type { Storage, StoreItem, StoreItems } from 'botbuilder';
-import { type StoredText, type TextStorage, eTagAllows, eTagConflict } from './textStorage';
+import { type StoredText, type TextStorage, type TextWrite, eTagAllows, eTagConflict } from './textStorage';
 
 /** Options for {@link IdleMemoryStorage}. */
 export interface IdleMemoryStorageOptions {
@@ -84,6 +84,13 @@ export class IdleMemoryStorage implements Storage, TextStorage {
   writeText(key: string, text: string, expectedETag: string | null | undefined): Promise<string> {
     const eTag = this.store(key, text, expectedETag);
     return eTag === undefined ? Promise.reject(eTagConflict(key)) : Promise.resolve(eTag);
+  }
+
+  writeTexts(writes: TextWrite[]): Promise<string[]> {
+    // Everything is checked before anything is stored: all or nothing.
+    const refused = writes.find((w) => !eTagAllows(w.expectedETag, this.entries.get(w.key)?.eTag));
+    if (refused) return Promise.reject(eTagConflict(refused.key));
+    return Promise.resolve(writes.map((w) => this.store(w.key, w.text, w.expectedETag) as string));
   }
 
   /** Forgets every item whose idle period has passed. */

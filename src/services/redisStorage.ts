@@ -1,7 +1,7 @@
 import { createHash, randomUUID } from 'node:crypto';
 import type { Storage, StoreItem, StoreItems } from 'botbuilder';
 import type { RedisClientType } from 'redis';
-import { type StoredText, type TextStorage, eTagConflict } from './textStorage';
+import { type StoredText, type TextStorage, type TextWrite, eTagConflict } from './textStorage';
 
 /** The node-redis commands {@link RedisStorage} uses; a client from `createRedisClient` satisfies it. */
 export type RedisStorageClient = Pick<RedisClientType, 'mGet' | 'del' | 'eval' | 'evalSha'>;
@@ -51,25 +51,32 @@ const DROPPED_CONNECTION_ERRORS = new Set(['ClientOfflineError', 'SocketClosedUn
 
 // Stored values always start with `{"eTag":"<uuid>"` (see serialize()), so the script can read the stored
 // eTag with an anchored pattern instead of cjson-decoding the whole item on every write.
-// ARGV[1]: the eTag the caller read ('' = unconditional write); ARGV[2]: the serialized item, already
-// carrying its new eTag; ARGV[3]: expiry in seconds ('0' = none; a plain SET also drops an older expiry);
-// ARGV[4]: '1' when nothing may be stored yet (the caller read nothing), else absent.
+// For each key KEYS[i], four arguments from ARGV[4(i-1)+1]: the eTag the caller read ('' = unconditional
+// write); the serialized item, already carrying its new eTag; its expiry in seconds ('0' = none; a plain SET
+// also drops an older expiry); '1' when nothing may be stored yet (the caller read nothing), else '0'.
+// Every key is checked before any is written: all or nothing, atomically.
 const WRITE_IF_MATCH_LUA = `
-if ARGV[4] == '1' then
-  if redis.call('EXISTS', KEYS[1]) == 1 then
-    return 0
-  end
-elseif ARGV[1] ~= '' then
-  local current = redis.call('GET', KEYS[1])
-  if current and string.match(current, '^{"eTag":"([^"]*)"') ~= ARGV[1] then
-    return 0
+for i = 1, #KEYS do
+  local base = (i - 1) * 4
+  if ARGV[base + 4] == '1' then
+    if redis.call('EXISTS', KEYS[i]) == 1 then
+      return 0
+    end
+  elseif ARGV[base + 1] ~= '' then
+    local current = redis.call('GET', KEYS[i])
+    if current and string.match(current, '^{"eTag":"([^"]*)"') ~= ARGV[base + 1] then
+      return 0
+    end
   end
 end
-local ttl = tonumber(ARGV[3])
-if ttl > 0 then
-  redis.call('SET', KEYS[1], ARGV[2], 'EX', ttl)
-else
-  redis.call('SET', KEYS[1], ARGV[2])
+for i = 1, #KEYS do
+  local base = (i - 1) * 4
+  local ttl = tonumber(ARGV[base + 3])
+  if ttl > 0 then
+    redis.call('SET', KEYS[i], ARGV[base + 2], 'EX', ttl)
+  else
+    redis.call('SET', KEYS[i], ARGV[base + 2])
+  end
 end
 return 1
 `;
@@ -192,15 +199,29 @@ export class RedisStorage implements Storage, TextStorage {
    * @returns the item's new eTag.
    */
   async writeText(key: string, text: string, expectedETag: string | null | undefined): Promise<string> {
-    if (!text.startsWith('{')) throw new TypeError(`Storage: item "${key}" must be a JSON object.`);
-    const eTag = randomUUID();
-    const expected = !expectedETag || expectedETag === '*' ? '' : expectedETag;
-    const args = [expected, withETag(eTag, text), this.ttlArgument(key)];
-    if (expectedETag === null) args.push('1');
-    if ((await this.bounded('write', this.writeIfMatch(this.keyPrefix + key, args))) !== 1) {
-      throw eTagConflict(key);
-    }
+    const [eTag] = await this.writeTexts([{ key, text, expectedETag }]);
     return eTag;
+  }
+
+  /**
+   * Writes several items given as JSON text, all or nothing, in one script (see {@link TextStorage}). The keys
+   * must be in one Redis Cluster slot for a cluster to accept it; a single Redis takes any keys.
+   *
+   * @returns the items' new eTags, in order.
+   */
+  async writeTexts(writes: TextWrite[]): Promise<string[]> {
+    if (writes.length === 0) return [];
+    const eTags = writes.map(() => randomUUID());
+    const args = writes.flatMap(({ key, text, expectedETag }, i) => {
+      if (!text.startsWith('{')) throw new TypeError(`Storage: item "${key}" must be a JSON object.`);
+      const expected = !expectedETag || expectedETag === '*' ? '' : expectedETag;
+      return [expected, withETag(eTags[i], text), this.ttlArgument(key), expectedETag === null ? '1' : '0'];
+    });
+    const redisKeys = writes.map((w) => this.keyPrefix + w.key);
+    if ((await this.bounded('write', this.writeIfMatch(redisKeys, args))) !== 1) {
+      throw eTagConflict(writes.map((w) => w.key).join('", "'));
+    }
+    return eTags;
   }
 
   private ttlArgument(key: string): string {
@@ -221,12 +242,12 @@ export class RedisStorage implements Storage, TextStorage {
     return {
       key,
       redisKey: this.keyPrefix + key,
-      args: [expectedETag, serialize(key, randomUUID(), rest), this.ttlArgument(key)],
+      args: [expectedETag, serialize(key, randomUUID(), rest), this.ttlArgument(key), '0'],
     };
   }
 
-  private async writeIfMatch(redisKey: string, args: string[]): Promise<unknown> {
-    const options = { keys: [redisKey], arguments: args };
+  private async writeIfMatch(redisKeys: string | string[], args: string[]): Promise<unknown> {
+    const options = { keys: Array.isArray(redisKeys) ? redisKeys : [redisKeys], arguments: args };
     try {
       return await this.client.evalSha(WRITE_IF_MATCH_SHA1, options);
     } catch (err) {

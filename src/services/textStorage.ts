@@ -25,6 +25,19 @@ export interface TextStorage {
    * at once do not both create it. `undefined` and `'*'` overwrite whatever is there.
    */
   writeText(key: string, text: string, expectedETag: string | null | undefined): Promise<string>;
+  /**
+   * Several {@link writeText} as one, all or nothing: when one eTag forbids its write, nothing is written and
+   * it rejects with {@link eTagConflict}. Resolves with the new eTags, in order. A turn that changed both its
+   * conversation and its user state saves them together, so that neither is kept without the other.
+   */
+  writeTexts?(writes: TextWrite[]): Promise<string[]>;
+}
+
+/** One write of {@link TextStorage.writeTexts}. */
+export interface TextWrite {
+  key: string;
+  text: string;
+  expectedETag: string | null | undefined;
 }
 
 /** The error every storage gives on an eTag conflict (GuardedStorage recognizes its wording). */

@@ -82,8 +82,7 @@ export async function loadTogether(
 ): Promise<void> {
   const pending = states.filter(
     (s): s is TrackedConversationState | TrackedUserState =>
-      (s instanceof TrackedConversationState || s instanceof TrackedUserState) &&
-      !context.turnState.get(turnStateKey(s)),
+      isTracked(s) && !context.turnState.get(turnStateKey(s)),
   );
   if (pending.length < 2 || pending.some((s) => storageOf(s) !== storageOf(pending[0]))) return;
   const keys = pending.map((s) => s.getStorageKey(context));
@@ -91,6 +90,57 @@ export async function loadTogether(
   if (keys.some((k) => k === undefined)) return;
   const stored = await textStorage(storageOf(pending[0])).readTexts(keys as string[]);
   pending.forEach((s, i) => remember(context, s, stored[i]));
+}
+
+/**
+ * Saves the turn's conversation and user state: when both changed and the storage can, in one all-or-nothing
+ * write, so that a user-state change the replies announce (a language chosen) is never lost while the
+ * conversation moves on, nor the reverse. Otherwise each is saved as usual.
+ */
+export async function saveTogether(
+  context: TurnContext,
+  states: Array<ConversationState | UserState>,
+): Promise<void> {
+  const changed: Array<{
+    owner: TrackedConversationState | TrackedUserState;
+    cached: CachedState;
+    text: string;
+  }> = [];
+  for (const owner of states) {
+    if (!isTracked(owner)) {
+      await owner.saveChanges(context, false);
+      continue;
+    }
+    const cached = context.turnState.get(turnStateKey(owner)) as CachedState | undefined;
+    if (!cached) continue;
+    const text = fingerprint(cached.state);
+    if (text !== cached.hash) changed.push({ owner, cached, text });
+  }
+  if (changed.length === 0) return;
+  const storage = storageOf(changed[0].owner);
+  const text = textStorage(storage);
+  const keys = await Promise.all(changed.map((c) => c.owner.keyFor(context)));
+  if (changed.length > 1 && text.writeTexts && changed.every((c) => storageOf(c.owner) === storage)) {
+    const eTags = await text.writeTexts(
+      changed.map((c, i) => ({ key: keys[i], text: c.text, expectedETag: c.cached.eTag })),
+    );
+    changed.forEach((c, i) => remembered(c.cached, c.text, eTags[i]));
+    return;
+  }
+  for (const [i, c] of changed.entries()) {
+    const eTag = await textStorage(storageOf(c.owner)).writeText(keys[i], c.text, c.cached.eTag);
+    remembered(c.cached, c.text, eTag);
+  }
+}
+
+/** Records a successful write in the turn's cached state. */
+function remembered(cached: CachedState, text: string, eTag: string): void {
+  cached.eTag = eTag;
+  cached.hash = text;
+}
+
+function isTracked(state: BotState): state is TrackedConversationState | TrackedUserState {
+  return state instanceof TrackedConversationState || state instanceof TrackedUserState;
 }
 
 async function saveChanges(
@@ -113,6 +163,11 @@ async function saveChanges(
 
 /** Conversation state with the cheaper change check of {@link load} and {@link saveChanges}. */
 export class TrackedConversationState extends ConversationState {
+  /** The storage key of the turn's conversation; rejects, as botbuilder does, when an id is missing. */
+  async keyFor(context: TurnContext): Promise<string> {
+    return this.storageKey(context);
+  }
+
   override async load(context: TurnContext, force = false): Promise<Record<string, unknown>> {
     return load(this, this.storage, async () => this.storageKey(context), context, force);
   }
@@ -124,6 +179,11 @@ export class TrackedConversationState extends ConversationState {
 
 /** User state with the cheaper change check of {@link load} and {@link saveChanges}. */
 export class TrackedUserState extends UserState {
+  /** The storage key of the turn's user; rejects, as botbuilder does, when an id is missing. */
+  async keyFor(context: TurnContext): Promise<string> {
+    return this.storageKey(context);
+  }
+
   override async load(context: TurnContext, force = false): Promise<Record<string, unknown>> {
     return load(this, this.storage, async () => this.storageKey(context), context, force);
   }

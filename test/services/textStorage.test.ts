@@ -9,6 +9,46 @@ import { deleteKeysWithPrefix, describeWithRedis, redisTestUrl, uniqueTestPrefix
 
 const readOne = async (text: TextStorage, key: string) => (await text.readTexts([key]))[0];
 
+/** What a text storage that writes several items at once must do: all or nothing. */
+function writeTextsContract(make: () => TextStorage): void {
+  let n = 0;
+  const key = () => `webchat/conversations/many-${Date.now()}-${(n += 1)}/`;
+
+  it('writes several items at once and returns their eTags, in order', async () => {
+    const text = make();
+    const [a, b] = [key(), key()];
+    const eTags = await text.writeTexts!([
+      { key: a, text: '{"a":1}', expectedETag: null },
+      { key: b, text: '{"b":1}', expectedETag: undefined },
+    ]);
+    await expect(text.readTexts([a, b])).resolves.toEqual([
+      { text: '{"a":1}', eTag: eTags[0] },
+      { text: '{"b":1}', eTag: eTags[1] },
+    ]);
+  });
+
+  const refusals: Array<[string, (eTag: string) => string | null]> = [
+    ['a stale eTag', (eTag) => eTag],
+    ['an item expected absent that exists', () => null],
+  ];
+  it.each(refusals)('writes nothing when one item is refused for %s', async (_label, expected) => {
+    const text = make();
+    const [conversation, user] = [key(), key()];
+    const userETag = await text.writeText(user, '{"profile":{}}', undefined);
+    await text.writeText(user, '{"profile":{"language":"fr"}}', userETag);
+    await expect(
+      text.writeTexts!([
+        { key: conversation, text: '{"step":2}', expectedETag: null },
+        { key: user, text: '{"profile":{"language":"en"}}', expectedETag: expected(userETag) },
+      ]),
+    ).rejects.toThrow(/eTag conflict/);
+    await expect(text.readTexts([conversation, user])).resolves.toEqual([
+      undefined,
+      expect.objectContaining({ text: '{"profile":{"language":"fr"}}' }),
+    ]);
+  });
+}
+
 /** What every text storage must do, whatever holds the items. */
 function textStorageContract(make: () => { storage: Storage; text: TextStorage }): void {
   let n = 0;
@@ -80,10 +120,12 @@ function textStorageContract(make: () => { storage: Storage; text: TextStorage }
 }
 
 describe('IdleMemoryStorage as a text storage', () => {
+  const make = () => new IdleMemoryStorage({ idleMsFor: () => undefined, sweepEveryMs: 60_000 });
   textStorageContract(() => {
-    const storage = new IdleMemoryStorage({ idleMsFor: () => undefined, sweepEveryMs: 60_000 });
+    const storage = make();
     return { storage, text: storage };
   });
+  writeTextsContract(make);
 });
 
 describe('textStorageOf(botbuilder MemoryStorage)', () => {
@@ -111,6 +153,7 @@ describeWithRedis('RedisStorage as a text storage', () => {
     const storage = new RedisStorage({ client, keyPrefix: prefix, ttlSeconds: () => 60 });
     return { storage, text: storage };
   });
+  writeTextsContract(() => new RedisStorage({ client, keyPrefix: prefix, ttlSeconds: () => 60 }));
 
   it('sets the expiry on writeText as on write', async () => {
     const storage = new RedisStorage({ client, keyPrefix: prefix, ttlSeconds: () => 60 });
