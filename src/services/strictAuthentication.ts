@@ -33,6 +33,8 @@ export class StrictBotFrameworkAuthentication extends ConfigurationBotFrameworkA
   }
 
   private async check(activity: Activity, authHeader: string): Promise<AuthenticateRequestResult> {
+    // The library checks `exp` only when present: a token without one would never expire.
+    if (tokenLacksExpiry(authHeader)) throw new AuthenticationError('Unauthorized', StatusCodes.UNAUTHORIZED);
     try {
       return await super.authenticateRequest(activity, authHeader);
     } catch (error) {
@@ -40,5 +42,17 @@ export class StrictBotFrameworkAuthentication extends ConfigurationBotFrameworkA
       this.logger.warn({ err: { name: (error as Error)?.name } }, 'request authentication failed');
       throw new AuthenticationError('Unauthorized', StatusCodes.UNAUTHORIZED);
     }
+  }
+}
+
+/** True for a bearer JWT whose payload carries no numeric `exp`; anything else is left to the library. */
+function tokenLacksExpiry(authHeader: string): boolean {
+  const token = /^Bearer\s+([^.\s]+)\.([^.\s]+)\.[^.\s]*$/i.exec(authHeader.trim());
+  if (!token) return false;
+  try {
+    const payload = JSON.parse(Buffer.from(token[2], 'base64url').toString('utf8')) as { exp?: unknown };
+    return typeof payload?.exp !== 'number';
+  } catch {
+    return false;
   }
 }

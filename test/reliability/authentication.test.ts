@@ -125,6 +125,10 @@ describe('authentication with a Microsoft app id', () => {
         `Bearer ${sign(trusted.privateKey, 'trusted-key', claims({ exp: now() - 600, nbf: now() - 7200 }))}`,
     ],
     [
+      'a token that never expires (no exp)',
+      () => `Bearer ${sign(trusted.privateKey, 'trusted-key', claims({ exp: undefined }))}`,
+    ],
+    [
       'a token for another audience',
       () => `Bearer ${sign(trusted.privateKey, 'trusted-key', claims({ aud: 'another-bot' }))}`,
     ],
