@@ -69,7 +69,10 @@ function fill(template: CompiledTemplate, vars: MessageVars | undefined): string
   for (let i = 0; i < names.length; i += 1) {
     const value = vars?.[names[i]];
     if (value === undefined) return undefined;
-    text += String(value) + literals[i + 1];
+    const shown = String(value);
+    const after = literals[i + 1];
+    // A value ending a sentence with its own period ("4 p.m.", "etc.") takes the place of the template's.
+    text += shown + (shown.endsWith('.') && after.startsWith('.') ? after.slice(1) : after);
   }
   return text;
 }

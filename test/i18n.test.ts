@@ -53,6 +53,14 @@ describe('Messages', () => {
     },
   );
 
+  it('lets a value that ends with its own period end the sentence, without a second one', () => {
+    const t = messages.forLanguage('en');
+    expect(t('hours:hoursLine', { schedule: 'Monday to Friday, 8:30 a.m. to 4 p.m.' })).toBe(
+      'Hours: Monday to Friday, 8:30 a.m. to 4 p.m.',
+    );
+    expect(t('hours:hoursLine', { schedule: 'Monday to Friday' })).toBe('Hours: Monday to Friday.');
+  });
+
   it('leaves a missing variable to i18next rather than inventing a value', () => {
     const t = messages.forLanguage('fr');
     const fixed = reference.getFixedT('fr');

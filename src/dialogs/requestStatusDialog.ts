@@ -539,7 +539,7 @@ export class RequestStatusDialog extends FlowDialog<RequestStatusOptions> {
     const t = responder.translator(step.context);
     await this.say(step.context, [
       'hours:agentIntro',
-      ...contactParts(t, centre, !responder.isVoice(step.context)),
+      ...contactParts(t, centre, !responder.isVoice(step.context), !responder.isVoice(step.context)),
     ]);
     return step.endDialog();
   }

@@ -528,7 +528,7 @@ describe('escalation over HTTP outside business hours (CLOCK_NOW Saturday 28 Nov
     text = connector.textTo('conv-saturday', mark);
     expect(text).toContain('Voulez-vous être rappelé au 581 555-0123?');
     expect(text).toMatch(
-      /Votre numéro de référence : R-261128-001\. Un agent vous rappellera à partir de lundi à 8 h 30\./,
+      /Votre numéro de référence : R-261128-001\. Un agent vous rappellera dès lundi à 8 h 30\./,
     );
     expect(await app.escalation.store.waiting()).toEqual([]);
     expect(connector.to(julie.conversationId).filter((c) => c.activity.attachments?.length)).toEqual([]);

@@ -25,7 +25,7 @@ export function contactOffer(context: TurnContext, deps: DialogDependencies, lea
   const voice = responder.isVoice(context);
   return [
     ...lead,
-    ...contactParts(responder.translator(context), centre, !voice),
+    ...contactParts(responder.translator(context), centre, !voice, !voice),
     'accounts:contact.agentOffer',
   ];
 }

@@ -110,7 +110,7 @@ export class NamPrompt extends Dialog<NamPromptOptions> {
       await responder.send(context, [
         this.problemPart(context, result.problem),
         'requests:nam.tooManyAttempts',
-        ...contactParts(t, centre, false),
+        ...contactParts(t, centre, false, !responder.isVoice(context)),
       ]);
       const outcome: NamPromptResult = { gaveUp: true };
       return dc.endDialog(outcome);

@@ -51,10 +51,15 @@ export function phonesInline(t: Translate, centre: CentreInfo): string {
     .join(t('common:listSeparator'));
 }
 
-/** The hours and contact block: hours, phone numbers by region, the phone line's key, e-mail and address. */
-export function contactParts(t: Translate, centre: CentreInfo, withAddress: boolean): Part[] {
+/**
+ * The hours and contact block: hours, phone numbers by region, the phone line's key, e-mail and address.
+ *
+ * @param titled starts with the Centre's name; not on the phone after a sentence that already names it
+ *   (« joignez le Centre d'assistance aux professionnels : »), where a caller would hear it twice.
+ */
+export function contactParts(t: Translate, centre: CentreInfo, withAddress: boolean, titled = true): Part[] {
   const parts: Part[] = [
-    'hours:title',
+    ...(titled ? ['hours:title'] : []),
     { key: 'hours:hoursLine', vars: { schedule: scheduleText(t, centre) } },
     {
       lines: [

@@ -195,6 +195,9 @@ describe('authenticate flow', () => {
       await client.say(PROBE);
       const text = spokenOf(await client.say(MARC.userName));
       expect(text).toContain(say(lang, 'accounts:auth.voiceNotConfigured'));
+      // The sentence names the Centre and ends with a colon: the numbers follow, not the name once more.
+      expect(text).not.toContain(say(lang, 'hours:title_voice'));
+      expect(text).toContain('418 643');
     });
   });
 });

@@ -158,7 +158,7 @@ describe('EscalationDialog', () => {
       replies = await caller.say(keypressActivity('1'));
       text = heard(replies);
       expect(text).toContain('Votre demande de rappel est enregistrée.');
-      expect(text).toContain('à partir de lundi à 8 heures 30');
+      expect(text).toContain('dès lundi à 8 heures 30');
       expect(textOf(replies)).toMatch(/Votre numéro de référence : R-261128-\d{3}\./);
       expectValidSpeech(replies);
       const [request] = await app.escalation.store.pendingCallbacks();
