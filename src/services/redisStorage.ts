@@ -218,10 +218,33 @@ export class RedisStorage implements Storage, TextStorage {
       return [expected, withETag(eTags[i], text), this.ttlArgument(key), expectedETag === null ? '1' : '0'];
     });
     const redisKeys = writes.map((w) => this.keyPrefix + w.key);
-    if ((await this.bounded('write', this.writeIfMatch(redisKeys, args))) !== 1) {
-      throw eTagConflict(writes.map((w) => w.key).join('", "'));
+    let outcome: unknown;
+    try {
+      outcome = await this.bounded('write', this.writeIfMatch(redisKeys, args));
+    } catch (error) {
+      if (await this.landedDespite(error, redisKeys, eTags)) return eTags;
+      throw error;
     }
+    if (outcome !== 1) throw eTagConflict(writes.map((w) => w.key).join('", "'));
     return eTags;
+  }
+
+  /**
+   * Whether a write whose connection dropped before its answer came back was applied all the same: the
+   * eTags are this process's own random UUIDs, so finding them stored proves it. Without this, a write that
+   * landed would be reported as failed, and the turn's replies dropped while its state moved on.
+   */
+  private async landedDespite(error: unknown, redisKeys: string[], eTags: string[]): Promise<boolean> {
+    if (!DROPPED_CONNECTION_ERRORS.has((error as Error)?.constructor?.name)) return false;
+    if (!(await this.awaitReconnection?.(READ_RECONNECTION_GRACE_MS))) return false;
+    try {
+      const stored = await this.bounded('read', this.client.mGet(redisKeys));
+      return stored.every(
+        (value, i) => typeof value === 'string' && STORED_HEAD.exec(value)?.[1] === eTags[i],
+      );
+    } catch {
+      return false;
+    }
   }
 
   private ttlArgument(key: string): string {

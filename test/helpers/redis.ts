@@ -335,3 +335,55 @@ export async function startThrowawayRedis(options: ThrowawayRedisOptions = {}): 
     command: (...command) => sendRaw(port, command, options.password),
   };
 }
+
+/** A TCP proxy in front of a Redis server that can lose a command's answer with its connection. */
+export interface CuttingProxy {
+  /** `redis://[:password@]127.0.0.1:<proxy port>` */
+  readonly url: string;
+  /**
+   * The next client packet containing `marker` reaches Redis, then the client's connection is closed before
+   * Redis's answer can come back: the command is applied, its answer lost.
+   */
+  cutAfter(marker: string): void;
+  close(): Promise<void>;
+}
+
+/** Starts a {@link CuttingProxy} in front of `target`. */
+export async function startCuttingProxy(target: ThrowawayRedis, password?: string): Promise<CuttingProxy> {
+  let marker: string | undefined;
+  const sockets = new Set<net.Socket>();
+  const server = net.createServer((downstream) => {
+    const upstream = net.connect(target.port, '127.0.0.1');
+    sockets.add(downstream).add(upstream);
+    downstream.on('data', (chunk) => {
+      upstream.write(chunk);
+      if (marker && chunk.toString('latin1').includes(marker)) {
+        marker = undefined;
+        // The answer must not get through: the client side goes at once, Redis's side once it has read.
+        downstream.destroy();
+        setTimeout(() => upstream.destroy(), 50);
+      }
+    });
+    upstream.on('data', (chunk) => {
+      if (!downstream.destroyed) downstream.write(chunk);
+    });
+    const close = () => {
+      downstream.destroy();
+      upstream.destroy();
+    };
+    downstream.on('error', close).on('close', close);
+    upstream.on('error', close).on('close', close);
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const port = (server.address() as net.AddressInfo).port;
+  return {
+    url: `redis://${password ? `:${password}@` : ''}127.0.0.1:${port}`,
+    cutAfter: (m) => {
+      marker = m;
+    },
+    close: async () => {
+      for (const socket of sockets) socket.destroy();
+      await new Promise<void>((resolve) => server.close(() => resolve()));
+    },
+  };
+}

@@ -14,6 +14,7 @@ import {
   describeWithRedis,
   describeWithRedisServer,
   redisTestUrl,
+  startCuttingProxy,
   startThrowawayRedis,
   uniqueTestPrefix,
   type ThrowawayRedis,
@@ -24,11 +25,11 @@ const conversationTtl = (key: string): number | undefined =>
   key.includes('/conversations/') ? CONVERSATION_TTL : undefined;
 
 /** Runs `fn` and returns how long it took to settle, whether it resolved or rejected. */
-async function timed(fn: () => Promise<unknown>): Promise<{ ms: number; error: unknown }> {
+async function timed<T>(fn: () => Promise<T>): Promise<{ ms: number; error: unknown; value?: T }> {
   const started = Date.now();
   try {
-    await fn();
-    return { ms: Date.now() - started, error: undefined };
+    const value = await fn();
+    return { ms: Date.now() - started, error: undefined, value };
   } catch (error) {
     return { ms: Date.now() - started, error };
   }
@@ -431,6 +432,41 @@ describeWithRedisServer('RedisStorage when Redis fails (throw-away redis-server)
       );
     }
     await waitUntil(() => pingRedis(client, 200), 10_000);
+  });
+
+  it.each([
+    ['reports it done, since it finds its own eTag stored', true],
+    ['reports it failed without a reconnection wait, as before', false],
+  ])('when a write lands but its answer is lost with the connection: %s', async (_name, waits) => {
+    const proxy = await startCuttingProxy(server, password);
+    const proxied = createRedisClient(proxy.url, logger, { maxReconnectDelayMs: 50, outageLogIntervalMs: 0 });
+    await proxied.connect();
+    try {
+      const storage = new RedisStorage({
+        client: proxied,
+        keyPrefix: `lost-answer-${waits}:`,
+        awaitReconnection: waits ? (maxMs) => whenReady(proxied, maxMs) : undefined,
+      });
+      const first = await storage.writeText('k', '{"step":1}', null);
+      proxy.cutAfter(`lost-answer-${waits}:k`);
+      const write = await timed(() => storage.writeText('k', '{"step":2}', first));
+      await waitUntil(() => pingRedis(proxied, 200), 10_000);
+      // Applied either way: only what the caller is told differs.
+      const [stored] = await storage.readTexts(['k']);
+      expect(stored?.text).toBe('{"step":2}');
+      if (waits) {
+        expect(write.error).toBeUndefined();
+        expect(write.value).toBe(stored?.eTag);
+        expect(write.ms).toBeLessThan(1_000);
+      } else {
+        expect((write.error as Error).constructor.name).toMatch(
+          /SocketClosedUnexpectedlyError|ClientOfflineError/,
+        );
+      }
+    } finally {
+      proxied.destroy();
+      await proxy.close();
+    }
   });
 
   it('bounds calls when the server stops answering without closing the connection', async () => {
