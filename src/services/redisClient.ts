@@ -100,29 +100,45 @@ export function createRedisClient(
   return client;
 }
 
+/** What {@link whenReady} needs from a node-redis client. */
+interface ReadinessSource {
+  readonly isReady: boolean;
+  once(event: 'ready', listener: () => void): unknown;
+}
+
+/**
+ * Callers waiting for each client's next 'ready', behind one listener: during a reconnection every turn in
+ * flight waits, and a listener each would pass Node's limit of ten per event (a leak warning) under load.
+ */
+const readyWaiters = new WeakMap<ReadinessSource, Set<() => void>>();
+
 /**
  * Resolves true as soon as the client is ready (at once if it is), false if it is not within `maxMs`: lets a
  * read that met a dropped connection wait for the reconnection instead of failing the user's turn.
  */
-export function whenReady(
-  client: {
-    readonly isReady: boolean;
-    once(event: 'ready', listener: () => void): unknown;
-    off(event: 'ready', listener: () => void): unknown;
-  },
-  maxMs: number,
-): Promise<boolean> {
+export function whenReady(client: ReadinessSource, maxMs: number): Promise<boolean> {
   if (client.isReady) return Promise.resolve(true);
+  let waiters = readyWaiters.get(client);
+  if (!waiters) {
+    const created = new Set<() => void>();
+    waiters = created;
+    readyWaiters.set(client, created);
+    client.once('ready', () => {
+      readyWaiters.delete(client);
+      for (const wake of created) wake();
+    });
+  }
+  const registered = waiters;
   return new Promise((resolve) => {
-    const ready = () => {
+    const wake = () => {
       clearTimeout(timer);
       resolve(true);
     };
     const timer = setTimeout(() => {
-      client.off('ready', ready);
+      registered.delete(wake);
       resolve(false);
     }, maxMs);
-    client.once('ready', ready);
+    registered.add(wake);
   });
 }
 
