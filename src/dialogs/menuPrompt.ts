@@ -90,6 +90,10 @@ export class MenuPrompt extends Dialog<MenuPromptOptions> {
       await this.show(dc.context, state, []);
       return Dialog.EndOfTurn;
     }
+    if (result.kind === 'staleCard') {
+      await this.show(dc.context, state, ['common:staleCard']);
+      return Dialog.EndOfTurn;
+    }
     // On the phone line "0" reaches an agent in every menu, even one that does not list it.
     const zero = ['0', 'zero'].includes(normalizeText(activity.text ?? ''));
     if (voice && zero && agentLineOpen(this.deps, this.deps.clock.now())) {

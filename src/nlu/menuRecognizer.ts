@@ -18,7 +18,12 @@ export interface MenuDefinition {
 }
 
 /** What the user's answer to a menu means. */
-export type MenuRecognition = { kind: 'choice'; option: MenuOption } | { kind: 'repeat' } | { kind: 'none' };
+export type MenuRecognition =
+  | { kind: 'choice'; option: MenuOption }
+  | { kind: 'repeat' }
+  /** A form of another step sent again (an old card's button): not a misunderstanding. */
+  | { kind: 'staleCard' }
+  | { kind: 'none' };
 
 /** Value posted by a menu button (Adaptive Card Action.Submit or messageBack). */
 export interface MenuButtonValue {
@@ -53,7 +58,8 @@ export class MenuRecognizer {
       if (option) return { kind: 'choice', option };
     }
     const normalized = normalizeText(text ?? '');
-    if (!normalized) return { kind: 'none' };
+    if (!normalized)
+      return value !== null && typeof value === 'object' ? { kind: 'staleCard' } : { kind: 'none' };
     if (this.lexicon.isRepeat(normalized)) return { kind: 'repeat' };
 
     const byKey =

@@ -76,6 +76,19 @@ describe('RootDialog', () => {
       expect(textOf(await client.say({ text: '', value: { menuChoice: '2' } }))).toMatch(hours);
     });
 
+    it('answers a form of an earlier step sent again with the menu, without counting a miss', async () => {
+      const client = new TestClient(app);
+      await client.say('bonjour');
+      const stale = textOf(
+        await client.say({ value: { accountsCard: 'new', password: 'x', confirmation: 'x' } }),
+      );
+      expect(stale).toContain("Ce formulaire n'est plus en cours.");
+      expect(stale).toMatch(/\*\*1\*\* – Services en ligne/);
+      await client.say({ value: { accessRequest: 'confirm' } });
+      // Two stale forms in a row were not two misunderstandings: the next miss is the first.
+      expect(textOf(await client.say('zzz'))).toContain("Je n'ai pas compris");
+    });
+
     it('repeats the menu on "*" without counting a miss', async () => {
       const client = new TestClient(app);
       await client.say('bonjour');
