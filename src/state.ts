@@ -12,6 +12,8 @@ export interface UserProfile {
 /** Per-conversation facts outside the dialog stack. */
 export interface ConversationFlags {
   welcomed?: boolean;
+  /** A keypad entry just ended without "#": one "#" right after is the caller's habit, not an answer. */
+  poundAfterEntry?: boolean;
 }
 
 /** The typed state accessors, named once. */

@@ -11,6 +11,7 @@ import { recognizeSmallNumbers } from '../../nlu/numbers';
 import type { SecretQuestionCatalogue } from '../../services/accounts';
 import type { DialogDependencies } from '../shared/dependencies';
 import { gatherKey, isDtmf, type KeypadEntry } from '../shared/dtmf';
+import { allowTrailingPound } from '../shared/trailingPound';
 import { expectInput } from '../../voice/voiceTurn';
 import type { Part } from '../shared/responder';
 
@@ -83,6 +84,7 @@ export class QuestionPickPrompt extends Dialog<QuestionPickOptions> {
       await this.show(context, state.options, []);
       return Dialog.EndOfTurn;
     }
+    if (gathered.kind === 'done' && gathered.early) await allowTrailingPound(context, this.deps.state);
     const number = this.numberIn(gathered.kind === 'done' ? gathered.keys : (context.activity.text ?? ''));
     const id = number === undefined ? undefined : this.catalogue.idAt(number);
     if (id && state.options.available.includes(id)) return dc.endDialog(id);

@@ -8,6 +8,7 @@ import {
 import { USER_NAME_DIGITS, type UserNameRecognizer } from '../../nlu/userName';
 import type { DialogDependencies } from '../shared/dependencies';
 import { gatherKey, type KeypadEntry } from '../shared/dtmf';
+import { allowTrailingPound } from '../shared/trailingPound';
 import { expectInput } from '../../voice/voiceTurn';
 import type { Part } from '../shared/responder';
 import { contactOffer } from './replies';
@@ -72,6 +73,7 @@ export class UserNamePrompt extends Dialog<UserNamePromptOptions> {
       default:
         break;
     }
+    if (gathered.kind === 'done' && gathered.early) await allowTrailingPound(context, this.deps.state);
     const answer = gathered.kind === 'done' ? `${gathered.keys}#` : context.activity.text;
     const result = this.recognizer.recognize(answer, { keypad: this.deps.responder.isVoice(context) });
     if (result.ok) return dc.endDialog(result.userName);

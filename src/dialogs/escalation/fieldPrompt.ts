@@ -11,6 +11,7 @@ import { parseCanadianPhone } from '../../services/escalation/phone';
 import { expectInput } from '../../voice/voiceTurn';
 import type { DialogDependencies } from '../shared/dependencies';
 import { keypadKey } from '../shared/dtmf';
+import { allowTrailingPound } from '../shared/trailingPound';
 import type { Part } from '../shared/responder';
 import { FIELD_CHOICES, type FieldKind, type FieldReader } from './fields';
 
@@ -73,6 +74,8 @@ export class FieldPrompt extends Dialog<FieldPromptOptions> {
         expectInput(dc.context);
         return Dialog.EndOfTurn;
       }
+      // Complete at its length, the number may still be followed by the "#" the prompt asks for.
+      if (key !== '#') await allowTrailingPound(dc.context, this.deps.state);
       text = state.keyed;
       state.keyed = '';
     } else if (kind === 'phone' && this.deps.responder.isVoice(dc.context)) {

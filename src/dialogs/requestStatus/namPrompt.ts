@@ -10,6 +10,7 @@ import type { Sealer } from '../../services/requestStatus/sealer';
 import { contactParts } from '../shared/contactInfo';
 import type { DialogDependencies } from '../shared/dependencies';
 import { gatherKey } from '../shared/dtmf';
+import { allowTrailingPound } from '../shared/trailingPound';
 import { expectInput } from '../../voice/voiceTurn';
 import type { Part } from '../shared/responder';
 
@@ -89,6 +90,7 @@ export class NamPrompt extends Dialog<NamPromptOptions> {
       default:
         break;
     }
+    if (gathered.kind === 'done' && gathered.early) await allowTrailingPound(context, this.deps.state);
     const answer = gathered.kind === 'done' ? gathered.keys : (context.activity.text ?? '');
     const pending = this.sealer.open(state.pendingLetters, binding);
     const result = parseNam(answer, typeof pending === 'string' ? pending : undefined);

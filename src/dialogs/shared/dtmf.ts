@@ -92,8 +92,11 @@ export type KeyGathering =
   | { kind: 'notKey' }
   /** A key was added: the prompt says nothing and waits for the next one. */
   | { kind: 'more'; entry: KeypadEntry }
-  /** The keys are complete ("#" or the spec's length); `keys` are those pressed, without "#". */
-  | { kind: 'done'; keys: string }
+  /**
+   * The keys are complete ("#" or the spec's length); `keys` are those pressed, without "#". `early` when no
+   * "#" ended them: the caller may still press it, and it must not answer the next question.
+   */
+  | { kind: 'done'; keys: string; early: boolean }
   /** "*": the caller wants the question again; the keys are dropped. */
   | { kind: 'repeat' }
   /** "#" before any key. */
@@ -115,14 +118,14 @@ export function gatherKey(
   const outcome = pressKey(entry ?? emptyKeypadEntry(), key, spec);
   switch (outcome.kind) {
     case 'done':
-      return { kind: 'done', keys: outcome.value };
+      return { kind: 'done', keys: outcome.value, early: key !== '#' };
     case 'repeat':
       return { kind: 'repeat' };
     case 'invalid':
       return { kind: 'empty' };
     default:
       return spec.finishedEarly?.(outcome.entry.digits)
-        ? { kind: 'done', keys: outcome.entry.digits }
+        ? { kind: 'done', keys: outcome.entry.digits, early: true }
         : { kind: 'more', entry: outcome.entry };
   }
 }

@@ -335,6 +335,19 @@ describe('passwordReset flow', () => {
       expect(spokenOf(replies[replies.length - 1])).toContain(say('fr', key, vars));
     });
 
+    it('lets the "#" that follows an entry already read pass, without counting it as a try', async () => {
+      const client = await askUserName();
+      const tooLong = await press(client, '21000011');
+      expect(spokenOf(tooLong[tooLong.length - 1])).toContain(
+        say('fr', 'accounts:userName.problem.digitCount_voice', { count: 7 }),
+      );
+      expect((await press(client, '#')).flat()).toEqual([]);
+      // Still the second try, not the third: the agent offer comes with this failure, not the give-up.
+      const second = await press(client, '3100001#');
+      expect(spokenOf(second[second.length - 1])).toContain(say('fr', 'accounts:contact.agentOffer_voice'));
+      expect(spokenOf(second[second.length - 1])).not.toContain(say('fr', 'accounts:userName.giveUp'));
+    });
+
     it('starts over on "*", which repeats the question', async () => {
       const client = await askUserName();
       const [, , repeated] = await press(client, '21*');

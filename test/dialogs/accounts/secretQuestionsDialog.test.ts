@@ -180,6 +180,14 @@ describe('secretQuestions flow', () => {
       expect(spokenOf(replies[replies.length - 1])).toContain(question);
     });
 
+    it('takes the "#" the prompt asks for after a number already complete as nothing, not as the answer', async () => {
+      const client = await atTheList();
+      expect(spokenOf(await client.say(press('5')))).toContain(catalogueQuestion(5));
+      expect(await client.say(press('#'))).toEqual([]);
+      const kept = await client.say('réponse parlée');
+      expect(textOf(kept)).toContain(say('fr', 'accounts:setup.answerKept', { count: 1, total: 8 }));
+    });
+
     it('repeats the list on "*", dropping a key already pressed', async () => {
       const client = await atTheList();
       await client.say(press('1'));

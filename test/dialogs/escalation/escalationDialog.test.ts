@@ -147,6 +147,9 @@ describe('EscalationDialog', () => {
       expect(replies.filter((r) => r.type === ActivityTypes.Message)).toEqual([]);
       replies = await keys(caller, '9');
       expect(heard(replies)).toContain('en avant-midi, faites le 1');
+      // The "#" the prompt asked for, after the tenth digit already completed the number: no answer.
+      replies = await keys(caller, '#');
+      expect(replies.filter((r) => r.type === ActivityTypes.Message)).toEqual([]);
       replies = await caller.say(keypressActivity('3'));
       expect(heard(replies)).toContain('Pour un mot de passe, faites le 1');
       replies = await caller.say(keypressActivity('2'));
