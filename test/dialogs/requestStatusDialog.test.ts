@@ -136,6 +136,20 @@ describe('RequestStatusDialog', () => {
       expect(text).toContain('Pour quel médicament?');
     });
 
+    it('takes the sign-in card submitted again as no answer, not as a refused number', async () => {
+      const client = await signedInFrench();
+      const again = textOf(
+        await client.say({ value: { accountsCard: 'current', password: JULIE.password } }),
+      );
+      expect(again).toContain("Ce formulaire n'est plus en cours.");
+      expect(again).not.toContain("Je n'ai pas reconnu de numéro d'assurance maladie");
+      // Still three tries left: two refusals do not end the flow.
+      await client.say('BOUM 5513 1212');
+      expect(textOf(await client.say('XX 1'))).toContain(
+        "Veuillez indiquer de nouveau le numéro d'assurance maladie.",
+      );
+    });
+
     it('says how to reach an agent with the second refused number, before the last try', async () => {
       const client = await signedInFrench();
       expect(textOf(await client.say('BOUM 5513 1212'))).not.toContain('parler à un agent');

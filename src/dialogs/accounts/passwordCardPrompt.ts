@@ -33,6 +33,8 @@ export interface PasswordCardPromptOptions {
 interface PasswordCardState {
   kind: PasswordCardKind;
   cardActivityId?: string;
+  /** Submissions without a password so far: every second one also says how to reach a person. */
+  empties?: number;
 }
 
 /**
@@ -65,12 +67,12 @@ export class PasswordCardPrompt extends Dialog<PasswordCardPromptOptions> {
     const typed = !submission && (activity.text ?? '').length > 0;
     if (typed && state.kind === 'new') {
       // A new password is set only from the card's masked fields, typed twice: never from one visible line.
-      await this.showCard(dc.context, state, ['accounts:card.typedInClear', 'accounts:card.typedNotSaved']);
+      await this.showAgain(dc.context, state, ['accounts:card.typedInClear', 'accounts:card.typedNotSaved']);
       return Dialog.EndOfTurn;
     }
     if (typed) submission = { password: activity.text ?? '' };
     if (!submission) {
-      await this.showCard(dc.context, state, ['accounts:card.empty']);
+      await this.showAgain(dc.context, state, ['accounts:card.empty']);
       return Dialog.EndOfTurn;
     }
     await this.retireCard(dc.context, state);
@@ -80,6 +82,13 @@ export class PasswordCardPrompt extends Dialog<PasswordCardPromptOptions> {
 
   override async repromptDialog(context: TurnContext, instance: DialogInstance): Promise<void> {
     await this.showCard(context, instance.state as PasswordCardState, []);
+  }
+
+  /** The card again after a submission it cannot use; every second time, how to reach a person too. */
+  private async showAgain(context: TurnContext, state: PasswordCardState, lead: Part[]): Promise<void> {
+    state.empties = (state.empties ?? 0) + 1;
+    const offer: Part[] = state.empties % 2 === 0 ? ['accounts:contact.agentOffer'] : [];
+    await this.showCard(context, state, [...lead, ...offer]);
   }
 
   private async showCard(context: TurnContext, state: PasswordCardState, lead: Part[]): Promise<void> {

@@ -12,6 +12,7 @@ import type { SecretQuestionCatalogue } from '../../services/accounts';
 import type { DialogDependencies } from '../shared/dependencies';
 import { gatherKey, isDtmf, type KeypadEntry } from '../shared/dtmf';
 import { allowTrailingPound } from '../shared/trailingPound';
+import { isCardOnlySubmission } from '../shared/cards';
 import { expectInput } from '../../voice/voiceTurn';
 import type { Part } from '../shared/responder';
 
@@ -61,6 +62,10 @@ export class QuestionPickPrompt extends Dialog<QuestionPickOptions> {
     if (dc.context.activity.type !== 'message') return Dialog.EndOfTurn;
     const { context } = dc;
     const state = dc.activeDialog!.state as QuestionPickState;
+    if (isCardOnlySubmission(context.activity)) {
+      await this.show(context, state.options, ['common:staleCard']);
+      return Dialog.EndOfTurn;
+    }
     const highest = Math.max(...state.options.available.map((id) => this.catalogue.numberOf(id)));
     // Only real keypresses are gathered: a lone "1" from speech recognition is question 1.
     const gathered = isDtmf(context.activity)

@@ -8,6 +8,7 @@ import {
 import type { SecretQuestionCatalogue } from '../../services/accounts';
 import { normalizeAnswer } from '../../services/accounts/answers';
 import type { DialogDependencies } from '../shared/dependencies';
+import { isCardOnlySubmission } from '../shared/cards';
 import type { Part } from '../shared/responder';
 
 /** Dialog id, persisted. */
@@ -53,6 +54,10 @@ export class SecretAnswerPrompt extends Dialog<SecretAnswerPromptOptions> {
     if (dc.context.activity.type !== 'message') return Dialog.EndOfTurn;
     const options = dc.activeDialog!.state as SecretAnswerPromptState;
     const text = dc.context.activity.text ?? '';
+    if (isCardOnlySubmission(dc.context.activity)) {
+      await this.ask(dc.context, options, ['common:staleCard']);
+      return Dialog.EndOfTurn;
+    }
     if (!normalizeAnswer(text)) {
       options.empties = (options.empties ?? 0) + 1;
       // Every second empty answer also says how to reach a person, so that an empty line never loops.

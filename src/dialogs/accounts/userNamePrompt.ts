@@ -9,6 +9,7 @@ import { USER_NAME_DIGITS, type UserNameRecognizer } from '../../nlu/userName';
 import type { DialogDependencies } from '../shared/dependencies';
 import { gatherKey, type KeypadEntry } from '../shared/dtmf';
 import { allowTrailingPound } from '../shared/trailingPound';
+import { isCardOnlySubmission } from '../shared/cards';
 import { expectInput } from '../../voice/voiceTurn';
 import type { Part } from '../shared/responder';
 import { contactOffer } from './replies';
@@ -58,6 +59,10 @@ export class UserNamePrompt extends Dialog<UserNamePromptOptions> {
     const { context } = dc;
     if (context.activity.type !== 'message') return Dialog.EndOfTurn;
     const state = dc.activeDialog!.state as UserNamePromptState;
+    if (isCardOnlySubmission(context.activity)) {
+      await this.ask(context, ['common:staleCard', 'accounts:userName.ask']);
+      return Dialog.EndOfTurn;
+    }
     const gathered = gatherKey(context.activity, state.keys, {
       finishedEarly: (digits) => digits.length > KEYS_IN_A_USER_NAME,
     });

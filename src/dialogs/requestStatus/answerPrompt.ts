@@ -6,6 +6,7 @@ import {
   type DialogTurnResult,
 } from '../shared/dialogLibrary';
 import type { DialogDependencies } from '../shared/dependencies';
+import { isCardOnlySubmission } from '../shared/cards';
 import type { Part } from '../shared/responder';
 
 /** Persisted dialog id. */
@@ -41,6 +42,12 @@ export class AnswerPrompt extends Dialog<AnswerPromptOptions> {
     const { activity } = dc.context;
     if (activity.type !== 'message') return Dialog.EndOfTurn;
     const text = (activity.text ?? '').trim();
+    if (isCardOnlySubmission(activity)) {
+      await this.ask(dc.context, (dc.activeDialog!.state as AnswerPromptState).question, [
+        'common:staleCard',
+      ]);
+      return Dialog.EndOfTurn;
+    }
     if (!text) {
       const state = dc.activeDialog!.state as AnswerPromptState;
       state.empties = (state.empties ?? 0) + 1;

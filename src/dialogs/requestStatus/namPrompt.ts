@@ -11,6 +11,7 @@ import { contactParts } from '../shared/contactInfo';
 import type { DialogDependencies } from '../shared/dependencies';
 import { gatherKey } from '../shared/dtmf';
 import { allowTrailingPound } from '../shared/trailingPound';
+import { isCardOnlySubmission } from '../shared/cards';
 import { expectInput } from '../../voice/voiceTurn';
 import type { Part } from '../shared/responder';
 
@@ -69,6 +70,10 @@ export class NamPrompt extends Dialog<NamPromptOptions> {
     const { context } = dc;
     if (context.activity.type !== 'message') return Dialog.EndOfTurn;
     const state = dc.activeDialog!.state as NamPromptState;
+    if (isCardOnlySubmission(context.activity)) {
+      await this.ask(context, ['common:staleCard', `requests:nam.${state.question}`]);
+      return Dialog.EndOfTurn;
+    }
     const binding = sealBinding(context);
     const keyed = this.sealer.open(state.pendingKeys, binding);
     state.pendingKeys = undefined;

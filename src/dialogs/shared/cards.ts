@@ -75,3 +75,11 @@ export function factsCard(
     ],
   });
 }
+
+/**
+ * True for a form submitted without text (a card's button) where a typed or spoken answer is expected: an
+ * earlier step's card sent again, or clicked twice. It answers nothing, so it must not count as a failure.
+ */
+export function isCardOnlySubmission(activity: { text?: string; value?: unknown }): boolean {
+  return !(activity.text ?? '').trim() && activity.value !== null && typeof activity.value === 'object';
+}

@@ -90,6 +90,19 @@ describe('authenticate flow', () => {
       expect(textOf(await signIn(open(), lang, JULIE.userName, JULIE.password))).toContain('PROBE:CE100001');
     });
 
+    it('says how to reach an agent when the card comes back empty a second time, and never loops silently', async () => {
+      const { client: open } = await createAccountsBot();
+      const client = open();
+      await startOnlineServicesOption(client, lang, PROBE);
+      await client.say(JULIE.userName);
+      const first = textOf(await client.say({ value: { accountsCard: 'current' } }));
+      expect(first).toContain(say(lang, 'accounts:card.empty'));
+      expect(first).not.toContain(say(lang, 'accounts:contact.agentOffer'));
+      const second = textOf(await client.say({ value: { accountsCard: 'current', password: '' } }));
+      expect(second).toContain(say(lang, 'accounts:contact.agentOffer'));
+      expect(textOf(await client.submitCard('current', JULIE.password))).toContain('PROBE:CE100001');
+    });
+
     it('accepts a password typed in the message box but warns that the masked field is safer', async () => {
       const { client: open } = await createAccountsBot();
       const client = open();
