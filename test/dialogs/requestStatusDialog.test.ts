@@ -1,6 +1,7 @@
 import type { Activity } from 'botbuilder';
 import type { AddressInfo } from 'node:net';
 import http from 'node:http';
+import { keypressActivity, type KeypadKey } from '../../src/dialogs/shared/dtmf';
 import { ssmlToText } from '../../src/dialogs/shared/ssml';
 import { createLogger } from '../../src/services/logger';
 import { HttpRequestStatusService } from '../../src/services/requestStatus/httpService';
@@ -458,6 +459,34 @@ describe('RequestStatusDialog', () => {
       await client.say('2');
       return client;
     }
+
+    async function atMedicationQuestion(): Promise<TestClient> {
+      const client = await atNamQuestion();
+      await client.say('bé o u emme cinquante-cinq zéro huit douze douze');
+      expect(heard(await client.say(keypressActivity('1')))).toContain('Pour quel médicament?');
+      return client;
+    }
+
+    it('repeats the medication question on "*" instead of looking for a medication named "*"', async () => {
+      const client = await atMedicationQuestion();
+      const replies = await client.say(keypressActivity('*'));
+      expect(heard(replies)).toContain('Pour quel médicament?');
+      expect(heard(replies)).not.toContain('Je n’ai trouvé aucun'.replace('’', "'"));
+    });
+
+    it('takes a DIN keyed one digit per message, the eighth completing it', async () => {
+      const client = await atMedicationQuestion();
+      const replies: Partial<Activity>[][] = [];
+      // Prolia 60 mg/mL (data/medications.json); this person has no request for it.
+      for (const key of '02343541') replies.push(await client.say(keypressActivity(key as KeypadKey)));
+      expect(
+        replies
+          .slice(0, -1)
+          .flat()
+          .filter((a) => a.type === 'message'),
+      ).toEqual([]);
+      expect(heard(replies[7])).toContain('Prolia');
+    });
 
     it('reads the NAM back masked and confirms it with oui/non or 1/2', async () => {
       const client = await atNamQuestion();

@@ -9,6 +9,7 @@ import type { SecretQuestionCatalogue } from '../../services/accounts';
 import { normalizeAnswer } from '../../services/accounts/answers';
 import type { DialogDependencies } from '../shared/dependencies';
 import { isCardOnlySubmission } from '../shared/cards';
+import { isDtmf, keypadKey } from '../shared/dtmf';
 import type { Part } from '../shared/responder';
 
 /** Dialog id, persisted. */
@@ -56,6 +57,12 @@ export class SecretAnswerPrompt extends Dialog<SecretAnswerPromptOptions> {
     const text = dc.context.activity.text ?? '';
     if (isCardOnlySubmission(dc.context.activity)) {
       await this.ask(dc.context, options, ['common:staleCard']);
+      return Dialog.EndOfTurn;
+    }
+    // A key is never an answer (nor an attempt against the lockout): "*" repeats, any other asks for speech.
+    if (isDtmf(dc.context.activity)) {
+      const repeat = keypadKey(dc.context.activity) === '*';
+      await this.ask(dc.context, options, repeat ? [] : ['accounts:answer.sayAloud']);
       return Dialog.EndOfTurn;
     }
     if (!normalizeAnswer(text)) {

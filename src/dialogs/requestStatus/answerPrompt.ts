@@ -7,6 +7,9 @@ import {
 } from '../shared/dialogLibrary';
 import type { DialogDependencies } from '../shared/dependencies';
 import { isCardOnlySubmission } from '../shared/cards';
+import { gatherKey, isDtmf, type KeypadEntry } from '../shared/dtmf';
+import { allowTrailingPound } from '../shared/trailingPound';
+import { expectInput } from '../../voice/voiceTurn';
 import type { Part } from '../shared/responder';
 
 /** Persisted dialog id. */
@@ -20,7 +23,12 @@ export interface AnswerPromptOptions {
 interface AnswerPromptState extends AnswerPromptOptions {
   /** Empty answers so far: every second one brings the agent offer, so an empty line never loops. */
   empties?: number;
+  /** Digits keyed so far on the phone (a DIN), one message each. */
+  keys?: KeypadEntry;
 }
+
+/** A DIN's digits: keyed one by one, the eighth completes it without "#". */
+const DIN_DIGITS = 8;
 
 /**
  * Asks a free question and returns the text of the answer. The question is rendered at show time, so a
@@ -41,7 +49,24 @@ export class AnswerPrompt extends Dialog<AnswerPromptOptions> {
   override async continueDialog(dc: DialogContext): Promise<DialogTurnResult> {
     const { activity } = dc.context;
     if (activity.type !== 'message') return Dialog.EndOfTurn;
-    const text = (activity.text ?? '').trim();
+    const state = dc.activeDialog!.state as AnswerPromptState;
+    const gathered = isDtmf(activity) ? gatherKey(activity, state.keys, { length: DIN_DIGITS }) : undefined;
+    state.keys = undefined;
+    if (gathered?.kind === 'more') {
+      state.keys = gathered.entry;
+      expectInput(dc.context);
+      return Dialog.EndOfTurn;
+    }
+    if (gathered?.kind === 'repeat') {
+      await this.ask(dc.context, state.question);
+      return Dialog.EndOfTurn;
+    }
+    if (gathered?.kind === 'done') {
+      if (gathered.early) await allowTrailingPound(dc.context, this.deps.state);
+      return dc.endDialog(gathered.keys);
+    }
+    // A lone "#" is an empty answer.
+    const text = gathered?.kind === 'empty' ? '' : (activity.text ?? '').trim();
     if (isCardOnlySubmission(activity)) {
       await this.ask(dc.context, (dc.activeDialog!.state as AnswerPromptState).question, [
         'common:staleCard',
@@ -49,7 +74,6 @@ export class AnswerPrompt extends Dialog<AnswerPromptOptions> {
       return Dialog.EndOfTurn;
     }
     if (!text) {
-      const state = dc.activeDialog!.state as AnswerPromptState;
       state.empties = (state.empties ?? 0) + 1;
       const lead: Part[] = ['accounts:answer.empty'];
       if (state.empties % 2 === 0) lead.push('accounts:contact.agentOffer');

@@ -348,6 +348,27 @@ describe('passwordReset flow', () => {
       expect(spokenOf(second[second.length - 1])).not.toContain(say('fr', 'accounts:userName.giveUp'));
     });
 
+    it('never takes a key as a secret answer: "*" repeats the question, another key asks for speech', async () => {
+      const { client: open, services } = await createAccountsBot();
+      const client = open('telephony');
+      await client.say(keypressActivity('1'));
+      await client.say(keypressActivity('1'));
+      const keyed = await press(client, '2100001#');
+      const first = keyed[keyed.length - 1];
+      const question = services.catalogue.text(askedQuestion(first, services, 'fr'), 'fr');
+      for (const key of ['1', '0', '#'] as const) {
+        const reply = await client.say(keypressActivity(key));
+        expect(spokenOf(reply)).toContain(say('fr', 'accounts:answer.sayAloud'));
+        expect(spokenOf(reply)).toContain(question);
+      }
+      const repeated = spokenOf(await client.say(keypressActivity('*')));
+      expect(repeated).toContain(question);
+      expect(repeated).not.toContain(say('fr', 'accounts:answer.sayAloud'));
+      // None of the keys counted: the three right answers still pass the round.
+      const done = await answerRound(client, await client.say(keypressActivity('*')), services, 'fr');
+      expect(spokenOf(done)).toContain('Merci, vos réponses sont exactes.');
+    });
+
     it('starts over on "*", which repeats the question', async () => {
       const client = await askUserName();
       const [, , repeated] = await press(client, '21*');
