@@ -508,6 +508,14 @@ describe('RequestStatusDialog', () => {
       expect(heard(confirm)).toContain('1 2 1 2');
     });
 
+    it('adds digits said after digits keyed, and keeps the letters through « aide »', async () => {
+      const client = await atNamQuestion();
+      await client.say('B comme Bernard O U M');
+      expect(heard(await client.say('aide'))).toContain('Dites ou composez maintenant les 8 chiffres');
+      for (const key of '5508') await client.say(keypressActivity(key as KeypadKey));
+      expect(heard(await client.say('douze douze'))).toContain('se terminant par 1 2 1 2');
+    });
+
     it('summarizes, most recent first, then "pour entendre la suivante, faites le 1"', async () => {
       const client = await atNamQuestion();
       await client.say('BOUM55081212');

@@ -12,7 +12,7 @@ import type { DialogDependencies } from '../shared/dependencies';
 import { gatherKey } from '../shared/dtmf';
 import { allowTrailingPound } from '../shared/trailingPound';
 import { isCardOnlySubmission } from '../shared/cards';
-import { expectInput } from '../../voice/voiceTurn';
+import { expectInput, silenceOf } from '../../voice/voiceTurn';
 import type { Part } from '../shared/responder';
 
 /** Persisted dialog id. */
@@ -96,7 +96,10 @@ export class NamPrompt extends Dialog<NamPromptOptions> {
         break;
     }
     if (gathered.kind === 'done' && gathered.early) await allowTrailingPound(context, this.deps.state);
-    const answer = gathered.kind === 'done' ? gathered.keys : (context.activity.text ?? '');
+    // Digits keyed, then the rest said: « 5 5 0 8 » on the keypad, then « douze douze ».
+    const keyedBefore = gathered.kind === 'notKey' && typeof keyed === 'string' ? keyed : '';
+    const answer =
+      gathered.kind === 'done' ? gathered.keys : `${keyedBefore} ${context.activity.text ?? ''}`.trim();
     const pending = this.sealer.open(state.pendingLetters, binding);
     const result = parseNam(answer, typeof pending === 'string' ? pending : undefined);
     if (result.ok) {
@@ -133,10 +136,13 @@ export class NamPrompt extends Dialog<NamPromptOptions> {
 
   override async repromptDialog(context: TurnContext, instance: DialogInstance): Promise<void> {
     const state = instance.state as NamPromptState;
-    // After a silence the caller starts the number over.
-    state.pendingLetters = undefined;
+    // Half a number heard again would confuse; the letters already said are kept, except after a silence,
+    // when the question starts over (after « aide » or a change of language the caller goes on).
     state.pendingKeys = undefined;
-    await this.ask(context, [`requests:nam.${state.question}`]);
+    if (silenceOf(context)) state.pendingLetters = undefined;
+    await this.ask(context, [
+      state.pendingLetters ? 'requests:nam.askDigits' : `requests:nam.${state.question}`,
+    ]);
   }
 
   /** The precise reason, in the user's language. */
