@@ -129,7 +129,8 @@ export class TranscriptRecorder implements Middleware {
     for (const reply of outgoing) {
       const text = (reply.text ?? '').trim();
       if (!text) continue;
-      const entry: TranscriptEntry = { at, from: 'bot', text: redactLine(text) };
+      // The bot may quote the user (« aucun médicament ne correspond à « … » »): masked the same way.
+      const entry: TranscriptEntry = { at, from: 'bot', text: redactLine(text, { passwords: true }) };
       const found = reason ?? this.signatures.find((s) => text.includes(s.text))?.reason;
       if (found) entry.reason = found;
       entries.push(entry);
@@ -153,8 +154,12 @@ export class TranscriptRecorder implements Middleware {
       return { at, from: 'user', text: '', withheld: 'secret' };
     }
     const userName = findUserName(text ?? '');
-    // Asked for a user name, people often type their password instead: keep the line only if it holds one.
-    if (leaf === USER_NAME_PROMPT && !userName) return { at, from: 'user', text: '', withheld: 'secret' };
+    // Asked for a user name, people often type their password instead: one long word that is not a user name
+    // is withheld, whatever it looks like. Sentences (« je ne connais pas mon nom d'utilisateur ») are kept.
+    const oneLongWord = /^\S{8,}$/u.test((text ?? '').trim());
+    if (leaf === USER_NAME_PROMPT && !userName && oneLongWord) {
+      return { at, from: 'user', text: '', withheld: 'secret' };
+    }
     const entry: TranscriptEntry = {
       at,
       from: 'user',

@@ -81,6 +81,15 @@ describe('redactLine on what a user wrote', () => {
       'Médicaments d’exception et Patient d’exception',
       'Médicaments d’exception et Patient d’exception',
     ],
+    ['a password ending with "!"', 'PharmacieRimouski! ne marche pas', '•••• ne marche pas'],
+    ['a place name kept', 'à Saint-Jean-sur-Richelieu', 'à Saint-Jean-sur-Richelieu'],
+    ['a short code kept', 'depuis la COVID-19', 'depuis la COVID-19'],
+    ['the user name with a hyphen kept', 'CE-100001', 'CE-100001'],
+    [
+      'an escalation id and a call-back reference kept',
+      'E-7K3M9Q et R-261130-004',
+      'E-7K3M9Q et R-261130-004',
+    ],
   ])('%s', (_label, input, expected) => {
     expect(redactLine(input, { passwords: true })).toBe(expected);
   });
@@ -258,6 +267,7 @@ describe('TranscriptRecorder in the running bot', () => {
 
   it.each([
     ['alone, where the user name is asked', ['bonjour', '1', '2'], JULIE.password],
+    ['after the user name, where it is asked', ['bonjour', '1', '2'], `CE100002 Bureau!Levis2026`],
     ['in a sentence, anywhere', ['bonjour'], `mon mot de passe ${JULIE.password} ne marche plus`],
   ])('never keeps a password typed %s', async (_label, before, typed) => {
     const client = new TestClient(app);
@@ -265,7 +275,21 @@ describe('TranscriptRecorder in the running bot', () => {
     await client.say(typed);
     const escalation = await escalationOf(app, textOf(await client.say('agent')));
     expect(JSON.stringify(escalation)).not.toContain(JULIE.password);
+    expect(JSON.stringify(escalation)).not.toContain('Bureau!Levis2026');
     expect(escalation.transcript.length).toBeGreaterThan(before.length);
+  });
+
+  it('masks a password the bot quotes back (a medication search), not only the user’s own line', async () => {
+    const client = new TestClient(app);
+    for (const input of ['bonjour', '1', '2', JULIE.userName]) await client.say(input);
+    await client.say({ value: { accountsCard: 'current', password: JULIE.password } });
+    await client.say('BOUM 5508 1212');
+    const echoed = textOf(await client.say('Montagne!Hibou2026'));
+    // The user sees their own words quoted back on their screen; the agents' transcript does not.
+    expect(echoed).toContain('Montagne!Hibou2026');
+    const escalation = await escalationOf(app, textOf(await client.say('agent')));
+    expect(JSON.stringify(escalation.transcript)).not.toContain('Montagne!Hibou2026');
+    expect(JSON.stringify(escalation)).not.toContain(JULIE.password);
   });
 
   it('masks a NAM to its last four and keeps the conversation otherwise', async () => {

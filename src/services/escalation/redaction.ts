@@ -13,17 +13,28 @@ export const PASSWORD_MASK = '••••';
 // IP or CE followed by six digits: the online services' user names (issue 3).
 const USER_NAME = /\b(IP|CE)[\s-]?(\d{3})\s?(\d{3})\b/i;
 
-// A word of eight characters or more mixing letters with digits or symbols, as passwords must (issue 3's
-// policy): users do type them in the wrong place ("mon mot de passe est Pharmacie-Rimouski-2026").
-const PASSWORD_LIKE = /^(?=.*\p{L})(?=.*[\d!@#$%^&*+=?_~|\\/<>{}[\]]).{8,}$/u;
-const EDGE_PUNCTUATION = /^[«»"'“”‘’(),.;:!?]+|[«»"'“”‘’(),.;:!?]+$/gu;
+// A word of ten characters or more (the password policy's minimum) mixing letters with digits or symbols:
+// users do type passwords in the wrong place (« mon mot de passe est Pharmacie-Rimouski-2026 »). Hyphens and
+// dots alone do not count, or « Saint-Jean-sur-Richelieu » and « ramq.gouv.qc.ca » would be hidden.
+const PASSWORD_LIKE = /^(?=.*\p{L})(?=.*[\d!@#$%^&*+=?_~|\\/<>{}[\]€£]).{10,}$/u;
+// Quotes and brackets around a word, and a sentence's closing punctuation; "!" and "?" stay: a password
+// may end with them.
+const EDGE_PUNCTUATION = /^[«»"'“”‘’(]+|[«»"'“”‘’),.;:]+$/gu;
+// What the bot and its agents write that looks like a password but is not: user names (CE100001, CE-100001),
+// escalation ids (E-7K3M9Q), call-back references (R-261130-004), links and e-mail addresses.
+const NOT_A_PASSWORD = [
+  /^(IP|CE)[-\s]?\d{6}$/i,
+  /^E-[A-Z2-9]{6}$/i,
+  /^R-\d{6}-\d{3,}$/i,
+  /^(https?:\/\/|www\.)/i,
+  /^[^@\s]+@[^@\s]+\.[a-z]{2,}$/i,
+];
 
-/** Masks every word of the line that looks like a password, except user names, addresses and links. */
+/** Masks every word of the line that looks like a password (see {@link PASSWORD_LIKE}). */
 function redactPasswordLike(line: string): string {
   return line.replace(/\S+/gu, (word) => {
     const core = word.replace(EDGE_PUNCTUATION, '');
-    if (!PASSWORD_LIKE.test(core) || /^(IP|CE)\d{6}$/i.test(core)) return word;
-    if (/^(https?:\/\/|www\.)/i.test(core) || /^[^@\s]+@[^@\s]+\.[a-z]{2,}$/i.test(core)) return word;
+    if (!PASSWORD_LIKE.test(core) || NOT_A_PASSWORD.some((known) => known.test(core))) return word;
     return word.replace(core, PASSWORD_MASK);
   });
 }
@@ -34,7 +45,8 @@ function redactPasswordLike(line: string): string {
  *
  * @param nam when the line answers a NAM question: also masks a NAM given in spelled or spoken form, which the
  *   typed-form search cannot recognise.
- * @param passwords for what a user wrote: also hides every word shaped like a password.
+ * @param passwords also hides every word shaped like a password: what users write, and what the bot says back
+ *   of it (« aucun médicament ne correspond à … »).
  */
 export function redactLine(text: string, options: { nam?: boolean; passwords?: boolean } = {}): string {
   let line = redactNams(text).replace(TEMPORARY_PASSWORD, PASSWORD_MASK);
