@@ -171,7 +171,7 @@ export interface Config {
   redisUrl: string;
   redisKeyPrefix: string;
   conversationIdleMinutes: number;
-  /** STORAGE=memory: most conversations and users kept; beyond it the least recently written are forgotten. */
+  /** STORAGE=memory: most conversations and users kept; beyond it the least recently used are forgotten. */
   memoryStorageMaxItems: number;
   demoData: boolean;
   logLevel: string;

@@ -10,7 +10,7 @@ export interface IdleMemoryStorageOptions {
   /** Current time in ms; injectable for tests. */
   now?: () => number;
   /**
-   * Most items kept. Beyond it the least recently written are forgotten at once: idle expiry alone lets a flood
+   * Most items kept. Beyond it the least recently used are forgotten at once: idle expiry alone lets a flood
    * of new conversations fill the memory within the idle period.
    */
   maxItems?: number;
@@ -76,7 +76,11 @@ export class IdleMemoryStorage implements Storage, TextStorage {
     return Promise.resolve(
       keys.map((key) => {
         const entry = this.entries.get(key);
-        return entry && { text: entry.text, eTag: entry.eTag };
+        if (!entry) return undefined;
+        // Read is use too: a user's language, written once, must not be the first forgotten when memory is full.
+        this.entries.delete(key);
+        this.entries.set(key, entry);
+        return { text: entry.text, eTag: entry.eTag };
       }),
     );
   }
@@ -112,7 +116,7 @@ export class IdleMemoryStorage implements Storage, TextStorage {
     const now = this.now();
     const idleMs = this.options.idleMsFor(key);
     const eTag = String(this.nextETag++);
-    // Deleted first so that the Map's order stays the order of last writes, oldest first.
+    // Deleted first so that the Map's order stays the order of last use (reads move entries too), oldest first.
     this.entries.delete(key);
     this.entries.set(key, { text, eTag, expiresAt: idleMs === undefined ? undefined : now + idleMs });
     // Sweeping at most every so often keeps the cost per write constant on average.

@@ -223,6 +223,12 @@ export class RedisStorage implements Storage, TextStorage {
       outcome = await this.bounded('write', this.writeIfMatch(redisKeys, args));
     } catch (error) {
       if (await this.landedDespite(error, redisKeys, eTags)) return eTags;
+      // A Redis Cluster refuses keys of different slots in one script: write them one after the other there.
+      if (writes.length > 1 && (error as Error)?.message?.startsWith('CROSSSLOT')) {
+        const one: string[] = [];
+        for (const w of writes) one.push(await this.writeText(w.key, w.text, w.expectedETag));
+        return one;
+      }
       throw error;
     }
     if (outcome !== 1) throw eTagConflict(writes.map((w) => w.key).join('", "'));
@@ -235,7 +241,8 @@ export class RedisStorage implements Storage, TextStorage {
    * landed would be reported as failed, and the turn's replies dropped while its state moved on.
    */
   private async landedDespite(error: unknown, redisKeys: string[], eTags: string[]): Promise<boolean> {
-    if (!DROPPED_CONNECTION_ERRORS.has((error as Error)?.constructor?.name)) return false;
+    // Only a connection that closed under the command: an offline client never sent it.
+    if ((error as Error)?.constructor?.name !== 'SocketClosedUnexpectedlyError') return false;
     if (!(await this.awaitReconnection?.(READ_RECONNECTION_GRACE_MS))) return false;
     try {
       const stored = await this.bounded('read', this.client.mGet(redisKeys));

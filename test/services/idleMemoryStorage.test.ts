@@ -37,6 +37,20 @@ describe('IdleMemoryStorage', () => {
       expect(evictions).toEqual([1, 1]);
     });
 
+    it('counts a read as use: a user read on every turn outlives conversations written since', async () => {
+      const store = new IdleMemoryStorage({ idleMsFor: () => 60_000, sweepEveryMs: 60_000, maxItems: 3 });
+      const user = 'webchat/users/u1/';
+      await store.writeText(user, '{"profile":{"language":"en"}}', null);
+      for (const n of [1, 2, 3, 4]) {
+        await store.readTexts([user]);
+        await store.writeText(conversation(n), '{}', null);
+      }
+      expect(await store.readTexts([user])).toEqual([
+        expect.objectContaining({ text: '{"profile":{"language":"en"}}' }),
+      ]);
+      expect(store.size).toBe(3);
+    });
+
     it('stays within it under a flood of new conversations', async () => {
       const store = new IdleMemoryStorage({ idleMsFor: () => 60_000, sweepEveryMs: 60_000, maxItems: 100 });
       for (let n = 0; n < 5_000; n += 1) await store.writeText(conversation(n), '{"x":1}', null);
