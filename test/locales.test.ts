@@ -78,6 +78,23 @@ describe('locales', () => {
     expect(missing).toEqual([]);
   });
 
+  it('gives English phone menus labels that read after « For … , press N. »', () => {
+    const t = new Messages().forLanguage('en');
+    const verbs = /^(hear|try|retry|go|return|listen|press|say|choose|enter|repeat)\b/i;
+    const offenders: string[] = [];
+    for (const ns of namespaces('en')) {
+      const json = JSON.parse(fs.readFileSync(path.join(LOCALES_DIR, 'en', ns), 'utf8')) as Json;
+      const walk = (v: Json, at: string) => {
+        if (at.endsWith('.voice') && typeof v === 'string' && verbs.test(v))
+          offenders.push(`${ns}${at}: ${t('menu:voiceLine', { label: v, key: '1' })}`);
+        else if (v && typeof v === 'object' && !Array.isArray(v))
+          for (const [k, c] of Object.entries(v)) walk(c, `${at}.${k}`);
+      };
+      walk(json, '');
+    }
+    expect(offenders).toEqual([]);
+  });
+
   it('uses vouvoiement in French: no tutoiement in any sentence', () => {
     const tu = /(?<![\p{L}'’])(?:(?:tu|toi|ton|ta|tes|te)(?!\p{L})|t['’](?=\p{L}))/iu;
     const offenders: string[] = [];
