@@ -14,6 +14,7 @@ import type { CallbackRequest } from '../../services/escalation/types';
 import { currentSession } from '../accounts/session';
 import type { DialogDependencies } from '../shared/dependencies';
 import type { Part } from '../shared/responder';
+import { readBack } from '../shared/spell';
 import { YES_NO_PROMPT, YesNoPrompt, type YesNoPromptOptions } from '../shared/yesNoPrompt';
 import { FIELD_PROMPT, FieldPrompt, type FieldPromptOptions } from './fieldPrompt';
 import type { FieldReader, FieldValues } from './fields';
@@ -171,15 +172,14 @@ export class CallbackDialog extends ComponentDialog<CallbackOptions> {
     const { hours } = this.services;
     const now = this.deps.clock.now();
     const t = this.deps.responder.translator(step.context);
+    // On the phone the reference is dictated, character by character, as the caller will have to repeat it.
+    const reference = { reference: request.reference, spokenReference: readBack(t, request.reference) };
     const parts: Part[] = hours.isOpen(now)
-      ? [{ key: 'escalation:callback.savedToday', vars: { reference: request.reference } }]
+      ? [{ key: 'escalation:callback.savedToday', vars: reference }]
       : [
           {
             key: 'escalation:callback.saved',
-            vars: {
-              reference: request.reference,
-              when: describeOpening(t, hours, new Date(request.dueAt), now),
-            },
+            vars: { ...reference, when: describeOpening(t, hours, new Date(request.dueAt), now) },
           },
         ];
     await this.deps.responder.send(step.context, parts);

@@ -163,6 +163,8 @@ describe('EscalationDialog', () => {
       expect(text).toContain('Votre demande de rappel est enregistrée.');
       expect(text).toContain('dès lundi à 8 heures 30');
       expect(textOf(replies)).toMatch(/Votre numéro de référence : R-261128-\d{3}\./);
+      // Dictated on the phone, not read as « deux cent soixante et un mille… ».
+      expect(text).toMatch(/Votre numéro de référence : erre, .*2 6 1, 1 2 8, .*0 0 \d\./);
       expectValidSpeech(replies);
       const [request] = await app.escalation.store.pendingCallbacks();
       expect(request).toMatchObject({
