@@ -88,7 +88,8 @@ const HELP = `Usage: npm run bench -- [options]      (or: node dist/bench/run.js
   --scenarios <l>     comma-separated scenario names or groups (menus, accounts) to play (BENCH_SCENARIOS,
                       default all); see bench/scenarios.ts
   --memory <n>        memory run instead of the comparison: n bot conversations at the highest concurrency
-                      in ten batches, the server's RSS and heap (after a full GC) after each (BENCH_MEMORY)
+                      in ten batches after one unmeasured batch of the same size, the server's RSS and heap
+                      (after a full GC) after each (BENCH_MEMORY)
   --out <file>        JSON results (default bench/results/latest.json)
 `;
 
@@ -706,6 +707,25 @@ async function memoryRun(
     heapTotalMb: number;
     externalMb: number;
   }> = [];
+  // One batch first, the same shape as the measured ones (all conversations at once, new connections) and not
+  // sampled: a process's first few thousand conversations grow its native memory once (allocator arenas, code
+  // compiled late), after which RSS stays flat; measured from inside that rise, the figure says where batch 1
+  // happened to land rather than whether memory grows with conversations.
+  const settled = await server.stats(true);
+  await run({
+    target: 'bot',
+    concurrency,
+    durationMs: 0,
+    rampMs: 0,
+    turns: batchTurns,
+    rep: 0,
+    warmup: true,
+    scenarios: options.scenarios,
+  });
+  const warmed = await server.stats(true);
+  console.log(
+    `warm-up batch: RSS ${fixed(settled.rssBytes / 1e6, 1)} MB before, ${fixed(warmed.rssBytes / 1e6, 1)} MB after (not measured)`,
+  );
   let started = 0;
   for (let batch = 1; batch <= 10; batch += 1) {
     const before = rounds.length;
