@@ -56,15 +56,35 @@ function label(frame: CallFrame): string {
   return `${frame.functionName || '(anonymous)'} ${file}:${frame.lineNumber + 1}`;
 }
 
-function main(): void {
-  const { values, positionals } = parseArgs({
+function parseOptions() {
+  return parseArgs({
     allowPositionals: true,
-    options: { from: { type: 'string' }, to: { type: 'string' }, top: { type: 'string' } },
+    options: {
+      from: { type: 'string' },
+      to: { type: 'string' },
+      top: { type: 'string' },
+      help: { type: 'boolean', short: 'h' },
+    },
   });
+}
+
+function main(): void {
+  const usage = 'usage: node dist/bench/profile.js <file.cpuprofile> [--from <ms>] [--to <ms>] [--top <n>]';
+  let parsed: ReturnType<typeof parseOptions>;
+  try {
+    parsed = parseOptions();
+  } catch (error) {
+    // An unknown option: say so in one line, not with parseArgs's stack trace.
+    console.error(`${(error as Error).message}\n${usage}`);
+    process.exit(2);
+  }
+  const { values, positionals } = parsed;
+  if (values.help) {
+    console.log(usage);
+    return;
+  }
   if (positionals.length !== 1) {
-    console.error(
-      'usage: node dist/bench/profile.js <file.cpuprofile> [--from <ms>] [--to <ms>] [--top <n>]',
-    );
+    console.error(usage);
     process.exit(2);
   }
   const profile = JSON.parse(fs.readFileSync(positionals[0], 'utf8')) as CpuProfile;
