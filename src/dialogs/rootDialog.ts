@@ -13,7 +13,7 @@ import type { DialogDependencies } from './shared/dependencies';
 import { FlowDialog } from './shared/flowDialog';
 import type { FlowId } from './shared/flowTrace';
 import { LANGUAGE_KEY } from './shared/responder';
-import { takeTrailingPound } from './shared/trailingPound';
+import { takeTrailingPound } from './shared/keyEntry';
 import { expectInput } from '../voice/voiceTurn';
 
 /** Persisted dialog id. */

@@ -11,9 +11,8 @@ import { recognizeSmallNumbers } from '../../nlu/numbers';
 import type { SecretQuestionCatalogue } from '../../services/accounts';
 import type { DialogDependencies } from '../shared/dependencies';
 import { gatherKey, isDtmf, type KeypadEntry } from '../shared/dtmf';
-import { allowTrailingPound } from '../shared/trailingPound';
+import { settleKeys } from '../shared/keyEntry';
 import { isCardOnlySubmission } from '../shared/cards';
-import { expectInput } from '../../voice/voiceTurn';
 import type { Part } from '../shared/responder';
 
 /** Dialog id, persisted. */
@@ -74,22 +73,15 @@ export class QuestionPickPrompt extends Dialog<QuestionPickOptions> {
         })
       : { kind: 'notKey' as const };
     state.keys = undefined;
-    switch (gathered.kind) {
-      case 'more':
-        state.keys = gathered.entry;
-        expectInput(context);
-        return Dialog.EndOfTurn;
-      case 'repeat':
-        await this.show(context, state.options, []);
-        return Dialog.EndOfTurn;
-      default:
-        break;
-    }
+    const turnOver = await settleKeys(context, this.deps.state, gathered, {
+      keep: (entry) => (state.keys = entry),
+      repeat: () => this.show(context, state.options, []),
+    });
+    if (turnOver) return Dialog.EndOfTurn;
     if (gathered.kind === 'notKey' && this.lexicon.isRepeat(normalizeText(context.activity.text ?? ''))) {
       await this.show(context, state.options, []);
       return Dialog.EndOfTurn;
     }
-    if (gathered.kind === 'done' && gathered.early) await allowTrailingPound(context, this.deps.state);
     const number = this.numberIn(gathered.kind === 'done' ? gathered.keys : (context.activity.text ?? ''));
     const id = number === undefined ? undefined : this.catalogue.idAt(number);
     if (id && state.options.available.includes(id)) return dc.endDialog(id);

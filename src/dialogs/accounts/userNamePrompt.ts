@@ -8,9 +8,8 @@ import {
 import { USER_NAME_DIGITS, type UserNameRecognizer } from '../../nlu/userName';
 import type { DialogDependencies } from '../shared/dependencies';
 import { gatherKey, type KeypadEntry } from '../shared/dtmf';
-import { allowTrailingPound } from '../shared/trailingPound';
+import { settleKeys } from '../shared/keyEntry';
 import { isCardOnlySubmission } from '../shared/cards';
-import { expectInput } from '../../voice/voiceTurn';
 import type { Part } from '../shared/responder';
 import { contactOffer } from './replies';
 
@@ -67,18 +66,11 @@ export class UserNamePrompt extends Dialog<UserNamePromptOptions> {
       finishedEarly: (digits) => digits.length > KEYS_IN_A_USER_NAME,
     });
     state.keys = undefined;
-    switch (gathered.kind) {
-      case 'more':
-        state.keys = gathered.entry;
-        expectInput(context);
-        return Dialog.EndOfTurn;
-      case 'repeat':
-        await this.ask(context, ['accounts:userName.ask']);
-        return Dialog.EndOfTurn;
-      default:
-        break;
-    }
-    if (gathered.kind === 'done' && gathered.early) await allowTrailingPound(context, this.deps.state);
+    const turnOver = await settleKeys(context, this.deps.state, gathered, {
+      keep: (entry) => (state.keys = entry),
+      repeat: () => this.ask(context, ['accounts:userName.ask']),
+    });
+    if (turnOver) return Dialog.EndOfTurn;
     const answer = gathered.kind === 'done' ? `${gathered.keys}#` : context.activity.text;
     const result = this.recognizer.recognize(answer, { keypad: this.deps.responder.isVoice(context) });
     if (result.ok) return dc.endDialog(result.userName);

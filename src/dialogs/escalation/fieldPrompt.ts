@@ -11,7 +11,7 @@ import { parseCanadianPhone } from '../../services/escalation/phone';
 import { expectInput } from '../../voice/voiceTurn';
 import type { DialogDependencies } from '../shared/dependencies';
 import { keypadKey } from '../shared/dtmf';
-import { allowTrailingPound } from '../shared/trailingPound';
+import { allowTrailingPound } from '../shared/keyEntry';
 import type { Part } from '../shared/responder';
 import { FIELD_CHOICES, type FieldKind, type FieldReader } from './fields';
 

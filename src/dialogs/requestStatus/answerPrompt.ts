@@ -8,8 +8,7 @@ import {
 import type { DialogDependencies } from '../shared/dependencies';
 import { isCardOnlySubmission } from '../shared/cards';
 import { gatherKey, isDtmf, type KeypadEntry } from '../shared/dtmf';
-import { allowTrailingPound } from '../shared/trailingPound';
-import { expectInput } from '../../voice/voiceTurn';
+import { settleKeys } from '../shared/keyEntry';
 import type { Part } from '../shared/responder';
 
 /** Persisted dialog id. */
@@ -52,18 +51,13 @@ export class AnswerPrompt extends Dialog<AnswerPromptOptions> {
     const state = dc.activeDialog!.state as AnswerPromptState;
     const gathered = isDtmf(activity) ? gatherKey(activity, state.keys, { length: DIN_DIGITS }) : undefined;
     state.keys = undefined;
-    if (gathered?.kind === 'more') {
-      state.keys = gathered.entry;
-      expectInput(dc.context);
-      return Dialog.EndOfTurn;
-    }
-    if (gathered?.kind === 'repeat') {
-      await this.ask(dc.context, state.question);
-      return Dialog.EndOfTurn;
-    }
-    if (gathered?.kind === 'done') {
-      if (gathered.early) await allowTrailingPound(dc.context, this.deps.state);
-      return dc.endDialog(gathered.keys);
+    if (gathered) {
+      const turnOver = await settleKeys(dc.context, this.deps.state, gathered, {
+        keep: (entry) => (state.keys = entry),
+        repeat: () => this.ask(dc.context, state.question),
+      });
+      if (turnOver) return Dialog.EndOfTurn;
+      if (gathered.kind === 'done') return dc.endDialog(gathered.keys);
     }
     // A lone "#" is an empty answer.
     const text = gathered?.kind === 'empty' ? '' : (activity.text ?? '').trim();

@@ -10,9 +10,9 @@ import type { Sealer } from '../../services/requestStatus/sealer';
 import { contactParts } from '../shared/contactInfo';
 import type { DialogDependencies } from '../shared/dependencies';
 import { gatherKey } from '../shared/dtmf';
-import { allowTrailingPound } from '../shared/trailingPound';
+import { settleKeys } from '../shared/keyEntry';
 import { isCardOnlySubmission } from '../shared/cards';
-import { expectInput, silenceOf } from '../../voice/voiceTurn';
+import { silenceOf } from '../../voice/voiceTurn';
 import type { Part } from '../shared/responder';
 
 /** Persisted dialog id. */
@@ -82,20 +82,14 @@ export class NamPrompt extends Dialog<NamPromptOptions> {
       { digits: typeof keyed === 'string' ? keyed : '' },
       { length: NAM_DIGITS },
     );
-    switch (gathered.kind) {
-      case 'more':
-        state.pendingKeys = this.sealer.seal(gathered.entry.digits, binding);
-        expectInput(context);
-        return Dialog.EndOfTurn;
-      case 'repeat':
-        await this.ask(context, [
+    const turnOver = await settleKeys(context, this.deps.state, gathered, {
+      keep: (entry) => (state.pendingKeys = this.sealer.seal(entry.digits, binding)),
+      repeat: () =>
+        this.ask(context, [
           state.pendingLetters ? 'requests:nam.askDigits' : `requests:nam.${state.question}`,
-        ]);
-        return Dialog.EndOfTurn;
-      default:
-        break;
-    }
-    if (gathered.kind === 'done' && gathered.early) await allowTrailingPound(context, this.deps.state);
+        ]),
+    });
+    if (turnOver) return Dialog.EndOfTurn;
     // Digits keyed, then the rest said: « 5 5 0 8 » on the keypad, then « douze douze ».
     const keyedBefore = gathered.kind === 'notKey' && typeof keyed === 'string' ? keyed : '';
     const answer =

@@ -1,6 +1,7 @@
 import type { TurnContext } from 'botbuilder';
 import type { StateAccessors } from '../../state';
-import { isDtmf, keypadKey } from './dtmf';
+import { expectInput } from '../../voice/voiceTurn';
+import { isDtmf, type KeyGathering, type KeypadEntry, keypadKey } from './dtmf';
 
 /**
  * Callers end keypad entries with "#" out of habit, or because the prompt said so, even when the entry was
@@ -22,4 +23,37 @@ export async function takeTrailingPound(context: TurnContext, state: StateAccess
   if (!flags.poundAfterEntry) return false;
   flags.poundAfterEntry = undefined;
   return isDtmf(context.activity) && keypadKey(context.activity) === '#';
+}
+
+/** What a prompt does with the keys it gathers: where it keeps an entry in progress, how it asks again. */
+export interface KeyEntryHandlers {
+  keep(entry: KeypadEntry): void;
+  repeat(): Promise<void>;
+}
+
+/**
+ * The part of {@link gatherKey}'s outcome that every prompt handles alike: another key to wait for (nothing
+ * said, the no-input timer kept running), "*" (the question again), and an entry complete without "#" (the
+ * caller's "#" may follow, see {@link allowTrailingPound}). Returns true when the turn is over.
+ */
+export async function settleKeys(
+  context: TurnContext,
+  state: StateAccessors,
+  gathered: KeyGathering,
+  handlers: KeyEntryHandlers,
+): Promise<boolean> {
+  switch (gathered.kind) {
+    case 'more':
+      handlers.keep(gathered.entry);
+      expectInput(context);
+      return true;
+    case 'repeat':
+      await handlers.repeat();
+      return true;
+    case 'done':
+      if (gathered.early) await allowTrailingPound(context, state);
+      return false;
+    default:
+      return false;
+  }
 }
