@@ -711,34 +711,26 @@ async function memoryRun(
   // sampled: a process's first few thousand conversations grow its native memory once (allocator arenas, code
   // compiled late), after which RSS stays flat; measured from inside that rise, the figure says where batch 1
   // happened to land rather than whether memory grows with conversations.
-  const settled = await server.stats(true);
-  await run({
+  const batch = (rep: number, warmup: boolean): RoundSpec => ({
     target: 'bot',
     concurrency,
     durationMs: 0,
     rampMs: 0,
     turns: batchTurns,
-    rep: 0,
-    warmup: true,
+    rep,
+    warmup,
     scenarios: options.scenarios,
   });
+  const settled = await server.stats(true);
+  await run(batch(0, true));
   const warmed = await server.stats(true);
   console.log(
     `warm-up batch: RSS ${fixed(settled.rssBytes / 1e6, 1)} MB before, ${fixed(warmed.rssBytes / 1e6, 1)} MB after (not measured)`,
   );
   let started = 0;
-  for (let batch = 1; batch <= 10; batch += 1) {
+  for (let rep = 1; rep <= 10; rep += 1) {
     const before = rounds.length;
-    await run({
-      target: 'bot',
-      concurrency,
-      durationMs: 0,
-      rampMs: 0,
-      turns: batchTurns,
-      rep: batch,
-      warmup: false,
-      scenarios: options.scenarios,
-    });
+    await run(batch(rep, false));
     started += rounds.slice(before).reduce((a, r) => a + r.conversationsStarted, 0);
     const stats = await server.stats(true);
     samples.push({
