@@ -1,12 +1,13 @@
 import type { Activity } from 'botbuilder';
 import type { AddressInfo } from 'node:net';
 import http from 'node:http';
-import { keypressActivity, type KeypadKey } from '../../src/dialogs/shared/dtmf';
+import { keypressActivity } from '../../src/dialogs/shared/dtmf';
 import { ssmlToText } from '../../src/dialogs/shared/ssml';
 import { createLogger } from '../../src/services/logger';
 import { HttpRequestStatusService } from '../../src/services/requestStatus/httpService';
 import { ssmlProblems, textOf, type TestClient } from '../helpers/bot';
 import { JULIE } from '../helpers/accounts';
+import { messagesBeforeLastKey, pressEach } from '../helpers/voice';
 import {
   createRequestStatusBot,
   openRequestStatus,
@@ -476,15 +477,9 @@ describe('RequestStatusDialog', () => {
 
     it('takes a DIN keyed one digit per message, the eighth completing it', async () => {
       const client = await atMedicationQuestion();
-      const replies: Partial<Activity>[][] = [];
       // Prolia 60 mg/mL (data/medications.json); this person has no request for it.
-      for (const key of '02343541') replies.push(await client.say(keypressActivity(key as KeypadKey)));
-      expect(
-        replies
-          .slice(0, -1)
-          .flat()
-          .filter((a) => a.type === 'message'),
-      ).toEqual([]);
+      const replies = await pressEach(client, '02343541');
+      expect(messagesBeforeLastKey(replies)).toEqual([]);
       expect(heard(replies[7])).toContain('Prolia');
     });
 
@@ -512,7 +507,7 @@ describe('RequestStatusDialog', () => {
       const client = await atNamQuestion();
       await client.say('B comme Bernard O U M');
       expect(heard(await client.say('aide'))).toContain('Dites ou composez maintenant les 8 chiffres');
-      for (const key of '5508') await client.say(keypressActivity(key as KeypadKey));
+      await pressEach(client, '5508');
       expect(heard(await client.say('douze douze'))).toContain('se terminant par 1 2 1 2');
     });
 

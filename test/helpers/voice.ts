@@ -144,3 +144,21 @@ export function resultOf(replies: Partial<Activity>[]): { ended: boolean; value:
   const event = replies.find((a) => a.type === ActivityTypes.Event && a.name === 'result');
   return { ended: event !== undefined, value: event?.value };
 }
+
+/** Presses keys one message each, as the telephony channel sends them; returns the replies to each key. */
+export async function pressEach(
+  client: { say(input: Partial<Activity>): Promise<Partial<Activity>[]> },
+  keys: string,
+): Promise<Partial<Activity>[][]> {
+  const replies: Partial<Activity>[][] = [];
+  for (const key of keys) replies.push(await client.say(keypressActivity(key as KeypadKey)));
+  return replies;
+}
+
+/** The messages the caller would hear before the last key: none while an entry is being keyed. */
+export function messagesBeforeLastKey(replies: Partial<Activity>[][]): Partial<Activity>[] {
+  return replies
+    .slice(0, -1)
+    .flat()
+    .filter((a) => a.type === 'message');
+}

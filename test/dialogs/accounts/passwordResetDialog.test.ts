@@ -1,5 +1,4 @@
-import type { Activity } from 'botbuilder';
-import { keypressActivity, type KeypadKey } from '../../../src/dialogs/shared/dtmf';
+import { keypressActivity } from '../../../src/dialogs/shared/dtmf';
 import type { Language } from '../../../src/i18n';
 import { attemptFrom, JULIE, MARC, MINUTE, STRONG_PASSWORDS } from '../../helpers/accounts';
 import {
@@ -15,6 +14,7 @@ import {
   unspell,
 } from '../../helpers/accountsBot';
 import { startReset } from '../../helpers/accountsConversation';
+import { pressEach } from '../../helpers/voice';
 
 // Whole conversations hash every secret with scrypt (by design slow): leave room on a loaded machine.
 jest.setTimeout(60_000);
@@ -308,11 +308,7 @@ describe('passwordReset flow', () => {
   });
 
   describe('a user name keyed on the phone, one message per key as the telephony channel sends them', () => {
-    async function press(client: AccountsClient, keys: string): Promise<Partial<Activity>[][]> {
-      const replies: Partial<Activity>[][] = [];
-      for (const key of keys) replies.push(await client.say(keypressActivity(key as KeypadKey)));
-      return replies;
-    }
+    const press = pressEach;
 
     async function askUserName(): Promise<AccountsClient> {
       const { client: open } = await createAccountsBot();

@@ -1,6 +1,6 @@
 import type { Activity } from 'botbuilder';
-import { keypressActivity, type KeypadKey } from '../../../src/dialogs/shared/dtmf';
-import { heard } from '../../helpers/voice';
+import { keypressActivity } from '../../../src/dialogs/shared/dtmf';
+import { heard, messagesBeforeLastKey, pressEach } from '../../helpers/voice';
 import { TestClient } from '../../helpers/bot';
 import { createRequestStatusBot, openRequestStatus, SIGNED_IN } from '../../helpers/requestStatusBot';
 
@@ -83,14 +83,8 @@ describe('request status privacy', () => {
     const phone = new TestClient(bot.app, { channelId: 'telephony' });
     for (const input of ['bonjour', '1', '2']) await phone.say(input);
     expect(heard(await phone.say('bé o u emme'))).toContain('Dites ou composez maintenant les 8 chiffres');
-    const replies: Partial<Activity>[][] = [];
-    for (const key of '55081212') replies.push(await phone.say(keypressActivity(key as KeypadKey)));
-    expect(
-      replies
-        .slice(0, -1)
-        .flat()
-        .filter((a) => a.type === 'message'),
-    ).toEqual([]);
+    const replies = await pressEach(phone, '55081212');
+    expect(messagesBeforeLastKey(replies)).toEqual([]);
     expect(heard(replies[7])).toContain('se terminant par 1 2 1 2. Est-ce exact?');
     expect(heard(await phone.say(keypressActivity('1')))).toContain('Pour quel médicament?');
     expect(heard(await phone.say('Humira'))).toContain('Elle est acceptée');
