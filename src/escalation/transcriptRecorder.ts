@@ -9,7 +9,7 @@ import { LANGUAGES, type Messages } from '../i18n';
 import type { PendingWrites } from '../pendingWrites';
 import type { Clock } from '../services/clock';
 import { hashId } from '../services/logger';
-import { findUserName, redactLine } from '../services/escalation/redaction';
+import { findUserName, looksLikeSecretAnswer, redactLine } from '../services/escalation/redaction';
 import type { TranscriptStore } from '../services/escalation/transcriptStore';
 import type { EscalationReason, TranscriptEntry } from '../services/escalation/types';
 import type { StateAccessors } from '../state';
@@ -154,10 +154,8 @@ export class TranscriptRecorder implements Middleware {
       return { at, from: 'user', text: '', withheld: 'secret' };
     }
     const userName = findUserName(text ?? '');
-    // Asked for a user name, people often type their password instead: one long word that is not a user name
-    // is withheld, whatever it looks like. Sentences (« je ne connais pas mon nom d'utilisateur ») are kept.
-    const oneLongWord = /^\S{8,}$/u.test((text ?? '').trim());
-    if (leaf === USER_NAME_PROMPT && !userName && oneLongWord) {
+    // Asked for a user name, people often type their password instead: withheld unless it reads as a sentence.
+    if (leaf === USER_NAME_PROMPT && looksLikeSecretAnswer(text ?? '')) {
       return { at, from: 'user', text: '', withheld: 'secret' };
     }
     const entry: TranscriptEntry = {

@@ -1,4 +1,4 @@
-import { redactLine, findUserName } from '../../src/services/escalation/redaction';
+import { findUserName, looksLikeSecretAnswer, redactLine } from '../../src/services/escalation/redaction';
 import { ConversationState, MemoryStorage, TestAdapter, UserState } from 'botbuilder';
 import { leafOfState, markSensitiveTurn, TranscriptRecorder } from '../../src/escalation/transcriptRecorder';
 import { Messages } from '../../src/i18n';
@@ -81,7 +81,21 @@ describe('redactLine on what a user wrote', () => {
       'Médicaments d’exception et Patient d’exception',
       'Médicaments d’exception et Patient d’exception',
     ],
-    ['a password ending with "!"', 'PharmacieRimouski! ne marche pas', '•••• ne marche pas'],
+    [
+      'a password with a symbol inside, ending with "!"',
+      'Pharmacie!Rimouski! ne marche pas',
+      '•••• ne marche pas',
+    ],
+    [
+      'words ending a question or an exclamation kept',
+      'Où en est mon renouvellement? Merci infiniment!',
+      'Où en est mon renouvellement? Merci infiniment!',
+    ],
+    [
+      'Markdown emphasis kept',
+      '*Médicaments d’exception* et **questionnaire**',
+      '*Médicaments d’exception* et **questionnaire**',
+    ],
     ['a place name kept', 'à Saint-Jean-sur-Richelieu', 'à Saint-Jean-sur-Richelieu'],
     ['a short code kept', 'depuis la COVID-19', 'depuis la COVID-19'],
     ['the user name with a hyphen kept', 'CE-100001', 'CE-100001'],
@@ -92,6 +106,20 @@ describe('redactLine on what a user wrote', () => {
     ],
   ])('%s', (_label, input, expected) => {
     expect(redactLine(input, { passwords: true })).toBe(expected);
+  });
+});
+
+describe('looksLikeSecretAnswer, for what is typed where the user name is asked', () => {
+  it.each([
+    ["je ne connais pas mon nom d'utilisateur", false],
+    ['agent', false],
+    ['2', false],
+    ['CE100001 Pharmacie2026', false],
+    ['Pharmacie Rimouski 2026', true],
+    ['chevalbatteriecorrecte', true],
+    ['Mot de passe!', true],
+  ])('%j: %s', (text, expected) => {
+    expect(looksLikeSecretAnswer(text)).toBe(expected);
   });
 });
 
@@ -268,6 +296,7 @@ describe('TranscriptRecorder in the running bot', () => {
   it.each([
     ['alone, where the user name is asked', ['bonjour', '1', '2'], JULIE.password],
     ['after the user name, where it is asked', ['bonjour', '1', '2'], `CE100002 Bureau!Levis2026`],
+    ['in words, where the user name is asked', ['bonjour', '1', '2'], 'Pharmacie Rimouski 2026'],
     ['in a sentence, anywhere', ['bonjour'], `mon mot de passe ${JULIE.password} ne marche plus`],
   ])('never keeps a password typed %s', async (_label, before, typed) => {
     const client = new TestClient(app);
@@ -276,6 +305,10 @@ describe('TranscriptRecorder in the running bot', () => {
     const escalation = await escalationOf(app, textOf(await client.say('agent')));
     expect(JSON.stringify(escalation)).not.toContain(JULIE.password);
     expect(JSON.stringify(escalation)).not.toContain('Bureau!Levis2026');
+    expect(JSON.stringify(escalation)).not.toContain('Pharmacie Rimouski 2026');
+    // The bot's own lines stay readable.
+    expect(JSON.stringify(escalation.transcript)).toContain('Que puis-je faire pour vous?');
+    expect(JSON.stringify(escalation.transcript)).toContain('*Médicaments d');
     expect(escalation.transcript.length).toBeGreaterThan(before.length);
   });
 

@@ -13,13 +13,13 @@ export const PASSWORD_MASK = '••••';
 // IP or CE followed by six digits: the online services' user names (issue 3).
 const USER_NAME = /\b(IP|CE)[\s-]?(\d{3})\s?(\d{3})\b/i;
 
-// A word of ten characters or more (the password policy's minimum) mixing letters with digits or symbols:
-// users do type passwords in the wrong place (« mon mot de passe est Pharmacie-Rimouski-2026 »). Hyphens and
-// dots alone do not count, or « Saint-Jean-sur-Richelieu » and « ramq.gouv.qc.ca » would be hidden.
+// A word of ten characters or more (the password policy's minimum) mixing letters with digits or symbols
+// inside it: users do type passwords in the wrong place (« mon mot de passe est Pharmacie-Rimouski-2026 »).
+// Hyphens, dots and apostrophes alone do not count, or « Saint-Jean-sur-Richelieu », « ramq.gouv.qc.ca » and
+// « d'utilisateur » would be hidden; nor does what only ends a word (« renouvellement? », « infiniment! »).
 const PASSWORD_LIKE = /^(?=.*\p{L})(?=.*[\d!@#$%^&*+=?_~|\\/<>{}[\]€£]).{10,}$/u;
-// Quotes and brackets around a word, and a sentence's closing punctuation; "!" and "?" stay: a password
-// may end with them.
-const EDGE_PUNCTUATION = /^[«»"'“”‘’(]+|[«»"'“”‘’),.;:]+$/gu;
+// Quotes, brackets and Markdown emphasis around a word, and the punctuation that ends a sentence.
+const EDGE_PUNCTUATION = /^[«»"'“”‘’(*_]+|[«»"'“”‘’)*_,.;:!?]+$/gu;
 // What the bot and its agents write that looks like a password but is not: user names (CE100001, CE-100001),
 // escalation ids (E-7K3M9Q), call-back references (R-261130-004), links and e-mail addresses.
 const NOT_A_PASSWORD = [
@@ -30,13 +30,28 @@ const NOT_A_PASSWORD = [
   /^[^@\s]+@[^@\s]+\.[a-z]{2,}$/i,
 ];
 
+/** What is hidden of a password-like word: all of it but quotes, brackets and a sentence's final « . , ; : ». */
+const AROUND_A_PASSWORD = /^[«»"'“”‘’(*_]+|[«»"'“”‘’)*_,.;:]+$/gu;
+
 /** Masks every word of the line that looks like a password (see {@link PASSWORD_LIKE}). */
 function redactPasswordLike(line: string): string {
   return line.replace(/\S+/gu, (word) => {
     const core = word.replace(EDGE_PUNCTUATION, '');
     if (!PASSWORD_LIKE.test(core) || NOT_A_PASSWORD.some((known) => known.test(core))) return word;
-    return word.replace(core, PASSWORD_MASK);
+    // A final « ! » or « ? » may be the password's own last character: hidden with the rest.
+    return word.replace(word.replace(AROUND_A_PASSWORD, ''), PASSWORD_MASK);
   });
+}
+
+/**
+ * True for a short answer with a digit or a symbol and no user name: typed where the user name is asked, it
+ * is most likely the password, even in several words (« Pharmacie Rimouski 2026 »). Sentences are not.
+ */
+export function looksLikeSecretAnswer(text: string): boolean {
+  const words = text.trim().split(/\s+/u).filter(Boolean);
+  if (words.length === 0 || findUserName(text)) return false;
+  if (words.length === 1) return words[0].length >= 8;
+  return words.length <= 4 && /[\d!@#$%^&*+=?_~|\\/<>{}[\]€£]/u.test(text);
 }
 
 /**
