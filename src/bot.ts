@@ -12,6 +12,7 @@ import { ROOT, type RootDialog, type RootOptions } from './dialogs/rootDialog';
 import { LANGUAGE_KEY, type Responder } from './dialogs/shared/responder';
 import type { StateAccessors } from './state';
 import { isSharedTeamsConversation } from './teamsGate';
+import { forgetTrailingPound } from './dialogs/shared/keyEntry';
 
 /**
  * Where botbuilder-dialogs looks for, and caches for the rest of the turn, the memory scopes and path resolvers
@@ -80,6 +81,8 @@ export class RamqBot extends ActivityHandler {
 
     this.onEvent(async (context, next) => {
       if (silenceOf(context) && deps.onSilence) {
+        // After a reprompt, a « # » answers the question said again: it is not an entry's habitual ending.
+        await forgetTrailingPound(context, deps.state);
         const dc = await this.dialogs.createContext(context);
         const options: RootOptions = {};
         await deps.onSilence(context, dc, () => dc.beginDialog(ROOT, options));

@@ -48,6 +48,7 @@ export class IdleMemoryStorage implements Storage, TextStorage {
     for (const key of keys) {
       const entry = this.entries.get(key);
       if (!entry) continue;
+      this.touch(key, entry);
       const item = JSON.parse(entry.text) as StoreItem;
       item.eTag = entry.eTag;
       items[key] = item;
@@ -77,9 +78,7 @@ export class IdleMemoryStorage implements Storage, TextStorage {
       keys.map((key) => {
         const entry = this.entries.get(key);
         if (!entry) return undefined;
-        // Read is use too: a user's language, written once, must not be the first forgotten when memory is full.
-        this.entries.delete(key);
-        this.entries.set(key, entry);
+        this.touch(key, entry);
         return { text: entry.text, eTag: entry.eTag };
       }),
     );
@@ -95,6 +94,17 @@ export class IdleMemoryStorage implements Storage, TextStorage {
     const refused = writes.find((w) => !eTagAllows(w.expectedETag, this.entries.get(w.key)?.eTag));
     if (refused) return Promise.reject(eTagConflict(refused.key));
     return Promise.resolve(writes.map((w) => this.store(w.key, w.text, w.expectedETag) as string));
+  }
+
+  /**
+   * A read is use too: a user's language, written once and read on every turn, is neither the first forgotten
+   * when memory is full nor forgotten a day after it was chosen by a user who comes back every day.
+   */
+  private touch(key: string, entry: Entry): void {
+    const idleMs = this.options.idleMsFor(key);
+    if (idleMs !== undefined) entry.expiresAt = this.now() + idleMs;
+    this.entries.delete(key);
+    this.entries.set(key, entry);
   }
 
   /** Forgets every item whose idle period has passed. */

@@ -204,8 +204,9 @@ export class RedisStorage implements Storage, TextStorage {
   }
 
   /**
-   * Writes several items given as JSON text, all or nothing, in one script (see {@link TextStorage}). The keys
-   * must be in one Redis Cluster slot for a cluster to accept it; a single Redis takes any keys.
+   * Writes several items given as JSON text, all or nothing, in one script (see {@link TextStorage}). A single
+   * Redis (with or without replicas) takes any keys; Redis Cluster would refuse keys of two slots (CROSSSLOT),
+   * as it refuses the turn's MGET of its conversation and user state: the bot does not support it.
    *
    * @returns the items' new eTags, in order.
    */
@@ -223,12 +224,6 @@ export class RedisStorage implements Storage, TextStorage {
       outcome = await this.bounded('write', this.writeIfMatch(redisKeys, args));
     } catch (error) {
       if (await this.landedDespite(error, redisKeys, eTags)) return eTags;
-      // A Redis Cluster refuses keys of different slots in one script: write them one after the other there.
-      if (writes.length > 1 && (error as Error)?.message?.startsWith('CROSSSLOT')) {
-        const one: string[] = [];
-        for (const w of writes) one.push(await this.writeText(w.key, w.text, w.expectedETag));
-        return one;
-      }
       throw error;
     }
     if (outcome !== 1) throw eTagConflict(writes.map((w) => w.key).join('", "'));

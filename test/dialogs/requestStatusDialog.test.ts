@@ -511,6 +511,15 @@ describe('RequestStatusDialog', () => {
       expect(heard(await client.say('douze douze'))).toContain('se terminant par 1 2 1 2');
     });
 
+    it('takes the whole number said again after a few keys, rather than adding it to them', async () => {
+      const client = await atNamQuestion();
+      await client.say('B comme Bernard O U M');
+      await pressEach(client, '55');
+      expect(heard(await client.say('cinquante-cinq zéro huit douze douze'))).toContain(
+        'se terminant par 1 2 1 2',
+      );
+    });
+
     it('summarizes, most recent first, then "pour entendre la suivante, faites le 1"', async () => {
       const client = await atNamQuestion();
       await client.say('BOUM55081212');

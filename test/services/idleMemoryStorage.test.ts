@@ -51,6 +51,17 @@ describe('IdleMemoryStorage', () => {
       expect(store.size).toBe(3);
     });
 
+    it('keeps a user read every day for more than a day after the write', async () => {
+      const store = new IdleMemoryStorage({ idleMsFor: () => 1_000, sweepEveryMs: 100, now: () => now });
+      const user = 'webchat/users/u1/';
+      await store.writeText(user, '{"profile":{"language":"en"}}', null);
+      for (let day = 1; day <= 5; day += 1) {
+        now = day * 900;
+        await store.write({ [conversation(day)]: { a: 1 } });
+        expect((await store.readTexts([user]))[0]?.text).toBe('{"profile":{"language":"en"}}');
+      }
+    });
+
     it('stays within it under a flood of new conversations', async () => {
       const store = new IdleMemoryStorage({ idleMsFor: () => 60_000, sweepEveryMs: 60_000, maxItems: 100 });
       for (let n = 0; n < 5_000; n += 1) await store.writeText(conversation(n), '{"x":1}', null);

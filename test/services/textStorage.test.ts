@@ -155,31 +155,6 @@ describeWithRedis('RedisStorage as a text storage', () => {
   });
   writeTextsContract(() => new RedisStorage({ client, keyPrefix: prefix, ttlSeconds: () => 60 }));
 
-  it('writes the items one after the other where Redis Cluster refuses keys of different slots together', async () => {
-    const crossSlot = new Error("CROSSSLOT Keys in request don't hash to the same slot");
-    const cluster = {
-      mGet: client.mGet.bind(client),
-      del: client.del.bind(client),
-      evalSha: ((sha: string, options: { keys: string[] }) =>
-        options.keys.length > 1
-          ? Promise.reject(crossSlot)
-          : client.evalSha(sha, options)) as unknown as AppRedisClient['evalSha'],
-      eval: ((script: string, options: { keys: string[] }) =>
-        options.keys.length > 1
-          ? Promise.reject(crossSlot)
-          : client.eval(script, options)) as unknown as AppRedisClient['eval'],
-    };
-    const storage = new RedisStorage({ client: cluster, keyPrefix: prefix });
-    const eTags = await storage.writeTexts([
-      { key: 'slots/conversation', text: '{"step":1}', expectedETag: null },
-      { key: 'slots/user', text: '{"language":"en"}', expectedETag: null },
-    ]);
-    await expect(storage.readTexts(['slots/conversation', 'slots/user'])).resolves.toEqual([
-      { text: '{"step":1}', eTag: eTags[0] },
-      { text: '{"language":"en"}', eTag: eTags[1] },
-    ]);
-  });
-
   it('sets the expiry on writeText as on write', async () => {
     const storage = new RedisStorage({ client, keyPrefix: prefix, ttlSeconds: () => 60 });
     await storage.writeText('ttl/key', '{"a":1}', undefined);

@@ -4,7 +4,7 @@
  */
 import { randomUUID } from 'node:crypto';
 import type { Activity } from 'botbuilder';
-import { keypressActivity } from '../../src/dialogs/shared/dtmf';
+import { keypressActivity, type KeypadKey } from '../../src/dialogs/shared/dtmf';
 import { ssmlToText } from '../../src/dialogs/shared/ssml';
 import type { Application } from '../../src/index';
 import { startLocalConnector, type LocalConnector } from '../../src/phone/localConnector';
@@ -157,6 +157,23 @@ describe('no input on the phone line (HTTP, local connector)', () => {
     expect(reprompt.at - question.at).toBeGreaterThanOrEqual(NO_INPUT_SECONDS * 1000 - 50);
     // The silence count started over: the caller's key reset it.
     expect(caller.said.filter((s) => /^Je n'ai (toujours )?rien entendu/.test(s.text))).toHaveLength(1);
+    await caller.post(baseUrl, { type: 'endOfConversation' });
+  });
+
+  it('answers a « # » pressed after a reprompt, even when the entry before the silence ended without one', async () => {
+    const caller = new Caller(connector);
+    await caller.dial(baseUrl);
+    await caller.waitFor((r) => r.activity.inputHint === 'expectingInput');
+    for (const key of '1121000011') await caller.post(baseUrl, keypressActivity(key as KeypadKey));
+    // One digit too many: read at once, without waiting for « # »; then the caller says nothing.
+    await caller.waitFor(isMessage(/j'en ai compté 7/));
+    await caller.waitFor(isMessage(/^Je n'ai rien entendu\. Je répète\.$/));
+    const before = caller.received.length;
+    await caller.post(baseUrl, keypressActivity('#'));
+    const answered = await caller.waitFor(
+      (r) => caller.received.indexOf(r) >= before && isMessage(/nom d'utilisateur/)(r),
+    );
+    expect(ssmlToText(answered.activity.speak ?? '')).toMatch(/Je n'ai pas reconnu de nom d'utilisateur/);
     await caller.post(baseUrl, { type: 'endOfConversation' });
   });
 

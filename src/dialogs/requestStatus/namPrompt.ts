@@ -95,7 +95,13 @@ export class NamPrompt extends Dialog<NamPromptOptions> {
     const answer =
       gathered.kind === 'done' ? gathered.keys : `${keyedBefore} ${context.activity.text ?? ''}`.trim();
     const pending = this.sealer.open(state.pendingLetters, binding);
-    const result = parseNam(answer, typeof pending === 'string' ? pending : undefined);
+    const letters = typeof pending === 'string' ? pending : undefined;
+    let result = parseNam(answer, letters);
+    // The whole number said again after a few keys: what was said stands on its own.
+    if (!result.ok && keyedBefore) {
+      const spoken = parseNam(context.activity.text ?? '', letters);
+      if (spoken.ok) result = spoken;
+    }
     if (result.ok) {
       const outcome: NamPromptResult = { sealed: this.sealer.seal(result.nam.reveal(), binding) };
       return dc.endDialog(outcome);

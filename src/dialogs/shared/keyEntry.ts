@@ -25,6 +25,12 @@ export async function takeTrailingPound(context: TurnContext, state: StateAccess
   return isDtmf(context.activity) && keypadKey(context.activity) === '#';
 }
 
+/** Drops the mark of {@link allowTrailingPound}: a silence came between the entry and the next key. */
+export async function forgetTrailingPound(context: TurnContext, state: StateAccessors): Promise<void> {
+  const flags = await state.conversationFlags.get(context, {});
+  if (flags.poundAfterEntry) flags.poundAfterEntry = undefined;
+}
+
 /** What a prompt does with the keys it gathers: where it keeps an entry in progress, how it asks again. */
 export interface KeyEntryHandlers {
   keep(entry: KeypadEntry): void;
