@@ -5,14 +5,14 @@ import {
   type DialogStateManagerConfiguration,
   DialogTurnStatus,
 } from './dialogs/shared/dialogLibrary';
-import { silenceOf } from './voice/voiceTurn';
+import { expectInput, silenceOf } from './voice/voiceTurn';
 import { commitReplies, ReplyHold } from './replyHold';
 import { DEFAULT_LANGUAGE } from './i18n';
 import { ROOT, type RootDialog, type RootOptions } from './dialogs/rootDialog';
 import { LANGUAGE_KEY, type Responder } from './dialogs/shared/responder';
 import type { StateAccessors } from './state';
 import { isSharedTeamsConversation } from './teamsGate';
-import { forgetTrailingPound } from './dialogs/shared/keyEntry';
+import { forgetTrailingPound, takeTrailingPound } from './dialogs/shared/keyEntry';
 
 /**
  * Where botbuilder-dialogs looks for, and caches for the rest of the turn, the memory scopes and path resolvers
@@ -59,6 +59,11 @@ export class RamqBot extends ActivityHandler {
     this.onTurn(async (context, next) => {
       const profile = await deps.state.userProfile.get(context, {});
       context.turnState.set(LANGUAGE_KEY, profile.language ?? DEFAULT_LANGUAGE);
+      // Every message reads and clears the mark, whoever handles it; the « # » it allows gets no answer.
+      if (context.activity.type === ActivityTypes.Message && (await takeTrailingPound(context, deps.state))) {
+        expectInput(context);
+        return;
+      }
       await next();
     });
 

@@ -13,8 +13,6 @@ import type { DialogDependencies } from './shared/dependencies';
 import { FlowDialog } from './shared/flowDialog';
 import type { FlowId } from './shared/flowTrace';
 import { LANGUAGE_KEY } from './shared/responder';
-import { takeTrailingPound } from './shared/keyEntry';
-import { expectInput } from '../voice/voiceTurn';
 
 /** Persisted dialog id. */
 export const ROOT = 'root';
@@ -90,13 +88,8 @@ export class RootDialog extends Dialog<RootOptions> {
    * dialog. Returns an empty result when nothing is under way, so that the caller begins this dialog.
    */
   async continueTurn(dc: DialogContext): Promise<DialogTurnResult> {
-    const message = dc.context.activity.type === 'message';
-    if (message && (await takeTrailingPound(dc.context, this.deps.state))) {
-      expectInput(dc.context);
-      return Dialog.EndOfTurn;
-    }
     if (!dc.activeDialog) return { status: DialogTurnStatus.empty };
-    if (message) {
+    if (dc.context.activity.type === 'message') {
       // Any message counts as activity for the authenticated session (15 idle minutes end it).
       await touchSession(dc.context, this.deps);
       const interrupted = await this.interrupt(dc);

@@ -6,8 +6,8 @@ import { isDtmf, type KeyGathering, type KeypadEntry, keypadKey } from './dtmf';
 /**
  * Callers end keypad entries with "#" out of habit, or because the prompt said so, even when the entry was
  * already complete (the sixth digit, question 5 of 18). That "#" arrives as the next message and must not
- * answer the next question. A prompt that completed an entry without "#" marks the conversation; the root
- * dialog then lets one "#" that comes straight after pass unanswered ({@link takeTrailingPound}).
+ * answer the next question. A prompt that completed an entry without "#" marks the conversation; the bot
+ * then lets one "#" that comes straight after pass unanswered ({@link takeTrailingPound}).
  */
 export async function allowTrailingPound(context: TurnContext, state: StateAccessors): Promise<void> {
   const flags = await state.conversationFlags.get(context, {});
