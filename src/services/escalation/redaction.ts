@@ -18,6 +18,7 @@ const USER_NAME = /\b(IP|CE)[\s-]?(\d{3})\s?(\d{3})\b/i;
 // Hyphens, dots and apostrophes alone do not count, or « Saint-Jean-sur-Richelieu », « ramq.gouv.qc.ca » and
 // « d'utilisateur » would be hidden; nor does what only ends a word (« renouvellement? », « infiniment! »).
 const PASSWORD_LIKE = /^(?=.*\p{L})(?=.*[\d!@#$%^&*+=?_~|\\/<>{}[\]€£]).{10,}$/u;
+const DIGIT_OR_SYMBOL = /[\d!@#$%^&*+=?_~|\\/<>{}[\]€£]/u;
 // Quotes, brackets and Markdown emphasis around a word, and the punctuation that ends a sentence.
 const EDGE_PUNCTUATION = /^[«»"'“”‘’(*_]+|[«»"'“”‘’)*_,.;:!?]+$/gu;
 // What the bot and its agents write that looks like a password but is not: user names (CE100001, CE-100001),
@@ -35,7 +36,9 @@ const AROUND_A_PASSWORD = /^[«»"'“”‘’(*_]+|[«»"'“”‘’)*_,.;:]
 
 /** Masks every word of the line that looks like a password (see {@link PASSWORD_LIKE}). */
 function redactPasswordLike(line: string): string {
-  return line.replace(/\S+/gu, (word) => {
+  // Words of ten characters or more only: most are shorter, and this runs on every line of every turn.
+  return line.replace(/\S{10,}/g, (word) => {
+    if (!DIGIT_OR_SYMBOL.test(word)) return word;
     const core = word.replace(EDGE_PUNCTUATION, '');
     if (!PASSWORD_LIKE.test(core) || NOT_A_PASSWORD.some((known) => known.test(core))) return word;
     // A final « ! » or « ? » may be the password's own last character: hidden with the rest.
