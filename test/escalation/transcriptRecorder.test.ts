@@ -148,19 +148,27 @@ describe('leafOfState', () => {
   });
 });
 
+/** A recorder over memory state and transcripts, as the tests of the recorder alone need it. */
+function memoryRecorder(
+  options: { store?: MemoryTranscriptStore; pendingWrites?: PendingWrites; warnings?: string[] } = {},
+) {
+  const storage = new MemoryStorage();
+  const state = createStateAccessors(new ConversationState(storage), new UserState(storage));
+  const store = options.store ?? new MemoryTranscriptStore(60_000);
+  const recorder = new TranscriptRecorder({
+    store,
+    state,
+    messages: new Messages(),
+    clock: new FixedClock(new Date('2026-11-30T15:00:00Z')),
+    logger: { warn: (_obj, msg) => void options.warnings?.push(msg) },
+    pendingWrites: options.pendingWrites ?? new PendingWrites(),
+  });
+  return { state, store, recorder };
+}
+
 describe('TranscriptRecorder on its own', () => {
   it('withholds a turn a dialog marked sensitive, and keeps only text replies', async () => {
-    const storage = new MemoryStorage();
-    const state = createStateAccessors(new ConversationState(storage), new UserState(storage));
-    const store = new MemoryTranscriptStore(60_000);
-    const recorder = new TranscriptRecorder({
-      store,
-      state,
-      messages: new Messages(),
-      clock: new FixedClock(new Date('2026-11-30T15:00:00Z')),
-      logger: { warn: () => undefined },
-      pendingWrites: new PendingWrites(),
-    });
+    const { store, recorder } = memoryRecorder();
     const adapter = new TestAdapter(async (context) => {
       if (context.activity.text === 'mon code 4321') markSensitiveTurn(context);
       await context.sendActivity({ type: 'message', text: 'reçu', speak: '<speak>secret parlé</speak>' });
@@ -185,17 +193,7 @@ describe('TranscriptRecorder on its own', () => {
 
 describe('TranscriptRecorder on the phone', () => {
   it('withholds each key of a NAM keyed one per message, which masking would keep whole', async () => {
-    const storage = new MemoryStorage();
-    const state = createStateAccessors(new ConversationState(storage), new UserState(storage));
-    const store = new MemoryTranscriptStore(60_000);
-    const recorder = new TranscriptRecorder({
-      store,
-      state,
-      messages: new Messages(),
-      clock: new FixedClock(new Date('2026-11-30T15:00:00Z')),
-      logger: { warn: () => undefined },
-      pendingWrites: new PendingWrites(),
-    });
+    const { state, store, recorder } = memoryRecorder();
     let key = '';
     const adapter = new TestAdapter(
       async (context) => {
@@ -235,19 +233,11 @@ describe('TranscriptRecorder and the reply', () => {
     ['kept once written', false, 2, []],
     ['lost, with a warning', true, 0, ['transcript line not kept']],
   ])('answers before the lines are written; a line is %s', async (_label, failing, kept, warned) => {
-    const storage = new MemoryStorage();
     const store = new SlowTranscriptStore(60_000);
     store.failing = failing;
     const pendingWrites = new PendingWrites();
     const warnings: string[] = [];
-    const recorder = new TranscriptRecorder({
-      store,
-      state: createStateAccessors(new ConversationState(storage), new UserState(storage)),
-      messages: new Messages(),
-      clock: new FixedClock(new Date('2026-11-30T15:00:00Z')),
-      logger: { warn: (_obj, msg) => void warnings.push(msg) },
-      pendingWrites,
-    });
+    const { recorder } = memoryRecorder({ store, pendingWrites, warnings });
     let key = '';
     const adapter = new TestAdapter(async (context) => {
       key = TranscriptRecorder.keyOf(context);

@@ -156,16 +156,18 @@ describe('secretQuestions flow', () => {
     });
   });
 
+  /** On the phone, signed in by voice, at the list of questions to choose from (option 3). */
+  async function atTheList() {
+    const { client: open, services } = await createAccountsBot();
+    const client = open('telephony');
+    await client.say('1');
+    await client.say('3');
+    const list = await answerRound(client, await client.say('2100001#'), services, 'fr');
+    expect(spokenOf(list)).toContain(say('fr', 'accounts:pick.ask_voice', { position: 1, total: 8 }));
+    return { client, services };
+  }
+
   describe('a question number keyed on the phone, one message per key', () => {
-    async function atTheList() {
-      const { client: open, services } = await createAccountsBot();
-      const client = open('telephony');
-      await client.say('1');
-      await client.say('3');
-      const list = await answerRound(client, await client.say('2100001#'), services, 'fr');
-      expect(spokenOf(list)).toContain(say('fr', 'accounts:pick.ask_voice', { position: 1, total: 8 }));
-      return client;
-    }
     const press = (key: KeypadKey) => keypressActivity(key);
 
     it.each([
@@ -173,7 +175,7 @@ describe('secretQuestions flow', () => {
       ['1 then #: question 1', '1#', 1],
       ['5: question 5 at once, since no question is numbered 50 or more', '5', 5],
     ])('%s', async (_label, keys, number) => {
-      const client = await atTheList();
+      const { client } = await atTheList();
       const replies = await pressEach(client, keys);
       expect(replies.slice(0, -1).flat()).toEqual([]);
       const question = catalogueQuestion(number);
@@ -181,7 +183,7 @@ describe('secretQuestions flow', () => {
     });
 
     it('takes the "#" the prompt asks for after a number already complete as nothing, not as the answer', async () => {
-      const client = await atTheList();
+      const { client } = await atTheList();
       expect(spokenOf(await client.say(press('5')))).toContain(catalogueQuestion(5));
       expect(await client.say(press('#'))).toEqual([]);
       const kept = await client.say('réponse parlée');
@@ -189,7 +191,7 @@ describe('secretQuestions flow', () => {
     });
 
     it('repeats the list on "*", dropping a key already pressed', async () => {
-      const client = await atTheList();
+      const { client } = await atTheList();
       await client.say(press('1'));
       const repeated = await client.say(press('*'));
       expect(spokenOf(repeated)).toContain(say('fr', 'accounts:pick.ask_voice', { position: 1, total: 8 }));
@@ -198,12 +200,7 @@ describe('secretQuestions flow', () => {
   });
 
   it('works by voice: questions chosen by number said or keyed, answers spoken', async () => {
-    const { client: open, services } = await createAccountsBot();
-    const client = open('telephony');
-    await client.say('1');
-    await client.say('3');
-    const list = await answerRound(client, await client.say('2100001#'), services, 'fr');
-    expect(spokenOf(list)).toContain(say('fr', 'accounts:pick.ask_voice', { position: 1, total: 8 }));
+    const { client, services } = await atTheList();
     for (const [i, pick] of ['9#', 'dix', 'onze', '12', '13#', 'quatorze', '15', 'seize'].entries()) {
       await client.say(pick);
       await client.say(`réponse parlée ${i}`);
