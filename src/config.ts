@@ -64,6 +64,9 @@ const schema = z
     VOICE_NO_INPUT_SECONDS: z.coerce
       .number({ message: 'expected a number of seconds greater than 0' })
       .positive({ message: 'expected a number of seconds greater than 0' }),
+    VOICE_SPEECH_CHARS_PER_SECOND: z.coerce
+      .number({ message: 'expected a number of characters per second, 0 or more' })
+      .min(0, { message: 'expected a number of characters per second, 0 or more' }),
     VOICE_TRANSFER_NUMBER: z
       .string()
       .regex(/^\+[1-9]\d{7,14}$/, { message: 'expected a phone number in E.164 form such as +18004634776' })
@@ -192,6 +195,11 @@ export interface Config {
   voices: { fr: string; en: string };
   /** Silence allowed after a question on the phone before the caller is reprompted (decimals allowed). */
   voiceNoInputSeconds: number;
+  /**
+   * The voices' speaking rate, to estimate how long a prompt plays before the no-input timeout starts; 0
+   * counts the timeout from the moment the prompt is sent.
+   */
+  voiceSpeechCharsPerSecond: number;
   /** Where phone callers asking for an agent are transferred (E.164); unset: the centre's toll-free line. */
   voiceTransferNumber?: string;
   /** Entra tenants whose Teams users are served; empty serves any tenant. */
@@ -247,6 +255,9 @@ const DEFAULTS: Record<string, string> = {
   VOICE_FR: 'fr-CA-SylvieNeural',
   VOICE_EN: 'en-CA-ClaraNeural',
   VOICE_NO_INPUT_SECONDS: '8',
+  // A little slower than Azure's French and English neural voices at their default rate: a reprompt while the
+  // prompt still plays is worse than one that comes a second late.
+  VOICE_SPEECH_CHARS_PER_SECOND: '14',
   RATE_LIMIT_CONVERSATION_PER_MINUTE: '60',
   RATE_LIMIT_CLIENT_PER_MINUTE: '3000',
   TRUST_PROXY_HOPS: '0',
@@ -315,6 +326,7 @@ export function loadConfig(env: NodeJS.ProcessEnv): Config {
     maxBodyBytes: e.MAX_BODY_KIB * 1024,
     voices: { fr: e.VOICE_FR, en: e.VOICE_EN },
     voiceNoInputSeconds: e.VOICE_NO_INPUT_SECONDS,
+    voiceSpeechCharsPerSecond: e.VOICE_SPEECH_CHARS_PER_SECOND,
     voiceTransferNumber: e.VOICE_TRANSFER_NUMBER,
     teamsAllowedTenants: (e.TEAMS_ALLOWED_TENANTS ?? '')
       .split(',')

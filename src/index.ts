@@ -188,6 +188,7 @@ export async function buildApplication(
     logger,
     conversationState: state.conversationState,
     noInputSeconds: config.voiceNoInputSeconds,
+    speechCharsPerSecond: config.voiceSpeechCharsPerSecond,
     redis: redisClient ? { client: redisClient, keyPrefix: config.redisKeyPrefix } : undefined,
     store: overrides.noInputTimerStore,
     continueConversation: (reference, logic) =>

@@ -163,15 +163,18 @@ export class NoInputTimers {
 
   constructor(private readonly options: NoInputTimersOptions) {}
 
-  /** Arms the conversation's timer; `attempt` is the number of silent reprompts already made. */
-  async arm(reference: Partial<ConversationReference>, attempt: number): Promise<void> {
+  /**
+   * Arms the conversation's timer; `attempt` is the number of silent reprompts already made, `playbackMs` how
+   * long the caller will still be hearing what was just sent: the silence starts when the prompt ends.
+   */
+  async arm(reference: Partial<ConversationReference>, attempt: number, playbackMs = 0): Promise<void> {
     const now = Date.now();
     await this.options.store.schedule({
       key: timerKey(reference),
       reference,
       attempt,
       armedAt: now,
-      dueAt: now + this.options.noInputMs,
+      dueAt: now + playbackMs + this.options.noInputMs,
     });
   }
 

@@ -22,6 +22,8 @@ export interface VoiceLineOptions {
   conversationState: ConversationState;
   /** VOICE_NO_INPUT_SECONDS. */
   noInputSeconds: number;
+  /** VOICE_SPEECH_CHARS_PER_SECOND: the silence is counted from the estimated end of each prompt. */
+  speechCharsPerSecond: number;
   /** Shared timers across instances when given (STORAGE=redis); this process's memory otherwise. */
   redis?: { client: AppRedisClient; keyPrefix: string };
   /** A store chosen by a test, overriding the above. */
@@ -74,6 +76,7 @@ export function createVoiceLine(options: VoiceLineOptions): VoiceLine {
     timers,
     conversationState: options.conversationState,
     pendingWrites: options.pendingWrites,
+    speechCharsPerSecond: options.speechCharsPerSecond,
   });
   return {
     timers,

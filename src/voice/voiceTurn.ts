@@ -12,6 +12,7 @@ import { isSsmlDocument, isVoiceChannel } from '../dialogs/shared/ssml';
 import type { Responder } from '../dialogs/shared/responder';
 import type { PendingWrites } from '../pendingWrites';
 import type { NoInputTimers } from './noInputTimers';
+import { estimatePlaybackMs } from './playback';
 
 const EXPECT_INPUT = Symbol('voice.expectInput');
 const SILENCE = Symbol('voice.silence');
@@ -72,6 +73,11 @@ export interface VoiceTurnOptions {
   conversationState?: ConversationState;
   /** Where the timers' writes go: the caller's answer does not wait for them. */
   pendingWrites: PendingWrites;
+  /**
+   * The voices' speaking rate (VOICE_SPEECH_CHARS_PER_SECOND), to count the caller's silence from the end of
+   * what the turn said; 0 or absent counts it from the send.
+   */
+  speechCharsPerSecond?: number;
 }
 
 /**
@@ -115,12 +121,16 @@ export class VoiceTurnMiddleware implements Middleware {
 
     let askedQuestion = false;
     let endedCall = false;
+    let playbackMs = 0;
     context.onSendActivities(async (ctx, activities, nextSend) => {
       for (let i = activities.length - 1; i >= 0; i -= 1) {
         const activity = activities[i];
         if (activity.type === ActivityTypes.Message && !prepareForListener(ctx, activity, this.options)) {
           activities.splice(i, 1);
           continue;
+        }
+        if (activity.type === ActivityTypes.Message && activity.speak) {
+          playbackMs += estimatePlaybackMs(activity.speak, this.options.speechCharsPerSecond ?? 0);
         }
         if (activity.inputHint === InputHints.ExpectingInput) askedQuestion = true;
         if (
@@ -139,7 +149,10 @@ export class VoiceTurnMiddleware implements Middleware {
     if (endedCall || context.turnState.get(CALL_ENDED)) {
       this.inBackground(timers.cancel(reference));
     } else if (askedQuestion || context.turnState.get(EXPECT_INPUT)) {
-      this.inBackground(timers.arm(reference, silence ? silence.attempt + 1 : 0), 'no-input timer not armed');
+      this.inBackground(
+        timers.arm(reference, silence ? silence.attempt + 1 : 0, playbackMs),
+        'no-input timer not armed',
+      );
     }
   }
 

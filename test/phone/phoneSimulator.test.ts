@@ -15,7 +15,11 @@ describe('phone simulator', () => {
   let botUrl: string;
 
   beforeAll(async () => {
-    app = await createTestApp({ VOICE_NO_INPUT_SECONDS: '0.4', CLOCK_NOW: OPEN_HOURS });
+    app = await createTestApp({
+      VOICE_NO_INPUT_SECONDS: '0.4',
+      VOICE_SPEECH_CHARS_PER_SECOND: '0',
+      CLOCK_NOW: OPEN_HOURS,
+    });
     const base = await app.start();
     for (let i = 0; i < 300 && (await fetch(`${base}/readyz`)).status !== 200; i += 1) {
       await new Promise((r) => setTimeout(r, 50));

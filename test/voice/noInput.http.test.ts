@@ -6,6 +6,7 @@ import { randomUUID } from 'node:crypto';
 import type { Activity } from 'botbuilder';
 import { keypressActivity, type KeypadKey } from '../../src/dialogs/shared/dtmf';
 import { ssmlToText } from '../../src/dialogs/shared/ssml';
+import { estimatePlaybackMs } from '../../src/voice/playback';
 import type { Application } from '../../src/index';
 import { startLocalConnector, type LocalConnector } from '../../src/phone/localConnector';
 import { createTestApp, ssmlProblems } from '../helpers/bot';
@@ -102,7 +103,12 @@ describe('no input on the phone line (HTTP, local connector)', () => {
   let connector: LocalConnector & { calls: Map<string, Caller> };
 
   beforeAll(async () => {
-    app = await createTestApp({ VOICE_NO_INPUT_SECONDS: String(NO_INPUT_SECONDS), CLOCK_NOW: OPEN_HOURS });
+    app = await createTestApp({
+      VOICE_NO_INPUT_SECONDS: String(NO_INPUT_SECONDS),
+      // Counted from the send: the prompts' playback time has tests of its own.
+      VOICE_SPEECH_CHARS_PER_SECOND: '0',
+      CLOCK_NOW: OPEN_HOURS,
+    });
     baseUrl = await app.start();
     await waitForReady(baseUrl);
     connector = await connectorFor();
@@ -198,6 +204,51 @@ describe('no input on the phone line (HTTP, local connector)', () => {
   });
 });
 
+describe('no input counted from the end of the prompt (HTTP, local connector)', () => {
+  // Fast enough for a test, slow enough that the greeting's playback outlasts the silence allowed.
+  const CHARS_PER_SECOND = 400;
+  let app: Application;
+  let baseUrl: string;
+  let connector: LocalConnector & { calls: Map<string, Caller> };
+
+  beforeAll(async () => {
+    app = await createTestApp({
+      VOICE_NO_INPUT_SECONDS: String(NO_INPUT_SECONDS),
+      VOICE_SPEECH_CHARS_PER_SECOND: String(CHARS_PER_SECOND),
+      CLOCK_NOW: OPEN_HOURS,
+    });
+    baseUrl = await app.start();
+    await waitForReady(baseUrl);
+    connector = await connectorFor();
+  }, 60_000);
+
+  afterAll(async () => {
+    await app.stop();
+    await connector.close();
+  });
+
+  it('waits for the greeting and the menu to be heard before the silence counts', async () => {
+    const caller = new Caller(connector);
+    const dialledAt = Date.now();
+    await caller.dial(baseUrl);
+    const menu = await caller.waitFor((r) => r.activity.inputHint === 'expectingInput');
+    const playbackMs = caller.received
+      .filter((r) => r.activity.type === 'message')
+      .reduce((sum, r) => sum + estimatePlaybackMs(r.activity.speak ?? '', CHARS_PER_SECOND), 0);
+    expect(playbackMs).toBeGreaterThan(NO_INPUT_SECONDS * 1000);
+    const reprompt = await caller.waitFor(isMessage(/^Je n'ai rien entendu\. Je répète\.$/), 10_000);
+    expect(reprompt.at - dialledAt).toBeGreaterThanOrEqual(playbackMs + NO_INPUT_SECONDS * 1000 - 50);
+    // The reprompt and the repeated menu play before the second silence counts, the same way.
+    const second = await caller.waitFor(isMessage(/^Je n'ai toujours rien entendu/), 10_000);
+    const repeated = caller.received
+      .filter((r) => r.at >= reprompt.at && r.at < second.at && r.activity.type === 'message')
+      .reduce((sum, r) => sum + estimatePlaybackMs(r.activity.speak ?? '', CHARS_PER_SECOND), 0);
+    expect(second.at - reprompt.at).toBeGreaterThanOrEqual(repeated + NO_INPUT_SECONDS * 1000 - 50);
+    expect(menu.at).toBeLessThan(reprompt.at);
+    await caller.post(baseUrl, { type: 'endOfConversation' });
+  }, 20_000);
+});
+
 describeWithRedis('no input with two bot instances sharing Redis', () => {
   const prefix = uniqueTestPrefix('test:noInputHttp');
   const apps: Application[] = [];
@@ -211,6 +262,7 @@ describeWithRedis('no input with two bot instances sharing Redis', () => {
         REDIS_URL: redisTestUrl(),
         REDIS_KEY_PREFIX: prefix,
         VOICE_NO_INPUT_SECONDS: String(NO_INPUT_SECONDS),
+        VOICE_SPEECH_CHARS_PER_SECOND: '0',
       });
       apps.push(app);
       urls.push(await app.start());

@@ -7,7 +7,11 @@ import { ssmlProblems } from '../helpers/bot';
 import { createDeps } from '../helpers/voice';
 
 /** A bot that sends whatever the test asks, through the middleware, on the given channel. */
-function setUp(channelId = 'telephony', store = new MemoryNoInputTimerStore()) {
+function setUp(
+  channelId = 'telephony',
+  store = new MemoryNoInputTimerStore(),
+  speechCharsPerSecond?: number,
+) {
   const timers = new NoInputTimers({
     store,
     noInputMs: 60_000,
@@ -21,6 +25,7 @@ function setUp(channelId = 'telephony', store = new MemoryNoInputTimerStore()) {
     logger: { warn: (_obj: object, msg: string) => void warnings.push(msg) },
     timers,
     pendingWrites,
+    speechCharsPerSecond,
   });
   let send: (context: TurnContext) => Promise<void> = async () => undefined;
   const adapter = new TestAdapter(async (context) => middleware.onTurn(context, () => send(context)), {
@@ -153,6 +158,38 @@ describe('VoiceTurnMiddleware', () => {
       const { store, turn } = setUp();
       await turn(logic);
       expect(store.size).toBe(0);
+    });
+
+    /** The silence each armed timer allows, from the moment it was armed. */
+    async function waitsArmed(store: MemoryNoInputTimerStore): Promise<number[]> {
+      const timers = await store.claimDue(Number.MAX_SAFE_INTEGER, 10);
+      return timers.map((t) => t.dueAt - t.armedAt);
+    }
+
+    it.each([
+      ['counts from the send without a speaking rate', undefined, 60_000],
+      ['counts from the send at a rate of 0', 0, 60_000],
+      // « Quel est votre numéro? » and « Répondez après le signal. »: 22 + 25 characters, at 10 a second.
+      ['adds the turn’s messages’ playback at 10 characters a second', 10, 60_000 + 4_700],
+    ])('%s', async (_name, rate, expected) => {
+      const store = new MemoryNoInputTimerStore();
+      const { turn } = setUp('telephony', store, rate);
+      await turn(async (c) => {
+        await c.sendActivity('Quel est votre numéro?');
+        await c.sendActivity({
+          type: 'message',
+          text: 'Répondez après le signal.',
+          inputHint: 'expectingInput',
+        });
+      });
+      expect(await waitsArmed(store)).toEqual([expected]);
+    });
+
+    it('adds nothing for a keypad key that gets no answer', async () => {
+      const store = new MemoryNoInputTimerStore();
+      const { turn } = setUp('telephony', store, 10);
+      await turn(async (c) => expectInput(c));
+      expect(await waitsArmed(store)).toEqual([60_000]);
     });
 
     it('arms on expectInput without any message (between keypad keys)', async () => {
