@@ -130,7 +130,7 @@ export class TranscriptRecorder implements Middleware {
       const text = (reply.text ?? '').trim();
       if (!text) continue;
       // The bot may quote the user (« aucun médicament ne correspond à « … » »): masked the same way.
-      const entry: TranscriptEntry = { at, from: 'bot', text: redactLine(text, { passwords: true }) };
+      const entry: TranscriptEntry = { at, from: 'bot', text: redactLine(text) };
       const found = reason ?? this.signatures.find((s) => text.includes(s.text))?.reason;
       if (found) entry.reason = found;
       entries.push(entry);
@@ -161,7 +161,7 @@ export class TranscriptRecorder implements Middleware {
     const entry: TranscriptEntry = {
       at,
       from: 'user',
-      text: redactLine(text ?? '', { nam: leaf !== undefined && NAM_DIALOGS.has(leaf), passwords: true }),
+      text: redactLine(text ?? '', { nam: leaf !== undefined && NAM_DIALOGS.has(leaf) }),
     };
     if (userName) entry.userNameCandidate = userName;
     return entry;

@@ -185,9 +185,10 @@ describe('escalation over HTTP during business hours (Monday 30 November 2026, 1
 
     // User → agent, agent → user, each in their own framing.
     let markRelay = connector.calls.length;
-    await user('Mon mot de passe ne fonctionne plus');
+    await user('Mon mot de passe Pharmacie-Rimouski-2026 ne fonctionne plus');
+    // A password typed to the agent is masked like a NAM: the agent never needs it.
     expect(connector.textTo(winner.conversationId, markRelay)).toContain(
-      `**Utilisateur (${id})** : Mon mot de passe ne fonctionne plus`,
+      `**Utilisateur (${id})** : Mon mot de passe •••• ne fonctionne plus`,
     );
     expect(connector.textTo('conv-user-1', markRelay)).toBe('');
     markRelay = connector.calls.length;
@@ -234,7 +235,7 @@ describe('escalation over HTTP during business hours (Monday 30 November 2026, 1
     const secondId = escalationIdIn(connector.textTo('conv-wait-2'));
 
     let mark = connector.calls.length;
-    await second('Il me faut un mot de passe temporaire');
+    await second('Il me faut un mot de passe temporaire, l’ancien était Bureau-Levis-2026-Nord');
     expect(connector.textTo('conv-wait-2', mark)).toContain('Votre message sera transmis');
     expect(connector.textTo('conv-wait-2', mark)).not.toContain('Que puis-je faire');
 
@@ -254,7 +255,8 @@ describe('escalation over HTTP during business hours (Monday 30 November 2026, 1
     expect(queue).not.toContain(firstId);
     await julie.send(`accepter ${secondId.toLowerCase()}`);
     const session = JSON.stringify(connector.to(julie.conversationId).slice(-1)[0].activity.attachments);
-    expect(session).toContain('Il me faut un mot de passe temporaire');
+    expect(session).toContain('Il me faut un mot de passe temporaire, l’ancien était ••••');
+    expect(session).not.toContain('Bureau-Levis');
     expect(session).toContain('toujours là?');
   });
 

@@ -105,7 +105,11 @@ describe('redactLine on what a user wrote', () => {
       'E-7K3M9Q et R-261130-004',
     ],
   ])('%s', (_label, input, expected) => {
-    expect(redactLine(input, { passwords: true })).toBe(expected);
+    expect(redactLine(input)).toBe(expected);
+  });
+
+  it('keeps password-shaped words only when told to', () => {
+    expect(redactLine('Bureau-Levis-2026-Nord', { passwords: false })).toBe('Bureau-Levis-2026-Nord');
   });
 });
 

@@ -63,12 +63,12 @@ export function looksLikeSecretAnswer(text: string): boolean {
  *
  * @param nam when the line answers a NAM question: also masks a NAM given in spelled or spoken form, which the
  *   typed-form search cannot recognise.
- * @param passwords also hides every word shaped like a password: what users write, and what the bot says back
- *   of it (« aucun médicament ne correspond à … »).
+ * @param passwords hides every word shaped like a password (the default): what users write to an agent or
+ *   the bot, and what the bot says back of it (« aucun médicament ne correspond à … »).
  */
 export function redactLine(text: string, options: { nam?: boolean; passwords?: boolean } = {}): string {
   let line = redactNams(text).replace(TEMPORARY_PASSWORD, PASSWORD_MASK);
-  if (options.passwords) line = redactPasswordLike(line);
+  if (options.passwords !== false) line = redactPasswordLike(line);
   if (options.nam) {
     const parsed = parseNam(line);
     if (parsed.ok) line = parsed.nam.masked();
