@@ -35,9 +35,9 @@ import {
   sealBinding,
 } from './requestStatus/namPrompt';
 import { type ReportContext, requestCard, requestSpoken, requestText } from './requestStatus/report';
-import { contactParts, phonesInline, scheduleText } from './shared/contactInfo';
+import { phonesInline, scheduleText } from './shared/contactInfo';
 import type { DialogDependencies } from './shared/dependencies';
-import { FlowDialog } from './shared/flowDialog';
+import { AGENT_REQUESTED, FlowDialog } from './shared/flowDialog';
 import type { Part } from './shared/responder';
 
 /** Persisted dialog id (also the flow id the online-services menu looks for). */
@@ -210,7 +210,7 @@ export class RequestStatusDialog extends FlowDialog<RequestStatusOptions> {
         return step.replaceDialog(STEPS, restart);
       }
       case AGENT_CHOICE:
-        return this.offerAgent(step);
+        return this.handToAgent(step);
       default:
         return step.next();
     }
@@ -224,7 +224,7 @@ export class RequestStatusDialog extends FlowDialog<RequestStatusOptions> {
 
   private async consult(step: WaterfallStepContext): Promise<DialogTurnResult> {
     const target = step.result as Target | typeof AGENT_CHOICE | undefined;
-    if (target === AGENT_CHOICE) return this.offerAgent(step);
+    if (target === AGENT_CHOICE) return this.handToAgent(step);
     if (!target) return step.endDialog();
     this.values(step).target = target;
     const { context } = step;
@@ -289,7 +289,7 @@ export class RequestStatusDialog extends FlowDialog<RequestStatusOptions> {
       case 'retry':
         return step.replaceDialog(STEPS, { sealedNam, target } satisfies RequestStatusOptions);
       case AGENT_CHOICE:
-        return this.offerAgent(step);
+        return this.handToAgent(step);
       default:
         return step.endDialog();
     }
@@ -534,14 +534,9 @@ export class RequestStatusDialog extends FlowDialog<RequestStatusOptions> {
     await this.say(context, ['requests:unavailable.message', { key: 'requests:unavailable.contact', vars }]);
   }
 
-  private async offerAgent(step: WaterfallStepContext): Promise<DialogTurnResult> {
-    const { responder, centre } = this.deps;
-    const t = responder.translator(step.context);
-    await this.say(step.context, [
-      'hours:agentIntro',
-      ...contactParts(t, centre, !responder.isVoice(step.context), !responder.isVoice(step.context)),
-    ]);
-    return step.endDialog();
+  /** « 0 » in one of the flow's menus: the online-services menu starts the escalation, as its own « 0 » does. */
+  private async handToAgent(step: WaterfallStepContext): Promise<DialogTurnResult> {
+    return step.endDialog(AGENT_REQUESTED);
   }
 
   private async audit(

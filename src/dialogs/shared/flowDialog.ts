@@ -19,6 +19,17 @@ export const PRIVATE_FLOWS: ReadonlySet<FlowId> = new Set<FlowId>([
 ]);
 
 /**
+ * What a flow ends with when the user asked for an agent from one of its own menus (« 0 »): the menu that
+ * started the flow then starts the escalation, exactly as its own « 0 » would.
+ */
+export const AGENT_REQUESTED = 'flow.agentRequested';
+
+/** True when a flow ended with {@link AGENT_REQUESTED}. */
+export function isAgentRequest(result: unknown): boolean {
+  return result === AGENT_REQUESTED;
+}
+
+/**
  * A user-visible flow: a component dialog whose start and end are traced. Its id is a stable FlowId because
  * ids are saved in conversation state.
  */

@@ -3,6 +3,7 @@ import type { MenuDefinition } from '../../nlu/menuRecognizer';
 import { ESCALATION, type EscalationOptions } from '../escalation/escalationDialog';
 import { HOURS_CONTACT, type HoursContactOptions } from '../hoursContactDialog';
 import { MENU_PROMPT, type MenuPromptOptions } from '../menuPrompt';
+import { isAgentRequest } from './flowDialog';
 import { TracedDialog } from './tracedDialog';
 
 /** How a menu of the phone line starts. */
@@ -55,6 +56,7 @@ export abstract class MenuFlowDialog extends TracedDialog<MenuFlowOptions> {
     result?: unknown,
   ): Promise<DialogTurnResult> {
     const state = this.stateOf(dc);
+    if (!state.asking && isAgentRequest(result)) return this.startAgent(dc);
     if (state.asking && typeof result === 'string') {
       state.asking = false;
       return this.startChoice(dc, result, []);

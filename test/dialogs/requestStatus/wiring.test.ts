@@ -4,6 +4,7 @@ import type { AddressInfo } from 'node:net';
 import { loadConfig } from '../../../src/config';
 import type { Application } from '../../../src/index';
 import { createTestApp, TestClient, textOf } from '../../helpers/bot';
+import { openRequestStatus } from '../../helpers/requestStatusBot';
 
 function flowTraces(replies: Partial<Activity>[]): string[] {
   return replies
@@ -31,6 +32,41 @@ describe('request status in the composed application (src/index.ts)', () => {
       expect(flowTraces(await client.say(text))).toContain('start:requestStatus');
     },
   );
+});
+
+describe('« 0 » inside the request-status flow (composed application, Centre open)', () => {
+  let app: Application;
+  beforeAll(async () => {
+    // A Tuesday at 11:00 in Québec.
+    app = await createTestApp({ CLOCK_NOW: '2026-11-24T11:00:00-05:00' });
+  });
+
+  async function afterAReport(client: TestClient): Promise<void> {
+    await openRequestStatus(client);
+    await client.say('BOUM55081212');
+    expect(textOf(await client.say('Humira'))).toContain('Que voulez-vous faire maintenant?');
+  }
+
+  it.each([
+    ['after a report', afterAReport],
+    [
+      'when no medication matches',
+      async (client: TestClient) => {
+        await openRequestStatus(client);
+        await client.say('BOUM55081212');
+        expect(textOf(await client.say('xyzzy'))).toContain(
+          'aucun médicament d’exception qui corresponde'.replace('’', "'"),
+        );
+      },
+    ],
+  ])('%s, queues the user for an agent as the menus’ « 0 » does', async (_when, reach) => {
+    const client = new TestClient(app, { traces: true });
+    await reach(client);
+    const replies = await client.say('0');
+    expect(textOf(replies)).toContain("Vous êtes en position 1 dans la file d'attente");
+    expect(flowTraces(replies)).toEqual(expect.arrayContaining(['end:requestStatus', 'start:escalation']));
+    await client.say('annuler');
+  });
 });
 
 describe('request status configuration', () => {
