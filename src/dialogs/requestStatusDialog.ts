@@ -228,6 +228,12 @@ export class RequestStatusDialog extends FlowDialog<RequestStatusOptions> {
     if (!target) return step.endDialog();
     this.values(step).target = target;
     const { context } = step;
+    // The session may have ended while the user was answering: nothing is shown without a new sign-in, and
+    // the NAM typed under the old one is not carried over to whoever signs in now.
+    if (!(await this.services.session.isAuthenticated(context))) {
+      await this.say(context, ['requests:auth.sessionExpired']);
+      return step.replaceDialog(STEPS, { target } satisfies RequestStatusOptions);
+    }
     const nam = this.openNam(context, this.values(step).sealedNam);
     if (!nam) {
       await this.say(context, ['requests:nam.expired']);

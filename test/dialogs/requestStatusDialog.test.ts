@@ -4,6 +4,7 @@ import http from 'node:http';
 import { keypressActivity } from '../../src/dialogs/shared/dtmf';
 import { ssmlToText } from '../../src/dialogs/shared/ssml';
 import { createLogger } from '../../src/services/logger';
+import type { SessionGate } from '../../src/services/requestStatus/session';
 import { HttpRequestStatusService } from '../../src/services/requestStatus/httpService';
 import { ssmlProblems, textOf, type TestClient } from '../helpers/bot';
 import { JULIE } from '../helpers/accounts';
@@ -60,6 +61,27 @@ describe('RequestStatusDialog', () => {
       const signIn = textOf(await client.say('2'));
       expect(signIn).toContain('je dois d’abord vérifier votre identité'.replace('’', "'"));
       expect(bot.service.calls).toBe(0);
+    });
+
+    it('shows nothing once the session has ended while the user answered, and asks to sign in again', async () => {
+      let signedIn = true;
+      const session: SessionGate = {
+        isAuthenticated: async () => signedIn,
+        userName: async () => 'CE100001',
+      };
+      const expiring = await createRequestStatusBot({ session });
+      const client = expiring.client();
+      await client.say('bonjour');
+      await client.say('1');
+      await client.say('2');
+      expect(textOf(await client.say('BOUM 5508 1212'))).toContain('Pour quel médicament?');
+      signedIn = false;
+      const text = textOf(await client.say('Humira'));
+      expect(text).toContain("Votre session a pris fin après 15 minutes d'inactivité.");
+      expect(text).toContain("nom d'utilisateur");
+      expect(text).not.toContain('Humira');
+      expect(expiring.service.calls).toBe(0);
+      expect(expiring.audit.entries).toEqual([]);
     });
 
     it('continues where it was after signing in: the NAM question comes next', async () => {
