@@ -94,6 +94,11 @@ export class MenuPrompt extends Dialog<MenuPromptOptions> {
       await this.show(dc.context, state, ['common:staleCard']);
       return Dialog.EndOfTurn;
     }
+    // « Bonjour! » after the welcome is courtesy, not a wrong answer.
+    if (this.deps.lexicon.isGreeting(normalizeText(activity.text ?? ''))) {
+      await this.show(dc.context, state, ['common:greetingReply']);
+      return Dialog.EndOfTurn;
+    }
     // On the phone line "0" reaches an agent in every menu, even one that does not list it.
     const zero = ['0', 'zero'].includes(normalizeText(activity.text ?? ''));
     if (voice && zero && agentLineOpen(this.deps, this.deps.clock.now())) {

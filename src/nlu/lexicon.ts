@@ -44,6 +44,8 @@ export class Lexicon {
   private readonly ordinalWords = new Map<string, string>();
   private readonly fillers: string[];
   private readonly repeatWords: Set<string>;
+  private readonly repeatRequests: Set<string>;
+  private readonly greetings: Set<string>;
   private readonly numberStems: string[];
 
   constructor(private readonly messages: Messages) {
@@ -73,6 +75,12 @@ export class Lexicon {
       uniqueNormalized(LANGUAGES.flatMap((l) => messages.list(l, 'intents:repeat'))),
     );
     this.repeatWords.add('*');
+    this.repeatRequests = new Set(
+      uniqueNormalized(LANGUAGES.flatMap((l) => messages.list(l, 'intents:repeatAsked'))),
+    );
+    this.greetings = new Set(
+      uniqueNormalized(LANGUAGES.flatMap((l) => messages.list(l, 'intents:greetings'))),
+    );
     this.numberStems = uniqueNormalized(LANGUAGES.flatMap((l) => messages.list(l, 'intents:numberStems')));
   }
 
@@ -86,9 +94,22 @@ export class Lexicon {
     return this.phrases.find((p) => containsPhrase(normalized, p.phrase))?.intent;
   }
 
-  /** True when the message asks to hear the prompt again. */
+  /** True when the message asks to hear the prompt again: a key or word (« * », « encore ») or a request. */
   isRepeat(normalized: string): boolean {
-    return this.repeatWords.has(normalized);
+    return this.repeatWords.has(normalized) || this.repeatRequests.has(normalized);
+  }
+
+  /**
+   * True when the message can only be a request to hear the question again (« pouvez-vous répéter? »,
+   * « pardon? »): unlike {@link isRepeat}, never a word that could also be an answer (a pet named Étoile).
+   */
+  isRepeatRequest(normalized: string): boolean {
+    return this.repeatRequests.has(normalized);
+  }
+
+  /** True when the whole message is a greeting (« bonjour », « allô? », "hi"). */
+  isGreeting(normalized: string): boolean {
+    return this.greetings.has(normalized);
   }
 
   /** Removes politeness and framing words ("option", "le", "please") so that the core answer remains. */

@@ -182,6 +182,17 @@ describe('RequestStatusDialog', () => {
       expect(second).toContain("Veuillez indiquer de nouveau le numéro d'assurance maladie.");
     });
 
+    it('asks for the number again on « répéter » or « * », without counting a refused number', async () => {
+      const client = await signedInFrench();
+      for (const request of ['répéter', '*', 'Pouvez-vous répéter?']) {
+        const text = textOf(await client.say(request));
+        expect(text).toContain("Quel est le numéro d'assurance maladie de la personne assurée?");
+        expect(text).not.toContain("Je n'ai pas reconnu");
+      }
+      // The first refused number still comes without the agent offer.
+      expect(textOf(await client.say('BOUM 5513 1212'))).not.toContain('parler à un agent');
+    });
+
     it('after three refused numbers, offers the centre and an agent and ends the flow', async () => {
       const client = await signedInFrench();
       await client.say('BOUM 5513 1212');

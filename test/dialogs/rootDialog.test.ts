@@ -97,6 +97,29 @@ describe('RootDialog', () => {
     });
   });
 
+  describe('greetings and requests to repeat at a menu', () => {
+    it.each(['Bonjour!', 'allô?', 'Salut', 'hello'])(
+      'answers %p with a greeting and the menu, without counting a miss',
+      async (greeting) => {
+        const client = new TestClient(app);
+        await client.say('bonjour');
+        const text = textOf(await client.say(greeting));
+        expect(text).toMatch(/^(Bonjour!|Hello!)/);
+        expect(text).toMatch(/\*\*1\*\* – Services en ligne/);
+        expect(text).not.toContain("Je n'ai pas compris");
+        expect(textOf(await client.say('zzz'))).toContain("Je n'ai pas compris votre réponse");
+      },
+    );
+
+    it.each(['pardon?', 'Pouvez-vous répéter?', 'hein?'])('repeats the menu on %p', async (request) => {
+      const client = new TestClient(app);
+      await client.say('bonjour');
+      const text = textOf(await client.say(request));
+      expect(text).toMatch(/\*\*1\*\* – Services en ligne/);
+      expect(text).not.toContain("Je n'ai pas compris");
+    });
+  });
+
   describe('online-services menu', () => {
     it('offers only the flows that exist, plus 9 and 0, and 9 returns to the main menu', async () => {
       const client = new TestClient(app);
@@ -216,6 +239,9 @@ describe('RootDialog', () => {
       ['agent', ESCALATION_STARTED],
       ['je veux parler à quelqu’un', ESCALATION_STARTED],
       ['talk to a human', ESCALATION_STARTED],
+      ['téléphoniste', ESCALATION_STARTED],
+      ['opérateur', ESCALATION_STARTED],
+      ['operator', ESCALATION_STARTED],
     ])('%p from the online-services menu', async (input, expected) => {
       const client = new TestClient(app);
       await client.say('bonjour');
@@ -229,6 +255,18 @@ describe('RootDialog', () => {
       await client.say('1');
       const text = textOf(await client.say('aide'));
       expect(text).toContain('Services en ligne *Médicaments');
+    });
+
+    it.each([
+      'mon mot de passe marche pas',
+      'chu pu capable de me connecter',
+      'Je n’arrive pas à me connecter',
+      "my password doesn't work",
+      "I can't log in",
+    ])('takes %p to « Mot de passe oublié? »', async (text) => {
+      const client = new TestClient(app, { traces: true });
+      await client.say('bonjour');
+      expect(flowTraces(await client.say(text))).toContain('start:passwordReset');
     });
 
     it('routes a first message that names a flow', async () => {

@@ -173,7 +173,12 @@ describe('no input on the phone line (HTTP, local connector)', () => {
     for (const key of '1121000011') await caller.post(baseUrl, keypressActivity(key as KeypadKey));
     // One digit too many: read at once, without waiting for « # »; then the caller says nothing.
     await caller.waitFor(isMessage(/j'en ai compté 7/));
-    await caller.waitFor(isMessage(/^Je n'ai rien entendu\. Je répète\.$/));
+    const reprompt = await caller.waitFor(isMessage(/^Je n'ai rien entendu\. Je répète\.$/));
+    // The question said again comes as its own message: wait for it, so it is not taken for the answer.
+    await caller.waitFor(
+      (r) =>
+        caller.received.indexOf(r) > caller.received.indexOf(reprompt) && isMessage(/nom d'utilisateur/)(r),
+    );
     const before = caller.received.length;
     await caller.post(baseUrl, keypressActivity('#'));
     const answered = await caller.waitFor(

@@ -7,6 +7,7 @@ import {
 } from '../shared/dialogLibrary';
 import type { SecretQuestionCatalogue } from '../../services/accounts';
 import { normalizeAnswer } from '../../services/accounts/answers';
+import { normalizeText } from '../../nlu/normalize';
 import type { DialogDependencies } from '../shared/dependencies';
 import { isCardOnlySubmission } from '../shared/cards';
 import { isDtmf, keypadKey } from '../shared/dtmf';
@@ -63,6 +64,11 @@ export class SecretAnswerPrompt extends Dialog<SecretAnswerPromptOptions> {
     if (isDtmf(dc.context.activity)) {
       const repeat = keypadKey(dc.context.activity) === '*';
       await this.ask(dc.context, options, repeat ? [] : ['accounts:answer.sayAloud']);
+      return Dialog.EndOfTurn;
+    }
+    // « Pouvez-vous répéter? » asks for the question again: taken as an answer, it would cost a try.
+    if (this.deps.lexicon.isRepeatRequest(normalizeText(text))) {
+      await this.ask(dc.context, options, []);
       return Dialog.EndOfTurn;
     }
     if (!normalizeAnswer(text)) {

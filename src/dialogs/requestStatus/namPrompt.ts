@@ -6,6 +6,7 @@ import {
   type DialogTurnResult,
 } from '../shared/dialogLibrary';
 import { type NamProblem, parseNam } from '../../nlu/nam';
+import { normalizeText } from '../../nlu/normalize';
 import type { Sealer } from '../../services/requestStatus/sealer';
 import { contactParts } from '../shared/contactInfo';
 import type { DialogDependencies } from '../shared/dependencies';
@@ -90,6 +91,17 @@ export class NamPrompt extends Dialog<NamPromptOptions> {
         ]),
     });
     if (turnOver) return Dialog.EndOfTurn;
+    // « répéter », or « * » typed in chat: the question again, without counting a wrong number.
+    if (
+      gathered.kind === 'notKey' &&
+      this.deps.lexicon.isRepeat(normalizeText(context.activity.text ?? ''))
+    ) {
+      if (typeof keyed === 'string') state.pendingKeys = this.sealer.seal(keyed, binding);
+      await this.ask(context, [
+        state.pendingLetters ? 'requests:nam.askDigits' : `requests:nam.${state.question}`,
+      ]);
+      return Dialog.EndOfTurn;
+    }
     // Digits keyed, then the rest said: « 5 5 0 8 » on the keypad, then « douze douze ».
     const keyedBefore = gathered.kind === 'notKey' && typeof keyed === 'string' ? keyed : '';
     const answer =

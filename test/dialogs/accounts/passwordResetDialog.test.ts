@@ -1,3 +1,4 @@
+import type { Activity } from 'botbuilder';
 import { keypressActivity } from '../../../src/dialogs/shared/dtmf';
 import type { Language } from '../../../src/i18n';
 import { attemptFrom, JULIE, MARC, MINUTE, STRONG_PASSWORDS } from '../../helpers/accounts';
@@ -362,6 +363,23 @@ describe('passwordReset flow', () => {
       expect(repeated).not.toContain(say('fr', 'accounts:answer.sayAloud'));
       // None of the keys counted: the three right answers still pass the round.
       const done = await answerRound(client, await client.say(keypressActivity('*')), services, 'fr');
+      expect(spokenOf(done)).toContain('Merci, vos réponses sont exactes.');
+    });
+
+    it('says the secret question again when asked to, without taking the request as the answer', async () => {
+      const { client: open, services } = await createAccountsBot();
+      const client = open('telephony');
+      await client.say(keypressActivity('1'));
+      await client.say(keypressActivity('1'));
+      const keyed = await press(client, '2100001#');
+      const question = services.catalogue.text(askedQuestion(keyed[keyed.length - 1], services, 'fr'), 'fr');
+      let last: Partial<Activity>[] = [];
+      for (const request of ['Pouvez-vous répéter?', 'répétez s’il vous plaît', 'pardon?', 'quoi?']) {
+        last = await client.say(request);
+        expect(spokenOf(last)).toContain(question);
+      }
+      // None of them counted: the three right answers still pass the round.
+      const done = await answerRound(client, last, services, 'fr');
       expect(spokenOf(done)).toContain('Merci, vos réponses sont exactes.');
     });
 
