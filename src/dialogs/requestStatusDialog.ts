@@ -485,7 +485,7 @@ export class RequestStatusDialog extends FlowDialog<RequestStatusOptions> {
     };
   }
 
-  /** Chat: an introduction, then one message per request with its Adaptive Card and its full text. */
+  /** Chat: an introduction, then one message per request: its Adaptive Card, and its full text where cards are not shown. */
   private async showCards(
     context: TurnContext,
     nam: Nam,
@@ -498,10 +498,12 @@ export class RequestStatusDialog extends FlowDialog<RequestStatusOptions> {
       'requests:report.historyNote',
     ]);
     const ctx = this.reportContext(context);
+    // Teams and Web Chat show a message's text above its card: the card alone there, or each request reads twice.
+    const cardOnly = this.deps.responder.channelKind(context) === 'card';
     for (const [i, request] of requests.entries()) {
       await context.sendActivity({
         type: 'message',
-        text: requestText(ctx, request, i + 1),
+        text: cardOnly ? undefined : requestText(ctx, request, i + 1),
         attachments: [requestCard(ctx, request, i + 1)],
       });
     }

@@ -4,6 +4,7 @@ import { PASSWORD_CARD_PROMPT } from '../dialogs/accounts/passwordCardPrompt';
 import { SECRET_ANSWER_PROMPT } from '../dialogs/accounts/secretAnswerPrompt';
 import { USER_NAME_PROMPT } from '../dialogs/accounts/userNamePrompt';
 import { NAM_PROMPT } from '../dialogs/requestStatus/namPrompt';
+import { cardFallbackText } from '../dialogs/shared/cards';
 import { keypadKey } from '../dialogs/shared/dtmf';
 import { LANGUAGES, type Messages } from '../i18n';
 import type { PendingWrites } from '../pendingWrites';
@@ -89,9 +90,9 @@ export interface TranscriptRecorderOptions {
 
 /**
  * Keeps the last lines of each user conversation, redacted, for the agent who takes an escalation: the user's
- * messages and the bot's text replies (never `speak`, card contents or submitted values). It writes after the
- * turn, once the dialogs have run, so a turn marked sensitive during the dialogs is honoured, and without
- * keeping the reply waiting (see {@link PendingWrites}).
+ * messages and the bot's replies as read (text, or a card's fallback text; never `speak`, card inputs or
+ * submitted values). It writes after the turn, once the dialogs have run, so a turn marked sensitive during
+ * the dialogs is honoured, and without keeping the reply waiting (see {@link PendingWrites}).
  */
 export class TranscriptRecorder implements Middleware {
   private readonly signatures: Array<{ reason: EscalationReason; text: string }> = [];
@@ -117,7 +118,11 @@ export class TranscriptRecorder implements Middleware {
     const leaf = leafOfState(await this.options.state.dialogState.get(context));
     const outgoing: Partial<Activity>[] = [];
     context.onSendActivities(async (_ctx, activities, nextSend) => {
-      for (const a of activities) if (a.type === ActivityTypes.Message) outgoing.push({ text: a.text });
+      // On Teams and Web Chat menus and results are cards without text: their fallback text is what was read.
+      for (const a of activities) {
+        if (a.type === ActivityTypes.Message)
+          outgoing.push({ text: a.text?.trim() ? a.text : cardFallbackText(a) });
+      }
       return nextSend();
     });
 

@@ -213,6 +213,23 @@ describe('RequestStatusDialog', () => {
     });
   });
 
+  describe('where cards are shown (Web Chat, Teams)', () => {
+    it('sends each request as its card alone, so that it is not read twice', async () => {
+      const client = bot.client('webchat');
+      await client.say('bonjour');
+      await client.say('1');
+      await client.say('2');
+      await client.say(JULIE.userName);
+      await client.say({ value: { accountsCard: 'current', password: JULIE.password } });
+      await client.say('BOUM 5508 1212');
+      const [card] = cards(await client.say('Humira'));
+      expect(card.text).toBeUndefined();
+      const content = card.attachments?.[0].content as { fallbackText: string };
+      expect(content.fallbackText).toContain('État : **Acceptée**');
+      expect(JSON.stringify(content.body)).toContain('du 15 janvier 2026 au 14 janvier 2027');
+    });
+  });
+
   describe('every state, in French', () => {
     it('acceptée: type, medication, date received, mode, state and period, in a card with a text fallback', async () => {
       const client = await signedInFrench();

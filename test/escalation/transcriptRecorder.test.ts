@@ -332,6 +332,17 @@ describe('TranscriptRecorder in the running bot', () => {
     expect(escalation.transcript.some((e) => e.from === 'bot' && e.text.includes('Bonjour!'))).toBe(true);
   });
 
+  it.each(['test', 'webchat'])(
+    'on the %s channel, keeps the menus and tags « not understood » after two misses, cards or not',
+    async (channelId) => {
+      const client = new TestClient(app, { channelId });
+      for (const input of ['bonjour', 'blabla', 'patate']) await client.say(input);
+      const escalation = await escalationOf(app, textOf(await client.say('0')));
+      expect(escalation.reason).toBe('notUnderstood');
+      expect(JSON.stringify(escalation.transcript)).toContain('Que puis-je faire pour vous?');
+    },
+  );
+
   it('tags the reason when the bot said the secret questions were never chosen', async () => {
     const client = new TestClient(app);
     for (const input of ['bonjour', '1', '1', 'CE100002']) await client.say(input);

@@ -83,3 +83,17 @@ export function factsCard(
 export function isCardOnlySubmission(activity: { text?: string; value?: unknown }): boolean {
   return !(activity.text ?? '').trim() && activity.value !== null && typeof activity.value === 'object';
 }
+
+/** The text an Adaptive Card stands for (its `fallbackText`), for a message that carries a card and no text. */
+export function cardFallbackText(activity: { attachments?: Attachment[] }): string | undefined {
+  for (const attachment of activity.attachments ?? []) {
+    const content = attachment.content as { fallbackText?: unknown } | undefined;
+    if (
+      attachment.contentType === CardFactory.contentTypes.adaptiveCard &&
+      typeof content?.fallbackText === 'string'
+    ) {
+      return content.fallbackText;
+    }
+  }
+  return undefined;
+}
