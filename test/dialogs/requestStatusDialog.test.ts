@@ -224,7 +224,7 @@ describe('RequestStatusDialog', () => {
       await client.say('BOUM 5508 1212');
       const [card] = cards(await client.say('Humira'));
       expect(card.text).toBeUndefined();
-      const content = card.attachments?.[0].content as { fallbackText: string };
+      const content = card.attachments?.[0].content as { fallbackText: string; body: unknown };
       expect(content.fallbackText).toContain('État : **Acceptée**');
       expect(JSON.stringify(content.body)).toContain('du 15 janvier 2026 au 14 janvier 2027');
     });

@@ -10,6 +10,7 @@ import type { DialogDependencies } from '../shared/dependencies';
 import type { Part } from '../shared/responder';
 import {
   passwordCard,
+  isOtherPasswordCard,
   readPasswordSubmission,
   receivedCard,
   type PasswordCardKind,
@@ -71,6 +72,11 @@ export class PasswordCardPrompt extends Dialog<PasswordCardPromptOptions> {
       return Dialog.EndOfTurn;
     }
     if (typed) submission = { password: activity.text ?? '' };
+    if (!submission && isOtherPasswordCard(activity.value, state.kind)) {
+      // The sign-in card sent again while the new password is asked: an old form, not an empty answer.
+      await this.showCard(dc.context, state, ['common:staleCard']);
+      return Dialog.EndOfTurn;
+    }
     if (!submission) {
       await this.showAgain(dc.context, state, ['accounts:card.empty']);
       return Dialog.EndOfTurn;

@@ -69,6 +69,13 @@ export function receivedCard(t: Translate, kind: PasswordCardKind): Attachment {
   });
 }
 
+/** True for a submission of the other password card (the sign-in card while a new password is asked). */
+export function isOtherPasswordCard(value: unknown, kind: PasswordCardKind): boolean {
+  if (!value || typeof value !== 'object') return false;
+  const marker = (value as Record<string, unknown>)[CARD_MARKER];
+  return marker !== undefined && marker !== kind;
+}
+
 /** The password(s) in a card submission, or undefined when the value is not one of ours or is empty. */
 export function readPasswordSubmission(
   value: unknown,

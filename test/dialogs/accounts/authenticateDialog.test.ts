@@ -162,6 +162,11 @@ describe('authenticate flow', () => {
       const newCard = cardOf(mustChange);
       expect(cardInputs(newCard!.content).map((i) => i.id)).toEqual(['password', 'confirmation']);
 
+      // The sign-in card sent again is an old form, not an empty new password.
+      const stale = textOf(await client.submitCard('current', SOPHIE.temporaryPassword));
+      expect(stale).toContain(say(lang, 'common:staleCard'));
+      expect(stale).not.toContain(say(lang, 'accounts:card.empty'));
+
       // The temporary password cannot become the new one, and the policy applies.
       expect(textOf(await client.submitCard('new', SOPHIE.temporaryPassword))).toContain(
         say(lang, 'accounts:policy.recentlyUsed', { history: 5 }),
