@@ -8,7 +8,8 @@ import { HoursContactDialog } from './hoursContactDialog';
 import { MAIN_MENU, MAIN_MENU_DEFINITION, MainMenuDialog, type MainMenuOptions } from './mainMenuDialog';
 import { MENU_PROMPT, MenuPrompt } from './menuPrompt';
 import { OnlineServicesDialog } from './onlineServicesDialog';
-import { endCall } from './shared/callControl';
+import { describeOpening } from '../services/businessHours';
+import { agentLineOpen, endCall } from './shared/callControl';
 import type { DialogDependencies } from './shared/dependencies';
 import { FlowDialog } from './shared/flowDialog';
 import type { FlowId } from './shared/flowTrace';
@@ -16,6 +17,9 @@ import { LANGUAGE_KEY } from './shared/responder';
 
 /** Persisted dialog id. */
 export const ROOT = 'root';
+
+/** The escalation flow's id (see escalationDialog.ts, which this file does not import). */
+const ESCALATION_FLOW: FlowId = 'escalation';
 
 /** What the root dialog receives when a conversation (re)starts. */
 export interface RootOptions {
@@ -120,6 +124,7 @@ export class RootDialog extends Dialog<RootOptions> {
         await dc.cancelAllDialogs();
         return dc.beginDialog(MAIN_MENU);
       case 'agent':
+        if (this.inClosedEscalation(dc)) return this.noAgentUntilOpening(dc);
         return this.restartAt(dc, ['agent']);
       case 'logout': {
         const ended = await endSession(dc.context, this.deps);
@@ -141,6 +146,26 @@ export class RootDialog extends Dialog<RootOptions> {
       if (path) return this.restartAt(dc, path);
     }
     return undefined;
+  }
+
+  /** True while the escalation flow, outside business hours, already answers the request for an agent. */
+  private inClosedEscalation(dc: DialogContext): boolean {
+    return dc.activeDialog?.id === ESCALATION_FLOW && !agentLineOpen(this.deps, this.deps.clock.now());
+  }
+
+  /**
+   * « agent » while the Centre is closed and the user is already being offered its numbers or a call-back:
+   * starting the flow over would only repeat the closed-hours notice (a loop). Says when an agent can answer,
+   * then asks the current question again.
+   */
+  private async noAgentUntilOpening(dc: DialogContext): Promise<DialogTurnResult> {
+    const hours = this.deps.businessHours;
+    const now = this.deps.clock.now();
+    const t = this.deps.responder.translator(dc.context);
+    const when = hours ? describeOpening(t, hours, hours.nextOpening(now), now) : '';
+    await this.deps.responder.send(dc.context, [{ key: 'escalation:closed.noAgent', vars: { when } }]);
+    await dc.repromptDialog();
+    return Dialog.EndOfTurn;
   }
 
   private async restartAt(dc: DialogContext, path: string[]): Promise<DialogTurnResult> {

@@ -74,6 +74,24 @@ export class VoiceLexicon {
   }
 
   /**
+   * True when the whole answer is a yes or a no and nothing else (« oui », « non merci », "yes"): such an
+   * answer never fills a free-text question such as the best time to call.
+   */
+  isOnlyYesOrNo(text: string | undefined): boolean {
+    const normalized = normalizeText(text ?? '');
+    if (!normalized) return false;
+    let rest = ` ${normalized} `;
+    let found = false;
+    for (const { phrase } of this.yesNo) {
+      while (rest.includes(` ${phrase} `)) {
+        found = true;
+        rest = rest.replace(` ${phrase} `, ' ');
+      }
+    }
+    return found && rest.trim() === '';
+  }
+
+  /**
    * True when the caller is done: a farewell anywhere in the answer (« au revoir », « c'est tout »), or, at a
    * menu, a short "no thanks" (« non merci », « merci »), which elsewhere could answer a question.
    */

@@ -16,13 +16,16 @@ import type { DialogDependencies } from '../shared/dependencies';
 import type { Part } from '../shared/responder';
 import { readBack } from '../shared/spell';
 import { YES_NO_PROMPT, YesNoPrompt, type YesNoPromptOptions } from '../shared/yesNoPrompt';
+import { phonesInline } from '../shared/contactInfo';
+import { MAX_MISSES } from '../menuPrompt';
 import { FIELD_PROMPT, FieldPrompt, type FieldPromptOptions } from './fieldPrompt';
-import type { FieldReader, FieldValues } from './fields';
+import type { CallbackCorrection, FieldReader, FieldValues } from './fields';
 import { commitReplies } from '../../replyHold';
 
 /** Persisted dialog id. */
 export const CALLBACK = 'escalation.callback';
 const STEPS = `${CALLBACK}.steps`;
+const REVIEW = `${CALLBACK}.review`;
 
 /** How the call-back request starts. */
 export interface CallbackOptions {
@@ -47,10 +50,22 @@ interface CallbackValues {
   reason?: FieldValues['reason'];
 }
 
+/** The read-back of a complete request: the answers so far, kept as JSON in dialog state. */
+interface ReviewOptions {
+  values: CallbackValues;
+  callback?: CallbackOptions;
+}
+
+/** The review's own step values: which answer is being corrected. */
+interface ReviewValues {
+  correcting?: Exclude<CallbackCorrection, 'cancel'>;
+}
+
 /**
  * A call-back request: name, phone number (validated, Canadian), best time and reason, read back for
  * confirmation, then saved with a reference number and queued for the next business day (or at once during
- * hours). Works by chat, by voice and by keypad. Ends with the saved request, or undefined.
+ * hours). At the read-back, « non » asks what to change (or to cancel), then reads the request back again.
+ * Works by chat, by voice and by keypad. Ends with the saved request, or undefined.
  */
 export class CallbackDialog extends ComponentDialog<CallbackOptions> {
   constructor(
@@ -67,8 +82,16 @@ export class CallbackDialog extends ComponentDialog<CallbackOptions> {
         this.checkPhone.bind(this),
         this.askBestTime.bind(this),
         this.askReason.bind(this),
+        this.review.bind(this),
+        this.finish.bind(this),
+      ]),
+    );
+    this.addDialog(
+      new WaterfallDialog(REVIEW, [
         this.confirm.bind(this),
-        this.save.bind(this),
+        this.afterConfirm.bind(this),
+        this.correct.bind(this),
+        this.corrected.bind(this),
       ]),
     );
     this.initialDialogId = STEPS;
@@ -90,6 +113,7 @@ export class CallbackDialog extends ComponentDialog<CallbackOptions> {
     if (known) {
       const question: YesNoPromptOptions = {
         prompt: [{ key: 'escalation:callback.useKnownPhone', vars: { phone: known.display } }],
+        offer: this.noAgentOffer(step.context),
       };
       return step.beginDialog(YES_NO_PROMPT, question);
     }
@@ -117,10 +141,25 @@ export class CallbackDialog extends ComponentDialog<CallbackOptions> {
     return step.beginDialog(FIELD_PROMPT, { kind: 'reason' } satisfies FieldPromptOptions);
   }
 
-  private async confirm(step: WaterfallStepContext): Promise<DialogTurnResult> {
+  private async review(step: WaterfallStepContext): Promise<DialogTurnResult> {
     if (step.result === undefined) return this.giveUp(step);
     const values = this.values(step);
     values.reason = step.result as FieldValues['reason'];
+    const review: ReviewOptions = { values, callback: step.options as CallbackOptions | undefined };
+    return step.beginDialog(REVIEW, review);
+  }
+
+  private async finish(step: WaterfallStepContext): Promise<DialogTurnResult> {
+    return step.endDialog(step.result as CallbackRequest | undefined);
+  }
+
+  private reviewOptions(step: WaterfallStepContext): ReviewOptions {
+    return step.options as ReviewOptions;
+  }
+
+  /** Reads the request back and asks whether it is right. */
+  private async confirm(step: WaterfallStepContext): Promise<DialogTurnResult> {
+    const { values } = this.reviewOptions(step);
     const t = this.deps.responder.translator(step.context);
     const phone = values.phone as CanadianPhone;
     const question: YesNoPromptOptions = {
@@ -144,8 +183,53 @@ export class CallbackDialog extends ComponentDialog<CallbackOptions> {
         },
         'escalation:callback.isThatRight',
       ],
+      offer: this.noAgentOffer(step.context),
     };
     return step.beginDialog(YES_NO_PROMPT, question);
+  }
+
+  /** « oui » saves; « non » asks what to change; no answer understood gives up with the numbers. */
+  private async afterConfirm(step: WaterfallStepContext): Promise<DialogTurnResult> {
+    if (step.result === true) return this.save(step);
+    if (step.result === undefined) return this.giveUp(step);
+    const which: FieldPromptOptions = { kind: 'correction', maxMisses: MAX_MISSES };
+    return step.beginDialog(FIELD_PROMPT, which);
+  }
+
+  private async correct(step: WaterfallStepContext): Promise<DialogTurnResult> {
+    const choice = step.result as CallbackCorrection | undefined;
+    if (choice === undefined) return this.giveUp(step);
+    if (choice === 'cancel') {
+      await this.deps.responder.send(step.context, ['escalation:callback.notSaved']);
+      return step.endDialog(undefined);
+    }
+    (step.values as ReviewValues).correcting = choice;
+    return step.beginDialog(FIELD_PROMPT, { kind: choice } satisfies FieldPromptOptions);
+  }
+
+  /** The corrected answer replaces the old one, and the whole request is read back again. */
+  private async corrected(step: WaterfallStepContext): Promise<DialogTurnResult> {
+    if (step.result === undefined) return this.giveUp(step);
+    const { values, callback } = this.reviewOptions(step);
+    const field = (step.values as ReviewValues).correcting;
+    const updated: CallbackValues = { ...values };
+    if (field === 'name') updated.name = step.result as string;
+    else if (field === 'phone') updated.phone = step.result as CanadianPhone;
+    else if (field === 'bestTime') updated.bestTime = step.result as FieldValues['bestTime'];
+    else if (field === 'reason') updated.reason = step.result as FieldValues['reason'];
+    const review: ReviewOptions = { values: updated, callback };
+    return step.replaceDialog(REVIEW, review);
+  }
+
+  /**
+   * What a yes/no question of this request offers after answers not understood: no agent can come (the
+   * Centre is closed, or nobody took the request in time), so the Centre's numbers, not « écrivez agent ».
+   */
+  private noAgentOffer(context: TurnContext): Part[] {
+    const t = this.deps.responder.translator(context);
+    return [
+      { key: 'escalation:callback.notUnderstoodHelp', vars: { phones: phonesInline(t, this.deps.centre) } },
+    ];
   }
 
   private describe(
@@ -159,15 +243,8 @@ export class CallbackDialog extends ComponentDialog<CallbackOptions> {
   }
 
   private async save(step: WaterfallStepContext): Promise<DialogTurnResult> {
-    if (step.result !== true) {
-      await this.deps.responder.send(step.context, ['escalation:callback.notSaved']);
-      return step.endDialog(undefined);
-    }
-    const request = await this.store(
-      step.context,
-      this.values(step),
-      step.options as CallbackOptions | undefined,
-    );
+    const { values, callback } = this.reviewOptions(step);
+    const request = await this.store(step.context, values, callback);
     commitReplies(step.context);
     const { hours } = this.services;
     const now = this.deps.clock.now();

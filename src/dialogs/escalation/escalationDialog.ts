@@ -17,6 +17,7 @@ import { transferToAgent } from '../shared/callControl';
 import { scheduleText } from '../shared/contactInfo';
 import type { DialogDependencies } from '../shared/dependencies';
 import { FlowDialog } from '../shared/flowDialog';
+import { MAX_MISSES } from '../menuPrompt';
 import type { Part } from '../shared/responder';
 import { YES_NO_PROMPT, YesNoPrompt, type YesNoPromptOptions } from '../shared/yesNoPrompt';
 import { CALLBACK, CallbackDialog, type CallbackOptions, type CallbackServices } from './callbackDialog';
@@ -43,6 +44,8 @@ export interface EscalationServices extends CallbackServices {
 
 interface ClosedValues {
   phone?: CanadianPhone;
+  /** When the Centre reopens, as said to the user (« lundi à 8 h 30 »). */
+  when?: string;
 }
 
 /**
@@ -148,6 +151,7 @@ export class EscalationDialog extends FlowDialog<EscalationOptions> {
     const now = clock.now();
     const status = hours.status(now);
     const when = describeOpening(t, hours, status.open ? hours.nextOpening(now) : status.nextOpening, now);
+    (step.values as ClosedValues).when = when;
     const lead: Part[] = [];
     if (!status.open && status.closure?.kind === 'holiday') {
       lead.push({ key: 'escalation:closed.holiday', vars: { holiday: status.closure.name } });
@@ -165,7 +169,8 @@ export class EscalationDialog extends FlowDialog<EscalationOptions> {
       const region: FieldValues['region'] = { region: regionForPhone(centre, caller), phone: caller };
       return step.next(region);
     }
-    const prompt: FieldPromptOptions = { kind: 'region', lead };
+    // Two misses and the user gets every region's number rather than the question a third time.
+    const prompt: FieldPromptOptions = { kind: 'region', lead, maxMisses: MAX_MISSES };
     return step.beginDialog(FIELD_PROMPT, prompt);
   }
 
@@ -173,24 +178,45 @@ export class EscalationDialog extends FlowDialog<EscalationOptions> {
     const { responder, centre } = this.deps;
     const t = responder.translator(step.context);
     const answer = step.result as FieldValues['region'] | undefined;
-    const region: PhoneRegion = answer?.region ?? 'elsewhere';
     (step.values as ClosedValues).phone = answer?.phone;
-    const phone = centre.phones.find((p) => p.region === region) ?? centre.phones[centre.phones.length - 1];
-    const parts: Part[] = [
-      {
-        key: 'escalation:closed.number',
-        vars: { region: t(`hours:region.${phone.region}`), number: phone.display },
-      },
-      { key: 'escalation:closed.email', vars: { email: centre.email } },
-    ];
+    const parts: Part[] = answer
+      ? [this.regionNumber(t, answer.region)]
+      : [
+          // The region was not understood twice: every region's number, so the user can still go on.
+          'escalation:closed.allNumbers',
+          {
+            lines: centre.phones.map((p) => ({
+              key: 'hours:phoneLine',
+              vars: { region: t(`hours:region.${p.region}`), number: p.display },
+            })),
+          },
+          { key: 'hours:identify', vars: { key: centre.onlineServicesKey } },
+        ];
+    parts.push({ key: 'escalation:closed.email', vars: { email: centre.email } });
     await responder.send(step.context, parts);
-    const offer: YesNoPromptOptions = { prompt: ['escalation:callback.offer'] };
+    const offer: YesNoPromptOptions = {
+      prompt: ['escalation:callback.offer'],
+      // Nobody can answer before the Centre reopens: never « écrivez agent », which would only start over.
+      offer: [
+        { key: 'escalation:callback.offerHelp', vars: { when: (step.values as ClosedValues).when ?? '' } },
+      ],
+    };
     return step.beginDialog(YES_NO_PROMPT, offer);
+  }
+
+  private regionNumber(t: (key: string) => string, region: PhoneRegion): Part {
+    const { centre } = this.deps;
+    const phone = centre.phones.find((p) => p.region === region) ?? centre.phones[centre.phones.length - 1];
+    return {
+      key: 'escalation:closed.number',
+      vars: { region: t(`hours:region.${phone.region}`), number: phone.display },
+    };
   }
 
   private async afterOffer(step: WaterfallStepContext): Promise<DialogTurnResult> {
     if (step.result !== true) {
-      await this.deps.responder.send(step.context, ['escalation:callback.declined']);
+      const when = (step.values as ClosedValues).when ?? '';
+      await this.deps.responder.send(step.context, [{ key: 'escalation:callback.declined', vars: { when } }]);
       return step.endDialog();
     }
     const options: CallbackOptions = { knownPhone: (step.values as ClosedValues).phone };

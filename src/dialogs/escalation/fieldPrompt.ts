@@ -18,13 +18,18 @@ import { FIELD_CHOICES, type FieldKind, type FieldReader } from './fields';
 /** Persisted dialog id. */
 export const FIELD_PROMPT = 'escalation.field';
 
-/** After this many answers that cannot be used, the question is dropped and the flow decides. */
+/** By default, after this many answers that cannot be used, the question is dropped and the flow decides. */
 export const MAX_FIELD_MISSES = 3;
 
 /** Which question to ask. Saved in dialog state: plain JSON. */
 export interface FieldPromptOptions {
   kind: FieldKind;
   lead?: Part[];
+  /**
+   * How many unusable answers end the question (default {@link MAX_FIELD_MISSES}): 2 where the flow has a
+   * way forward without the answer (the Centre's numbers instead of the region's).
+   */
+  maxMisses?: number;
 }
 
 interface FieldState {
@@ -49,7 +54,9 @@ export class FieldPrompt extends Dialog<FieldPromptOptions> {
 
   override async beginDialog(dc: DialogContext, options?: FieldPromptOptions): Promise<DialogTurnResult> {
     if (!options?.kind) throw new TypeError('FieldPrompt needs a kind');
-    const state: FieldState = { options: { kind: options.kind }, misses: 0, keyed: '' };
+    const kept: FieldPromptOptions = { kind: options.kind };
+    if (options.maxMisses) kept.maxMisses = options.maxMisses;
+    const state: FieldState = { options: kept, misses: 0, keyed: '' };
     dc.activeDialog!.state = state;
     await this.ask(dc.context, state, options.lead ?? []);
     return Dialog.EndOfTurn;
@@ -86,7 +93,7 @@ export class FieldPrompt extends Dialog<FieldPromptOptions> {
     const reading = this.reader.read(kind, text);
     if (reading.ok) return dc.endDialog(reading.value);
     state.misses += 1;
-    if (state.misses >= MAX_FIELD_MISSES) return dc.endDialog(undefined);
+    if (state.misses >= (state.options.maxMisses ?? MAX_FIELD_MISSES)) return dc.endDialog(undefined);
     await this.ask(dc.context, state, [reading.problem]);
     return Dialog.EndOfTurn;
   }

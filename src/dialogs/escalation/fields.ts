@@ -1,6 +1,7 @@
 import { LANGUAGES, type Messages } from '../../i18n';
 import type { Lexicon } from '../../nlu/lexicon';
 import { containsPhrase, normalizeText } from '../../nlu/normalize';
+import { VoiceLexicon } from '../../nlu/voiceLexicon';
 import type { CentreInfo, PhoneRegion } from '../../services/centre';
 import {
   parseCanadianPhone,
@@ -11,8 +12,11 @@ import {
 import { redactLine } from '../../services/escalation/redaction';
 import type { CallbackSlot, CallbackTopic } from '../../services/escalation/types';
 
-/** The questions of the outside-hours and call-back steps. */
-export type FieldKind = 'region' | 'name' | 'phone' | 'bestTime' | 'reason';
+/** The questions of the outside-hours and call-back steps; `correction` asks what to change in the read-back. */
+export type FieldKind = 'region' | 'name' | 'phone' | 'bestTime' | 'reason' | 'correction';
+
+/** What the user may change in a call-back request read back to them, or `cancel` to drop it. */
+export type CallbackCorrection = 'name' | 'phone' | 'bestTime' | 'reason' | 'cancel';
 
 /** What each question returns. */
 export interface FieldValues {
@@ -21,6 +25,7 @@ export interface FieldValues {
   phone: CanadianPhone;
   bestTime: { slot: CallbackSlot } | { text: string };
   reason: { topic: CallbackTopic } | { text: string };
+  correction: CallbackCorrection;
 }
 
 /** A reading of one answer: the value, or the locale key saying what is wrong. */
@@ -32,6 +37,7 @@ export const FIELD_CHOICES = {
   region: ['quebec', 'montreal', 'elsewhere'],
   bestTime: ['morning', 'afternoon', 'anytime'],
   reason: ['password', 'secretQuestions', 'request', 'other'],
+  correction: ['name', 'phone', 'bestTime', 'reason', 'cancel'],
 } as const satisfies Partial<Record<FieldKind, readonly string[]>>;
 
 /** Names: letters (any script), spaces, hyphens, apostrophes and periods, 2 to 80 characters. */
@@ -45,11 +51,14 @@ const MAX_FREE_TEXT = { bestTime: 80, reason: 300 } as const;
 export class FieldReader {
   private readonly synonyms = new Map<string, Array<{ phrase: string; choice: string }>>();
 
+  private readonly yesNo: VoiceLexicon;
+
   constructor(
     messages: Messages,
     private readonly lexicon: Lexicon,
     private readonly centre: CentreInfo,
   ) {
+    this.yesNo = VoiceLexicon.for(messages);
     for (const [kind, choices] of Object.entries(FIELD_CHOICES)) {
       const list: Array<{ phrase: string; choice: string }> = [];
       for (const choice of choices) {
@@ -69,14 +78,17 @@ export class FieldReader {
   }
 
   /**
-   * The choice named by a key, a digit word or a synonym, or undefined. A reason is a choice only when the
+   * The choice named by a key, a digit word (« deux », « option 2 »), an ordinal (« le deuxième ») or a
+   * synonym, or undefined. A reason is a choice only when the
    * whole answer is one (« mot de passe »): a sentence about it is kept in the user's own words.
    */
   choice(kind: keyof typeof FIELD_CHOICES, text: string): string | undefined {
     const normalized = normalizeText(text);
     const choices: readonly string[] = FIELD_CHOICES[kind];
     const stripped = this.lexicon.stripFillers(normalized);
-    const digit = /^\d$/.test(stripped) ? stripped : this.lexicon.digitWord(stripped);
+    const digit = /^\d$/.test(stripped)
+      ? stripped
+      : (this.lexicon.digitWord(stripped) ?? this.lexicon.ordinalWord(stripped));
     if (digit) return choices[Number(digit) - 1];
     const exact = kind === 'reason';
     return this.synonyms
@@ -129,7 +141,19 @@ export class FieldReader {
         if (/^\d*$/.test(text) || text.length < 2 || text.length > MAX_FREE_TEXT[kind]) {
           return { ok: false, problem: `escalation:field.${kind}.invalid` };
         }
+        // « oui » answers the previous question, not this one: it is neither a time nor a reason.
+        const normalized = normalizeText(text);
+        const yesNo = [normalized, this.lexicon.stripFillers(normalized)].some((t) =>
+          this.yesNo.isOnlyYesOrNo(t),
+        );
+        if (yesNo) return { ok: false, problem: `escalation:field.${kind}.yesNo` };
         return { ok: true, value: { text: redactLine(text) } };
+      }
+      case 'correction': {
+        const choice = this.choice('correction', text);
+        return choice
+          ? { ok: true, value: choice as CallbackCorrection }
+          : { ok: false, problem: 'escalation:field.correction.invalid' };
       }
       default:
         return { ok: false, problem: 'escalation:field.name.invalid' };

@@ -14,6 +14,11 @@ export const YES_NO_PROMPT = 'yesNoPrompt';
 export interface YesNoPromptOptions {
   /** Locale parts that ask the question. On voice « Si oui, faites le 1. Sinon, faites le 2. » follows. */
   prompt: Part[];
+  /**
+   * Said after every second answer not understood, in place of the agent offer (`voice:entry.offer`): for
+   * questions asked when no agent can come (the Centre closed, the wait for an agent over).
+   */
+  offer?: Part[];
 }
 
 interface YesNoState {
@@ -23,7 +28,7 @@ interface YesNoState {
 
 /**
  * Asks a yes/no question and returns `true` (yes), `false` (no) or `undefined` (the caller gave up after
- * repeated misses; the agent was offered). Understands « oui », « non merci », "yes", "nope", the keys 1 (yes)
+ * repeated misses; the agent, or the given way forward, was offered). Understands « oui », « non merci », "yes", "nope", the keys 1 (yes)
  * and 2 (no) by keypad or voice, and buttons on screens; "*" repeats.
  */
 export class YesNoPrompt extends Dialog<YesNoPromptOptions> {
@@ -51,7 +56,8 @@ export class YesNoPrompt extends Dialog<YesNoPromptOptions> {
     }
     state.misses += 1;
     if (state.misses >= 2 * MAX_MISSES) return dc.endDialog(undefined);
-    const lead: Part[] = state.misses % MAX_MISSES === 0 ? ['voice:entry.offer'] : [];
+    const lead: Part[] =
+      state.misses % MAX_MISSES === 0 ? (state.options.offer ?? ['voice:entry.offer']) : [];
     await this.ask(dc.context, state, [...lead, 'voice:confirm.notUnderstood'], false);
     return Dialog.EndOfTurn;
   }

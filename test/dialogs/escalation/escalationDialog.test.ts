@@ -106,6 +106,127 @@ describe('EscalationDialog', () => {
       expect(text).toContain("Que puis-je faire d'autre pour vous?");
     });
 
+    /** Starts the closed-hours flow and answers the region (Montréal). */
+    async function atCallbackOffer(client: TestClient): Promise<void> {
+      await client.say('agent');
+      await client.say('2');
+    }
+
+    /** Goes through the whole call-back request up to its read-back. */
+    async function atReadBack(client: TestClient): Promise<string> {
+      await atCallbackOffer(client);
+      await client.say('oui');
+      await client.say('Julie Tremblay');
+      await client.say('514 555 1234');
+      await client.say('1');
+      return textOf(await client.say('mot de passe'));
+    }
+
+    it('gives every region’s number after two answers to the region question it does not understand', async () => {
+      const client = new TestClient(app);
+      await client.say('agent');
+      expect(textOf(await client.say('a'))).toContain("Je n'ai pas compris votre région.");
+      const text = textOf(await client.say('b'));
+      expect(text).not.toContain('dans quelle région êtes-vous?');
+      expect(text).toContain('Région de Québec : 418 643-8210');
+      expect(text).toContain('Région de Montréal : 514 873-3480');
+      expect(text).toContain('Ailleurs au Québec : 1 800 463-4776');
+      expect(text).toContain('Voulez-vous laisser une demande de rappel?');
+    });
+
+    it('offers the reopening, not an agent, after two answers to the call-back offer it does not understand', async () => {
+      const client = new TestClient(app);
+      await atCallbackOffer(client);
+      await client.say('blabla');
+      const text = textOf(await client.say('blabla'));
+      expect(text).not.toContain('agent, écrivez');
+      expect(text).toContain('Aucun agent ne peut vous répondre avant notre réouverture, lundi à 8 h 30');
+      expect(text).toContain('Voulez-vous laisser une demande de rappel?');
+    });
+
+    it.each([
+      ['at the call-back offer', atCallbackOffer, 'Voulez-vous laisser une demande de rappel?'],
+      [
+        'at the name question',
+        async (client: TestClient) => {
+          await atCallbackOffer(client);
+          await client.say('oui');
+        },
+        'Quel est votre nom?',
+      ],
+    ])(
+      'answers « agent » %s with the reopening and the same question, not the flow again',
+      async (_l, go, question) => {
+        const client = new TestClient(app);
+        await go(client);
+        const text = textOf(await client.say('agent'));
+        expect(text).toContain("Aucun agent n'est disponible");
+        expect(text).toContain('Nous rouvrons lundi à 8 h 30.');
+        expect(text).toContain(question);
+        expect(text).not.toContain('présentement fermé');
+      },
+    );
+
+    it('tells when to reach the Centre when the call-back is declined', async () => {
+      const client = new TestClient(app);
+      await atCallbackOffer(client);
+      expect(textOf(await client.say('non'))).toContain(
+        "D'accord. Vous pourrez nous joindre dès notre réouverture, lundi à 8 h 30.",
+      );
+    });
+
+    it.each(['oui', 'non merci', 'yes'])('does not take %p as the best time to call', async (answer) => {
+      const client = new TestClient(app);
+      await atCallbackOffer(client);
+      await client.say('oui');
+      await client.say('Julie Tremblay');
+      await client.say('514 555 1234');
+      const text = textOf(await client.say(answer));
+      expect(text).toContain("J'ai besoin d'un moment, pas d'un oui ou d'un non.");
+      expect(text).toContain('Quel est le meilleur moment pour vous rappeler?');
+      expect(textOf(await client.say('en après-midi'))).toContain('quel est le motif');
+    });
+
+    it.each([
+      ['the best time', ['3', '1'], 'Meilleur moment : en avant-midi', { bestTime: { slot: 'morning' } }],
+      ['the name', ['le nom', 'Julie Gagnon'], 'Nom : Julie Gagnon', { name: 'Julie Gagnon' }],
+      ['the phone', ['2', '418 555 0199'], 'Téléphone : 418 555-0199', { phone: '+14185550199' }],
+      [
+        'the reason',
+        ['motif', 'questions secrètes'],
+        'Motif : questions secrètes',
+        { reason: { topic: 'secretQuestions' } },
+      ],
+    ])(
+      'lets the user correct %s after « non » at the read-back, then saves',
+      async (_l, answers, line, saved) => {
+        const closed = await createTestApp(CLOSED);
+        const client = new TestClient(closed);
+        expect(await atReadBack(client)).toContain('Est-ce exact?');
+        expect(textOf(await client.say('non'))).toContain('Que voulez-vous corriger?');
+        await client.say(answers[0]);
+        const text = textOf(await client.say(answers[1]));
+        expect(text).toContain(line);
+        expect(text).toContain('Est-ce exact?');
+        expect(textOf(await client.say('oui'))).toContain('Votre demande de rappel est enregistrée.');
+        const [request] = await closed.escalation.store.pendingCallbacks();
+        expect(request).toMatchObject(saved);
+      },
+    );
+
+    it.each([['5'], ['annuler la demande']])(
+      'cancels the call-back explicitly with %p after « non »',
+      async (answer) => {
+        const closed = await createTestApp(CLOSED);
+        const client = new TestClient(closed);
+        await atReadBack(client);
+        await client.say('non');
+        const text = textOf(await client.say(answer));
+        expect(text).toContain("D'accord, je n'ai pas enregistré la demande de rappel.");
+        expect(await closed.escalation.store.pendingCallbacks()).toEqual([]);
+      },
+    );
+
     it('names the holiday on a statutory holiday', async () => {
       const christmas = await createTestApp({ CLOCK_NOW: '2026-12-25T10:00:00-05:00' });
       const text = textOf(await new TestClient(christmas).say('agent'));
@@ -124,6 +245,22 @@ describe('EscalationDialog', () => {
       const transfer = replies.find((r) => r.type === ActivityTypes.Event && r.name === 'handoff.initiate');
       expect(transfer?.value).toEqual({ TargetPhoneNumber: '+18004634776' });
       expect(await app.escalation.store.waiting()).toEqual([]);
+    });
+
+    it('outside hours, does not take « oui » as the best time to call', async () => {
+      const app = await createTestApp(CLOSED);
+      const caller = new TestClient(app, { channelId: 'telephony', userId: '+15145550100' });
+      await caller.say('bonjour');
+      await caller.say('agent');
+      await caller.say(keypressActivity('1'));
+      await caller.say('Julie Tremblay');
+      await caller.say(keypressActivity('1'));
+      let replies = await caller.say('oui');
+      expect(heard(replies)).toContain("J'ai besoin d'un moment, pas d'un oui ou d'un non.");
+      expect(heard(replies)).toContain('en avant-midi, faites le 1');
+      expectValidSpeech(replies);
+      replies = await caller.say(keypressActivity('2'));
+      expect(heard(replies)).toContain('Pour un mot de passe, faites le 1');
     });
 
     it('outside hours, reads the hours and the caller’s regional number, and takes a call-back by keypad and voice', async () => {

@@ -88,5 +88,57 @@ describe('call-back answers (FieldReader)', () => {
     ] as const)('%s refuses %p', (kind, text) => {
       expect(reader.read(kind, text)).toEqual({ ok: false, problem: `escalation:field.${kind}.invalid` });
     });
+
+    it.each([
+      ['bestTime', 'oui'],
+      ['bestTime', 'Oui merci'],
+      ['bestTime', 'non'],
+      ['bestTime', 'yes'],
+      ['bestTime', 'no'],
+      ['reason', 'oui'],
+      ['reason', "c'est ça"],
+    ] as const)('%s refuses the yes/no answer %p, which is neither a time nor a reason', (kind, text) => {
+      expect(reader.read(kind, text)).toEqual({ ok: false, problem: `escalation:field.${kind}.yesNo` });
+    });
+
+    it('still keeps a sentence that begins with « non »', () => {
+      expect(reader.read('reason', 'non, mon compte est bloqué')).toEqual({
+        ok: true,
+        value: { text: 'non, mon compte est bloqué' },
+      });
+    });
+  });
+
+  describe('choices said as ordinals or with fillers', () => {
+    it.each([
+      ['region', 'le premier', 'quebec'],
+      ['region', 'option 2', 'montreal'],
+      ['bestTime', 'la troisième', 'anytime'],
+      ['reason', 'le deuxième', 'secretQuestions'],
+    ] as const)('%s %p → %s', (kind, text, choice) => {
+      expect(reader.choice(kind, text)).toBe(choice);
+    });
+  });
+
+  describe('correction (what to change in the read-back)', () => {
+    it.each([
+      ['1', 'name'],
+      ['le nom', 'name'],
+      ['mon numéro de téléphone', 'phone'],
+      ['trois', 'bestTime'],
+      ['le motif', 'reason'],
+      ['5', 'cancel'],
+      ['annuler la demande', 'cancel'],
+      ['the phone number', 'phone'],
+    ])('%p → %s', (text, value) => {
+      expect(reader.read('correction', text)).toEqual({ ok: true, value });
+    });
+
+    it.each(['7', 'oui', 'blabla'])('refuses %p', (text) => {
+      expect(reader.read('correction', text)).toEqual({
+        ok: false,
+        problem: 'escalation:field.correction.invalid',
+      });
+    });
   });
 });
