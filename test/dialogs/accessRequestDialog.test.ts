@@ -3,7 +3,7 @@ import type { Application } from '../../src/index';
 import { FIELDS } from '../../src/services/forms/accessRequestModel';
 import { LANGUAGES, Messages } from '../../src/i18n';
 import type { ValidationError } from '../../src/services/forms/fieldValidation';
-import { fillAccessRequest } from '../helpers/accessRequest';
+import { fillAccessRequest, QUICK_ANSWERS } from '../helpers/accessRequest';
 import { createTestApp, TestClient, textOf } from '../helpers/bot';
 
 let app: Application;
@@ -68,6 +68,34 @@ describe('AccessRequestDialog', () => {
       expect(intro).toContain('« retour »');
       expect(intro).toContain('**Section 2 – Utilisateur**');
       expect(intro).toContain("Quel est le nom de famille de l'utilisateur?");
+    });
+  });
+
+  describe('choices said as number words, ordinals or with fillers', () => {
+    it.each([
+      ['trois', 'commence par CE'],
+      ['un', 'commence par CE'],
+      ['le premier', 'commence par CE'],
+      ['option 1', 'commence par CE'],
+      ['la troisième', 'commence par CE'],
+      ['3', 'commence par CE'],
+      ['four', 'Cette réponse ne correspond à aucun des choix offerts'],
+    ])('takes %p as the user’s function', async (input, expected) => {
+      const client = new TestClient(app);
+      await openFlow(client);
+      await answer(client, ['Tremblay', 'Marie-Ève', 'F']);
+      expect(textOf(await client.say(input))).toContain(expected);
+    });
+
+    it.each([
+      ['deux', 'F'],
+      ['le premier', 'M'],
+    ])('takes %p as the sex box %s', async (input, value) => {
+      const client = new TestClient(app);
+      await openFlow(client);
+      await answer(client, ['Tremblay', 'Marie-Ève', input, '3', 'passer']);
+      const summary = await answer(client, [...QUICK_ANSWERS.slice(5)]);
+      expect(summary).toContain(`3. Sexe : ${value}`);
     });
   });
 

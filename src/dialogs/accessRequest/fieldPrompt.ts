@@ -90,16 +90,30 @@ export class FieldPrompt extends Dialog<FieldPromptOptions> {
       if (options.optional) return dc.endDialog({ kind: 'skip' });
       return this.refuse(dc, state, 'accessRequest:required');
     }
+    // A choice said as a number word, an ordinal or with fillers (« trois », « le premier », « option 1 »)
+    // is read as its key, as the menus and the other questions read it.
+    const given = CHOICE_GROUPS[options.kind] ? (this.choiceKey(normalized) ?? input) : input;
     const checked =
       options.kind === 'yesNo'
-        ? validateChoice(input, this.words.choices('yesNo'))
-        : validateField(options.kind, input, this.words.choices(options.kind));
+        ? validateChoice(given, this.words.choices('yesNo'))
+        : validateField(options.kind, given, this.words.choices(options.kind));
     if (checked.ok) return dc.endDialog({ kind: 'answer', value: checked.value });
     return this.refuse(dc, state, `accessRequest:errors.${checked.error}`);
   }
 
   override async repromptDialog(context: TurnContext, instance: DialogInstance): Promise<void> {
     await this.ask(context, (instance.state as FieldPromptState).options, []);
+  }
+
+  /** The key (« 3 ») of an answer that names a choice by its number, or undefined. */
+  private choiceKey(normalized: string): string | undefined {
+    const { lexicon } = this.deps;
+    for (const candidate of [normalized, lexicon.stripFillers(normalized)]) {
+      if (/^\d$/.test(candidate)) return candidate;
+      const key = lexicon.digitWord(candidate) ?? lexicon.ordinalWord(candidate);
+      if (key) return key;
+    }
+    return undefined;
   }
 
   /** A button's value when one was pressed, else the typed text. */
