@@ -16,6 +16,9 @@ import {
 } from '../../helpers/accountsBot';
 import { startReset } from '../../helpers/accountsConversation';
 import { pressEach } from '../../helpers/voice';
+import { ActivityTypes, type Activity } from 'botbuilder';
+import { ssmlToText } from '../../../src/dialogs/shared/ssml';
+import { createTestApp, ssmlProblems, TestClient } from '../../helpers/bot';
 
 // Whole conversations hash every secret with scrypt (by design slow): leave room on a loaded machine.
 jest.setTimeout(60_000);
@@ -389,6 +392,62 @@ describe('passwordReset flow', () => {
       expect(spokenOf(repeated)).toContain(say('fr', 'accounts:userName.ask_voice'));
       const replies = await press(client, '2100001#');
       expect(spokenOf(replies[replies.length - 1])).toContain(say('fr', 'accounts:challenge.intro_voice'));
+    });
+  });
+
+  describe('on the phone, for a user without secret questions (CE100002)', () => {
+    const OPEN = { CLOCK_NOW: '2026-11-30T10:00:00-05:00' };
+    const CLOSED = { CLOCK_NOW: '2026-11-28T19:00:00-05:00' };
+    const heard = (replies: Partial<Activity>[]) =>
+      replies
+        .filter((r) => r.speak)
+        .map((r) => ssmlToText(r.speak as string))
+        .join('\n');
+    const transferred = (replies: Partial<Activity>[]) =>
+      replies.some((r) => r.type === ActivityTypes.Event && r.name === 'handoff.initiate');
+
+    async function atNotConfigured(env: Record<string, string>): Promise<[TestClient, Partial<Activity>[]]> {
+      const caller = new TestClient(await createTestApp(env), {
+        channelId: 'telephony',
+        userId: '+14185552222',
+      });
+      await caller.say('bonjour');
+      await caller.say(keypressActivity('1'));
+      await caller.say(keypressActivity('1'));
+      const replies = await caller.say('C E 1 0 0 0 0 2');
+      for (const reply of replies.filter((r) => r.type === ActivityTypes.Message))
+        expect(ssmlProblems(reply.speak as string)).toEqual([]);
+      return [caller, replies];
+    }
+
+    it.each([
+      ['1', true, ''],
+      ['oui', true, ''],
+      ['2', false, say('fr', 'accounts:reset.transferDeclined')],
+    ])(
+      'during business hours offers the transfer to an agent, not « appelez le Centre »; %p → transferred: %p',
+      async (answer, transfer, after) => {
+        const [caller, replies] = await atNotConfigured(OPEN);
+        const text = heard(replies);
+        expect(text).toContain(say('fr', 'accounts:reset.notConfigured'));
+        expect(text).toContain('Un agent peut vous remettre un mot de passe temporaire.');
+        expect(text).not.toContain('Vous devez appeler le Centre');
+        expect(text).not.toContain('418 643');
+        expect(text).not.toContain('faites le 1 pour les services en ligne');
+        const next = await caller.say(/^\d$/.test(answer) ? keypressActivity(answer as '1') : answer);
+        expect(transferred(next)).toBe(transfer);
+        if (after) expect(heard(next)).toContain(after);
+      },
+    );
+
+    it('outside business hours gives the hours and the reopening, without a transfer', async () => {
+      const [, replies] = await atNotConfigured(CLOSED);
+      const text = heard(replies);
+      expect(text).toContain(say('fr', 'accounts:reset.notConfigured'));
+      expect(text).toContain('pendant les heures d’ouverture'.replace('’', "'"));
+      expect(text).toContain('Nous rouvrons lundi à 8 heures 30.');
+      expect(text).not.toContain('Vous devez appeler le Centre');
+      expect(transferred(replies)).toBe(false);
     });
   });
 
