@@ -87,6 +87,13 @@ describe('AccessRequestDialog', () => {
       expect(textOf(await client.say(input))).toContain(expected);
     });
 
+    it('gives a user name example of six digits, as user names have', async () => {
+      const client = new TestClient(app);
+      await openFlow(client);
+      const reply = await answer(client, ['Tremblay', 'Marie-Ève', 'F', '3', 'IP123456']);
+      expect(reply).toMatch(/\bCE123456\b/);
+    });
+
     it.each([
       ['deux', 'F'],
       ['le premier', 'M'],
@@ -176,8 +183,10 @@ describe('AccessRequestDialog', () => {
 
     it('asks which section when a box name is in both', async () => {
       const reply = textOf(await client().say('corriger le code postal'));
-      expect(reply).toContain('« Code postal » figure aux sections 2 et 3. Répondez 9');
-      expect(reply).toContain('ou 20');
+      // Neutral for every box: « celui de l'utilisateur » was wrong for « adresse », « fonction »…
+      expect(reply).toContain(
+        '« Code postal » figure aux sections 2 et 3. Répondez 9 pour la section 2 (utilisateur) ou 20 pour la section 3 (personne qui autorise).',
+      );
     });
 
     it('corrects a box by number, showing its current value', async () => {
