@@ -70,9 +70,12 @@ export class NewPasswordDialog extends ComponentDialog<NewPasswordOptions> {
     const options = step.options as NewPasswordOptions;
     const submission = step.result as PasswordSubmission;
     let refusal: Part[];
+    // « choisissez un autre mot de passe » would be wrong after a mere typing slip: the mismatch says what to do.
+    let again: Part[] = ['accounts:newPassword.tryAgain'];
     // A missing confirmation is no confirmation: a client that sends only one field has not confirmed.
     if (submission.confirmation !== submission.password) {
       refusal = ['accounts:newPassword.mismatch'];
+      again = [];
     } else {
       const verdict = await this.accounts.changePassword(
         options.userName,
@@ -98,7 +101,7 @@ export class NewPasswordDialog extends ComponentDialog<NewPasswordOptions> {
     const next: NewPasswordOptions = {
       ...options,
       tries,
-      lead: [...refusal, 'accounts:newPassword.tryAgain'],
+      lead: [...refusal, ...again],
     };
     return step.replaceDialog(STEPS, next);
   }

@@ -125,6 +125,13 @@ describe('passwordReset flow', () => {
       await answerRound(client, await client.say(JULIE.userName), services, lang);
       const refused = await client.submitCard('new', STRONG_PASSWORDS[0], STRONG_PASSWORDS[1]);
       expect(textOf(refused)).toContain(say(lang, 'accounts:newPassword.mismatch'));
+      // A typing slip: the same password again, not « choose another password ».
+      expect(textOf(refused)).toContain(
+        lang === 'fr'
+          ? 'Entrez le même mot de passe dans les deux champs.'
+          : 'Enter the same password in both fields.',
+      );
+      expect(textOf(refused)).not.toContain(say(lang, 'accounts:newPassword.tryAgain'));
     });
 
     it('says the answers do not match after one wrong answer, without saying which, and offers another round', async () => {
