@@ -115,6 +115,10 @@ describe('RequestStatusDialog', () => {
       const text = textOf(replies);
       expect(text).not.toContain('Pour quel médicament?');
       expect(text).toContain('Voici la demande d’autorisation pour adalimumab (Humira)'.replace('’', "'"));
+      // What was searched, not what is displayed: the seed's « n'est plus restreinte aux 90 derniers jours ».
+      expect(text).toContain(
+        'La recherche couvre toutes les demandes, y compris celles de plus de 90 jours.',
+      );
       expect(cards(replies)).toHaveLength(1);
     });
 
