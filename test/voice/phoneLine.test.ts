@@ -71,7 +71,7 @@ describe('phone line', () => {
       let replies: Partial<Activity>[] = [];
       for (const input of inputs) replies = await client.say(input);
       expect(heard(replies)).toBe(
-        "Je vous transfère à un agent du Centre d'assistance aux professionnels. Veuillez patienter, s'il vous plaît.",
+        "Je vous transfère à un agent du Centre d'assistance aux professionnels. Veuillez patienter.",
       );
       expect(replies[0].inputHint).toBe('ignoringInput');
       const handoff = replies.find((a) => a.type === 'event');
