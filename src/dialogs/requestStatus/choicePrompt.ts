@@ -155,7 +155,10 @@ export class RequestChoicePrompt extends Dialog<ChoicePromptOptions> {
         key: 'menu:voiceLine',
         vars: { label: responder.render(context, this.label(c, true), true), key: c.key },
       }));
-      await responder.send(context, [...lead, ...question, ...lines, 'menu:voiceRepeat'], {
+      // A yes/no question is not a menu: « réentendre la question ».
+      const yesNo = state.choices.every((c) => c.id === 'yes' || c.id === 'no');
+      const repeat = yesNo ? 'menu:voiceRepeatQuestion' : 'menu:voiceRepeat';
+      await responder.send(context, [...lead, ...question, ...lines, repeat], {
         inputHint: InputHints.ExpectingInput,
       });
       return;

@@ -86,6 +86,9 @@ describe('request status privacy', () => {
     const replies = await pressEach(phone, '55081212');
     expect(messagesBeforeLastKey(replies)).toEqual([]);
     expect(heard(replies[7])).toContain('se terminant par 1 2 1 2. Est-ce exact?');
+    // A yes/no question: the star repeats the question, not « ce menu ».
+    expect(heard(replies[7])).toContain("Pour réentendre la question, faites l'étoile.");
+    expect(heard(replies[7])).not.toContain('réentendre ce menu');
     expect(heard(await phone.say(keypressActivity('1')))).toContain('Pour quel médicament?');
     expect(heard(await phone.say('Humira'))).toContain('Elle est acceptée');
 
