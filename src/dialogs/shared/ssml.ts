@@ -115,6 +115,8 @@ export function toSsml(text: string, lang: Language, voices: VoiceSettings, symb
     // A listener hears no brackets: an aside becomes a clause set off by commas.
     .replace(PARENTHESES, (_m, inner: string) => `, ${inner.trim()},`)
     .replace(/,\s*([.,;:!?])/g, '$1')
+    // An aside ending with an abbreviation (« 4 p.m. », « etc. ») then meets the sentence's period: one is enough.
+    .replace(/(\p{L}\.)\.(?!\.)/gu, '$1')
     .replace(CODE, (code: string) =>
       ORDINAL_OR_UNIT.test(code) ? code : `<say-as interpret-as="characters">${code}</say-as>`,
     )

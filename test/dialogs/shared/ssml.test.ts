@@ -43,4 +43,17 @@ describe('toSsml', () => {
     expect(ssmlProblems(ssml)).toEqual([]);
     for (const piece of expected) expect(ssml).toContain(piece);
   });
+
+  it.each([
+    [
+      'We are open Monday to Friday, 8:30 a.m. to 4:30 p.m. (Wednesday, 10:30 a.m. to 4 p.m.).',
+      'to 4:30 p.m., Wednesday, 10:30 a.m. to 4 p.m.</voice>',
+    ],
+    ['Hours (see the list etc.).', 'Hours, see the list etc.</voice>'],
+    ['Attendez... (un instant).', 'Attendez..., un instant.</voice>'],
+  ])('ends %p with one period when an aside ends with an abbreviation', (input, ending) => {
+    const ssml = toSsml(input, 'en', voices, { at: 'at', dot: 'dot' });
+    expect(ssmlProblems(ssml)).toEqual([]);
+    expect(ssml).toContain(ending);
+  });
 });
