@@ -366,9 +366,9 @@ export class EscalationHub {
       this.options.clock.now().toISOString(),
     );
     if (closed?.status === 'accepted' && closed.agent && closed.agent.id !== EXTERNAL_AGENT.id) {
+      // No session yet when the agent's accept is still on its way: the accept sees the close and tells them.
       const session = await this.options.store.agentSession(closed.agent.id);
-      if (session?.escalationId === id) {
-        await this.options.store.setAgentSession(closed.agent.id, undefined);
+      if (session?.escalationId === id && (await this.options.store.clearAgentSession(closed.agent.id, id))) {
         await this.sendTo(session.agent.reference, session.agent.language, [
           { key: 'escalation:agent.userLeft', vars: { id } },
         ]);
@@ -492,6 +492,7 @@ export class EscalationHub {
     if (!command) {
       if (session && (activity.text ?? '').trim()) {
         await this.relayToUser(
+          context,
           session.escalationId,
           agent,
           TurnContext.removeRecipientMention(activity) ?? activity.text ?? '',
@@ -674,6 +675,15 @@ export class EscalationHub {
       escalationId,
       userName: escalation.userName,
     });
+    // The user may have left (« annuler ») between the accept and the session: their turn found no session to
+    // end. Then neither of them is told of the accept; whichever ends the session tells the agent the user left.
+    const still = await store.get(escalationId);
+    if (still?.status !== 'accepted' || still.agent?.id !== agent.id) {
+      if (await store.clearAgentSession(agent.id, escalationId)) {
+        await responder.send(context, [{ key: 'escalation:agent.userLeft', vars: { id: escalationId } }]);
+      }
+      return;
+    }
     const t = responder.translator(context);
     const pending = await store.pending(escalationId);
     await context.sendActivity({
@@ -734,9 +744,21 @@ export class EscalationHub {
     await this.resumeUser(closed, ['escalation:session.closedByCentre'], 'ended');
   }
 
-  private async relayToUser(escalationId: string, agent: AgentIdentity, text: string): Promise<void> {
+  private async relayToUser(
+    context: TurnContext,
+    escalationId: string,
+    agent: AgentIdentity,
+    text: string,
+  ): Promise<void> {
     const escalation = await this.options.store.get(escalationId);
-    if (!escalation || escalation.status !== 'accepted') return;
+    if (!escalation || escalation.status !== 'accepted' || escalation.agent?.id !== agent.id) {
+      // The request ended without the agent hearing of it: say so rather than drop the message, and free them.
+      await this.options.store.clearAgentSession(agent.id, escalationId);
+      await this.options.responder.send(context, [
+        { key: 'escalation:agent.sessionOver', vars: { id: escalationId } },
+      ]);
+      return;
+    }
     const name = agent.name ? firstName(agent.name) : undefined;
     await this.sendTo(escalation.userReference, escalation.language, [
       {

@@ -459,6 +459,79 @@ describe('escalation over HTTP during business hours (Monday 30 November 2026, 1
   });
 });
 
+describe('an agent’s accept racing the user’s « annuler »', () => {
+  let driver: Driver;
+
+  beforeEach(async () => {
+    driver = await startDriver({}, new FixedClock(MONDAY_10H));
+  });
+
+  afterEach(async () => {
+    await stopDriver(driver);
+  });
+
+  it('frees the agent and tells them the user left; the user who left is not told an agent took the request', async () => {
+    const { connector, app } = driver;
+    const julie = teamsAgent(driver, AGENT_A, 'Julie Agente');
+    await julie.send('aide agent');
+    const user = webUser(driver, 'conv-race-cancel');
+    await user('agent');
+    const id = escalationIdIn(connector.textTo('conv-race-cancel'));
+
+    // The user's « annuler » is handled right after the agent's accept won, before the hub noted the session.
+    const { store } = app.escalation;
+    const accept = store.accept.bind(store);
+    store.accept = async (...args) => {
+      const outcome = await accept(...args);
+      await user('annuler');
+      return outcome;
+    };
+    const mark = connector.calls.length;
+    await julie.send({ value: { escalationAction: 'accept', escalationId: id } });
+    store.accept = accept;
+
+    const toJulie = connector.textTo(julie.conversationId, mark);
+    expect(toJulie.split(`L'utilisateur a quitté la conversation de la demande ${id}.`)).toHaveLength(2);
+    expect(toJulie).not.toContain('Vous avez pris la demande');
+    const toUser = connector.textTo('conv-race-cancel', mark);
+    expect(toUser).toContain("Vous avez quitté la file d'attente.");
+    expect(toUser).not.toContain('a pris votre demande');
+    expect(await store.agentSession(AGENT_A)).toBeUndefined();
+
+    // The agent is free: their next message is answered, and they can take the next request.
+    let markNext = connector.calls.length;
+    await julie.send('Bonjour, êtes-vous là?');
+    expect(connector.textTo(julie.conversationId, markNext)).toContain('Commandes des agents');
+    expect(connector.textTo('conv-race-cancel', markNext)).toBe('');
+    const next = webUser(driver, 'conv-race-next');
+    await next('agent');
+    const nextId = escalationIdIn(connector.textTo('conv-race-next'));
+    markNext = connector.calls.length;
+    await julie.send({ value: { escalationAction: 'accept', escalationId: nextId } });
+    expect(connector.textTo(julie.conversationId, markNext)).toContain(`Vous avez pris la demande ${nextId}`);
+  });
+
+  it('answers an agent who writes to a request that ended without them, and frees them', async () => {
+    const { connector, app } = driver;
+    const julie = teamsAgent(driver, AGENT_A, 'Julie Agente');
+    await julie.send('aide agent');
+    const user = webUser(driver, 'conv-closed-relay');
+    await user('agent');
+    const id = escalationIdIn(connector.textTo('conv-closed-relay'));
+    await julie.send({ value: { escalationAction: 'accept', escalationId: id } });
+    // Closed behind the agent's back (an instance that stopped before it could tell them).
+    await app.escalation.store.close(id, 'userCancelled', MONDAY_10H.toISOString());
+
+    const mark = connector.calls.length;
+    await julie.send('Bonjour, êtes-vous là?');
+    expect(connector.textTo(julie.conversationId, mark)).toContain(
+      `La demande ${id} est terminée : votre message n'a pas été transmis à l'utilisateur.`,
+    );
+    expect(connector.textTo('conv-closed-relay', mark)).toBe('');
+    expect(await app.escalation.store.agentSession(AGENT_A)).toBeUndefined();
+  });
+});
+
 describe('the end of a session racing the user’s own turns', () => {
   let driver: Driver;
   let storage: RaceLosingStorage;

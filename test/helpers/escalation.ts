@@ -162,6 +162,21 @@ export function escalationStoreContract(make: () => Promise<EscalationStore>): v
       await store.setAgentSession('aad-1', undefined);
       expect(await store.agentSession('aad-1')).toBeUndefined();
     });
+
+    it('ends an agent’s session once, and only while it is still for that escalation', async () => {
+      const agent = { id: 'aad-1', language: 'fr', reference: { conversation: { id: 'a:1' } } } as never;
+      await store.setAgentSession('aad-1', { escalationId: 'E-ABCDEF', agent });
+      expect(await store.clearAgentSession('aad-1', 'E-OTHER2')).toBe(false);
+      expect((await store.agentSession('aad-1'))?.escalationId).toBe('E-ABCDEF');
+      expect(
+        await Promise.all([
+          store.clearAgentSession('aad-1', 'E-ABCDEF'),
+          store.clearAgentSession('aad-1', 'E-ABCDEF'),
+        ]),
+      ).toEqual(expect.arrayContaining([true, false]));
+      expect(await store.agentSession('aad-1')).toBeUndefined();
+      expect(await store.clearAgentSession('aad-2', 'E-ABCDEF')).toBe(false);
+    });
   });
 
   describe('call-backs', () => {

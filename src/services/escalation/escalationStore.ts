@@ -50,6 +50,11 @@ export interface EscalationStore {
   hubReference(): Promise<Partial<ConversationReference> | undefined>;
   setAgentSession(agentId: string, session: AgentSession | undefined): Promise<void>;
   agentSession(agentId: string): Promise<AgentSession | undefined>;
+  /**
+   * Ends the agent's session if it is still the one for `escalationId`; true only for the caller that ended it,
+   * so that the user leaving and the agent's own accept, racing, tell the agent once.
+   */
+  clearAgentSession(agentId: string, escalationId: string): Promise<boolean>;
 
   /** A number for the day's next call-back reference: 1, 2, 3… per `day` (YYYY-MM-DD). */
   nextCallbackNumber(day: string): Promise<number>;
@@ -188,6 +193,12 @@ export class MemoryEscalationStore implements EscalationStore {
   async agentSession(agentId: string): Promise<AgentSession | undefined> {
     const found = this.sessions.get(agentId);
     return found ? copy(found) : undefined;
+  }
+
+  async clearAgentSession(agentId: string, escalationId: string): Promise<boolean> {
+    if (this.sessions.get(agentId)?.escalationId !== escalationId) return false;
+    this.sessions.delete(agentId);
+    return true;
   }
 
   async nextCallbackNumber(day: string): Promise<number> {

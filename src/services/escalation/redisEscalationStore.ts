@@ -78,6 +78,14 @@ redis.call('EXPIRE', KEYS[4], tonumber(ARGV[4]))
 return status
 `;
 
+// KEYS: the agent's session. Deleted only while it is still the one for ARGV[1].
+const CLEAR_SESSION_LUA = `
+local raw = redis.call('GET', KEYS[1])
+if not raw or cjson.decode(raw).escalationId ~= ARGV[1] then return 0 end
+redis.call('DEL', KEYS[1])
+return 1
+`;
+
 // KEYS: pending set, request. Leaving the set decides the one agent who completes the call-back.
 const COMPLETE_CALLBACK_LUA = `
 if redis.call('ZREM', KEYS[1], ARGV[1]) == 0 then return 0 end
@@ -222,6 +230,14 @@ export class RedisEscalationStore implements EscalationStore {
   async agentSession(agentId: string): Promise<AgentSession | undefined> {
     const raw = await this.client.get(this.k(`session:${agentId}`));
     return raw ? (JSON.parse(raw) as AgentSession) : undefined;
+  }
+
+  async clearAgentSession(agentId: string, escalationId: string): Promise<boolean> {
+    const cleared = await this.client.eval(CLEAR_SESSION_LUA, {
+      keys: [this.k(`session:${agentId}`)],
+      arguments: [escalationId],
+    });
+    return Number(cleared) === 1;
   }
 
   async nextCallbackNumber(day: string): Promise<number> {
