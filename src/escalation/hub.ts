@@ -113,7 +113,13 @@ export interface EscalationHubOptions {
 /** What `open` tells the escalation dialog. */
 export interface OpenedEscalation {
   escalation: Escalation;
+  /** 1-based place in the queue; 0 when the escalation already open is not waiting any more. */
   position: number;
+  /**
+   * The conversation already had this escalation open (the request sent twice at once): it was linked again,
+   * and neither the agents nor an external hub were told twice.
+   */
+  alreadyOpen: boolean;
 }
 
 /** Agent commands typed in Teams, keyed by what they do. */
@@ -234,7 +240,16 @@ export class EscalationHub {
     if (session) escalation.userName = session.userName;
     const candidate = [...transcript].reverse().find((e) => e.userNameCandidate)?.userNameCandidate;
     if (candidate && candidate !== session?.userName) escalation.userNameCandidate = candidate;
-    const position = await store.create(escalation);
+    const created = await store.create(escalation);
+    if (created.kind === 'existing') {
+      await this.link.set(context, { id: created.escalation.id });
+      this.options.logger.info(
+        { event: 'escalation', action: 'alreadyOpen', escalation: created.escalation.id },
+        'escalation',
+      );
+      return { escalation: created.escalation, position: created.position ?? 0, alreadyOpen: true };
+    }
+    const { position } = created;
     await this.link.set(context, { id: escalation.id });
     this.options.logger.info(
       {
@@ -256,7 +271,7 @@ export class EscalationHub {
       attachments: [newEscalationCard(t, escalation, position, this.options.centre.timeZone)],
       locale: lang === 'fr' ? 'fr-CA' : 'en-CA',
     }));
-    return { escalation, position };
+    return { escalation, position, alreadyOpen: false };
   }
 
   /** The user's current escalation, if the conversation has one open. */

@@ -260,6 +260,32 @@ describe('escalation over HTTP during business hours (Monday 30 November 2026, 1
     expect(session).toContain('toujours là?');
   });
 
+  it('queues a request sent five times at once once: one card per agent, one position, nothing left after « annuler »', async () => {
+    const { connector, app } = driver;
+    const julie = teamsAgent(driver, AGENT_A, 'Julie Agente');
+    await julie.send('aide agent');
+    const user = webUser(driver, 'conv-five');
+    await user('bonjour');
+    const mark = connector.calls.length;
+    await Promise.all(Array.from({ length: 5 }, () => user('agent')));
+
+    const active = await app.escalation.store.active();
+    expect(active).toHaveLength(1);
+    const cards = connector.calls
+      .slice(mark)
+      .filter((c) => c.conversationId === julie.conversationId && c.activity.attachments?.length);
+    expect(cards).toHaveLength(1);
+    // Told once that the request is passed on, and never another place in the queue; the turns that came
+    // after the first was saved are messages kept for the agent.
+    const toUser = connector.textTo('conv-five', mark);
+    expect(toUser.match(/Je transmets votre demande/g)).toHaveLength(1);
+    expect(toUser.match(/position \d+/g)?.every((p) => p === 'position 1')).toBe(true);
+    expect(new Set(toUser.match(/E-[A-Z2-9]{6}/g))).toEqual(new Set([active[0].id]));
+
+    await user('annuler');
+    expect(await app.escalation.store.active()).toEqual([]);
+  });
+
   it('offers a call-back when nobody accepts within ESCALATION_WAIT_MINUTES, and shows it to agents at once', async () => {
     const { connector, app } = driver;
     const julie = teamsAgent(driver, AGENT_A, 'Julie Agente');

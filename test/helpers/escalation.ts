@@ -63,9 +63,9 @@ export function escalationStoreContract(make: () => Promise<EscalationStore>): v
   describe('queue', () => {
     it('gives each new escalation its place, first come first served', async () => {
       const [a, b, c] = [sampleEscalation(), sampleEscalation(), sampleEscalation()];
-      expect(await store.create(a)).toBe(1);
-      expect(await store.create(b)).toBe(2);
-      expect(await store.create(c)).toBe(3);
+      expect(await store.create(a)).toEqual({ kind: 'created', position: 1 });
+      expect(await store.create(b)).toEqual({ kind: 'created', position: 2 });
+      expect(await store.create(c)).toEqual({ kind: 'created', position: 3 });
       expect((await store.waiting()).map((e) => e.id)).toEqual([a.id, b.id, c.id]);
       expect(await store.position(c.id)).toBe(3);
     });
@@ -91,6 +91,35 @@ export function escalationStoreContract(make: () => Promise<EscalationStore>): v
         agent: { id: 'agent-1', name: 'Julie Agent' },
         acceptedAt: '2026-11-30T15:02:00.000Z',
       });
+    });
+
+    it('keeps one open escalation per conversation, even when asked five times at once', async () => {
+      const { userReference } = sampleEscalation();
+      const tries = Array.from({ length: 5 }, () => sampleEscalation({ userReference }));
+      const other = sampleEscalation();
+      const outcomes = await Promise.all([...tries, other].map((e) => store.create(e)));
+      const created = outcomes.slice(0, 5).filter((o) => o.kind === 'created');
+      expect(created).toHaveLength(1);
+      const first = tries[outcomes.findIndex((o) => o.kind === 'created')];
+      for (const outcome of outcomes.slice(0, 5).filter((o) => o.kind === 'existing')) {
+        expect(outcome).toEqual({
+          kind: 'existing',
+          escalation: expect.objectContaining({ id: first.id, status: 'waiting' }) as unknown,
+          position: await store.position(first.id),
+        });
+      }
+      expect(outcomes[5].kind).toBe('created');
+      expect((await store.waiting()).map((e) => e.id).sort()).toEqual([first.id, other.id].sort());
+      // Still the same once an agent has it; a new one once it is closed.
+      await store.accept(first.id, { id: 'agent-1' }, 'now');
+      const again = sampleEscalation({ userReference });
+      expect(await store.create(again)).toEqual({
+        kind: 'existing',
+        escalation: expect.objectContaining({ id: first.id, status: 'accepted' }) as unknown,
+      });
+      await store.close(first.id, 'userCancelled', 'now');
+      expect(await store.create(again)).toEqual({ kind: 'created', position: 2 });
+      expect((await store.active()).map((e) => e.id).sort()).toEqual([other.id, again.id].sort());
     });
 
     it('keeps the messages written while waiting, in order', async () => {

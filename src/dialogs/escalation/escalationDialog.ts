@@ -119,13 +119,20 @@ export class EscalationDialog extends FlowDialog<EscalationOptions> {
     if (!open) return step.beginDialog(CLOSED);
     if (this.deps.responder.isVoice(context)) return transferToAgent(step, this.deps);
     const options = (step.options ?? {}) as EscalationOptions;
-    const { escalation, position } = await this.services.hub.open(context, options.reason);
+    const { escalation, position, alreadyOpen } = await this.services.hub.open(context, options.reason);
     commitReplies(context);
-    await this.deps.responder.send(context, [
-      { key: 'escalation:queue.joined', vars: { id: escalation.id } },
-      { key: 'escalation:queue.position', vars: { position } },
-      'escalation:queue.howTo',
-    ]);
+    // The same request sent twice at once: the first turn says where the user stands, this one only that it
+    // is the same request.
+    await this.deps.responder.send(
+      context,
+      alreadyOpen
+        ? [{ key: 'escalation:queue.already', vars: { id: escalation.id } }]
+        : [
+            { key: 'escalation:queue.joined', vars: { id: escalation.id } },
+            { key: 'escalation:queue.position', vars: { position } },
+            'escalation:queue.howTo',
+          ],
+    );
     return step.beginDialog(WAITING);
   }
 

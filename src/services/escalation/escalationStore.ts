@@ -20,8 +20,12 @@ import type {
  * a once-a-day announcement each have exactly one winner.
  */
 export interface EscalationStore {
-  /** Queues a new escalation (status `waiting`) and returns its 1-based position in the queue. */
-  create(escalation: Escalation): Promise<number>;
+  /**
+   * Queues a new escalation (status `waiting`) and returns its 1-based position in the queue, unless the same
+   * conversation (channel and conversation id of `userReference`) already has one that is not closed: that one
+   * is returned, untouched, and nothing is queued. A request sent twice at once is queued once.
+   */
+  create(escalation: Escalation): Promise<CreateOutcome>;
   get(id: string): Promise<Escalation | undefined>;
   /** 1-based position among waiting escalations, oldest first; undefined when not waiting. */
   position(id: string): Promise<number | undefined>;
@@ -75,6 +79,21 @@ export interface EscalationStore {
   takeDuePasswordCards(nowMs: number): Promise<PasswordCardRecord[]>;
 }
 
+/** What {@link EscalationStore.create} did. */
+export type CreateOutcome =
+  | { kind: 'created'; position: number }
+  /** The conversation's escalation still open; `position` only while it is waiting. */
+  | { kind: 'existing'; escalation: Escalation; position?: number };
+
+/**
+ * The conversation an escalation came from, as `channel|conversation id`: at most one escalation is open per
+ * conversation. Undefined when the reference has no conversation id.
+ */
+export function conversationKeyOf(escalation: Escalation): string | undefined {
+  const id = escalation.userReference.conversation?.id;
+  return id ? `${escalation.userReference.channelId ?? escalation.channel}|${id}` : undefined;
+}
+
 /** Closed escalations and done call-backs are kept this long for agents' questions, then forgotten. */
 export const RETENTION_SECONDS = 30 * 24 * 3600;
 
@@ -89,6 +108,8 @@ function copy<T>(value: T): T {
  */
 export class MemoryEscalationStore implements EscalationStore {
   private readonly escalations = new Map<string, Escalation>();
+  /** Conversation key → the id of its escalation that is not closed. */
+  private readonly openByConversation = new Map<string, string>();
   private readonly pendingMessages = new Map<string, PendingMessage[]>();
   private readonly agentRecords = new Map<string, AgentRecord>();
   private hub?: Partial<ConversationReference>;
@@ -103,9 +124,16 @@ export class MemoryEscalationStore implements EscalationStore {
     private readonly maxClosed = 1000,
   ) {}
 
-  async create(escalation: Escalation): Promise<number> {
+  async create(escalation: Escalation): Promise<CreateOutcome> {
+    const key = conversationKeyOf(escalation);
+    const openId = key ? this.openByConversation.get(key) : undefined;
+    const open = openId ? this.escalations.get(openId) : undefined;
+    if (open && open.status !== 'closed') {
+      return { kind: 'existing', escalation: copy(open), position: await this.position(open.id) };
+    }
     this.escalations.set(escalation.id, copy({ ...escalation, status: 'waiting' }));
-    return (await this.position(escalation.id)) ?? 1;
+    if (key) this.openByConversation.set(key, escalation.id);
+    return { kind: 'created', position: (await this.position(escalation.id)) ?? 1 };
   }
 
   async get(id: string): Promise<Escalation | undefined> {
@@ -150,6 +178,8 @@ export class MemoryEscalationStore implements EscalationStore {
     found.status = 'closed';
     found.closedAt = at;
     found.closeReason = reason;
+    const key = conversationKeyOf(found);
+    if (key && this.openByConversation.get(key) === id) this.openByConversation.delete(key);
     this.trimClosed();
     return before;
   }

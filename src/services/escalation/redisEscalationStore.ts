@@ -1,6 +1,13 @@
+import { createHash } from 'node:crypto';
 import type { ConversationReference } from 'botbuilder';
 import type { AppRedisClient } from '../redisClient';
-import { MAX_PENDING, RETENTION_SECONDS, type EscalationStore } from './escalationStore';
+import {
+  conversationKeyOf,
+  MAX_PENDING,
+  RETENTION_SECONDS,
+  type CreateOutcome,
+  type EscalationStore,
+} from './escalationStore';
 import type {
   AcceptOutcome,
   AgentIdentity,
@@ -37,14 +44,26 @@ export type EscalationRedisClient = Pick<
 // Every key carries the {escalation} hash tag: the scripts below touch several keys, which Redis Cluster only
 // allows within one slot.
 
-// KEYS: escalation hash, queue, active set. ARGV: id, status JSON fields. Queue and active scores come from a
-// sequence, not the clock, so the queue is first come, first served even when instances' clocks differ.
+// KEYS: escalation hash, queue, active set, sequence, the conversation's open escalation. ARGV: id, JSON
+// fields, escalation key prefix. A conversation whose escalation is not closed gets it back ('existing', id,
+// position or 0) and nothing is queued: two requests sent at once, even to two instances, queue one. Queue and
+// active scores come from a sequence, not the clock, so the queue is first come, first served even when
+// instances' clocks differ.
 const CREATE_LUA = `
+local open = redis.call('GET', KEYS[5])
+if open then
+  local status = redis.call('HGET', ARGV[3] .. open, 'status')
+  if status and status ~= 'closed' then
+    local rank = redis.call('ZRANK', KEYS[2], open)
+    return {'existing', open, rank and rank + 1 or 0}
+  end
+end
 local seq = redis.call('INCR', KEYS[4])
-redis.call('HSET', KEYS[1], 'data', ARGV[2], 'status', 'waiting')
+redis.call('HSET', KEYS[1], 'data', ARGV[2], 'status', 'waiting', 'conversationKey', KEYS[5])
+redis.call('SET', KEYS[5], ARGV[1])
 redis.call('ZADD', KEYS[2], seq, ARGV[1])
 redis.call('ZADD', KEYS[3], seq, ARGV[1])
-return redis.call('ZRANK', KEYS[2], ARGV[1]) + 1
+return {'created', ARGV[1], redis.call('ZRANK', KEYS[2], ARGV[1]) + 1}
 `;
 
 // The first accept wins: the status check and the change happen in one script, so two agents (on two
@@ -71,6 +90,8 @@ const CLOSE_LUA = `
 local status = redis.call('HGET', KEYS[1], 'status')
 if not status or status == 'closed' then return '' end
 redis.call('HSET', KEYS[1], 'status', 'closed', 'closedAt', ARGV[2], 'closeReason', ARGV[3])
+local conversation = redis.call('HGET', KEYS[1], 'conversationKey')
+if conversation and redis.call('GET', conversation) == ARGV[1] then redis.call('DEL', conversation) end
 redis.call('ZREM', KEYS[2], ARGV[1])
 redis.call('ZREM', KEYS[3], ARGV[1])
 redis.call('EXPIRE', KEYS[1], tonumber(ARGV[4]))
@@ -132,13 +153,28 @@ export class RedisEscalationStore implements EscalationStore {
     this.base = `${keyPrefix}{escalation}:`;
   }
 
-  async create(escalation: Escalation): Promise<number> {
+  async create(escalation: Escalation): Promise<CreateOutcome> {
     const { status: _s, agent: _a, acceptedAt: _ac, closedAt: _c, closeReason: _r, ...data } = escalation;
-    const position = await this.client.eval(CREATE_LUA, {
-      keys: [this.key(escalation.id), this.k('queue'), this.k('active'), this.k('seq')],
-      arguments: [escalation.id, JSON.stringify(data)],
-    });
-    return Number(position);
+    // Hashed: a conversation id is long and opaque; without one, the escalation's own id stands alone.
+    const conversation = createHash('sha256')
+      .update(conversationKeyOf(escalation) ?? `escalation|${escalation.id}`)
+      .digest('hex')
+      .slice(0, 32);
+    const [kind, id, position] = (await this.client.eval(CREATE_LUA, {
+      keys: [
+        this.key(escalation.id),
+        this.k('queue'),
+        this.k('active'),
+        this.k('seq'),
+        this.k(`conversation:${conversation}`),
+      ],
+      arguments: [escalation.id, JSON.stringify(data), this.k('e:')],
+    })) as [string, string, number];
+    if (kind === 'created') return { kind, position: Number(position) };
+    const open = await this.get(id);
+    // Closed between the script and this read: the caller's request is then queued after all.
+    if (!open || open.status === 'closed') return this.create(escalation);
+    return { kind: 'existing', escalation: open, position: Number(position) || undefined };
   }
 
   async get(id: string): Promise<Escalation | undefined> {

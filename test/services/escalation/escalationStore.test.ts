@@ -101,7 +101,7 @@ describeWithRedisServer('RedisEscalationStore across a Redis restart', () => {
       expect((await after.pendingCallbacks()).map((c) => c.reference)).toEqual(['R-261128-001']);
       expect((await after.agents()).map((x) => x.id)).toEqual(['aad-1']);
       // The queue still works after the restart: a third escalation goes last, the first accept wins.
-      expect(await after.create(sampleEscalation())).toBe(3);
+      expect(await after.create(sampleEscalation())).toEqual({ kind: 'created', position: 3 });
       expect((await after.accept(a.id, { id: 'agent' }, 'now')).kind).toBe('accepted');
       expect(await after.position(b.id)).toBe(1);
     } finally {
