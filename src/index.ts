@@ -2,6 +2,7 @@ import { ActivityTypes, CloudAdapter, type Storage, type TurnContext } from 'bot
 import { RamqBot } from './bot';
 import { PendingWrites } from './pendingWrites';
 import { ConcurrentTurnError, DomainError } from './errors';
+import { repliesCommitted } from './replyHold';
 import { GuardedStorage } from './services/guardedStorage';
 import { isLoopbackServiceUrl } from './services/inboundActivity';
 import { StrictBotFrameworkAuthentication } from './services/strictAuthentication';
@@ -309,8 +310,15 @@ export async function buildApplication(
       'turn failed',
     );
     // A timer's or an agent hub's turn that lost the race to the user's own turn: the user's turn was saved
-    // and answered; telling them their message is still being processed would be false.
-    if (error instanceof ConcurrentTurnError && context.activity.type !== ActivityTypes.Message) return;
+    // and answered; telling them their message is still being processed would be false. Nor is it true of a
+    // message whose turn made a change outside the conversation and said so (a card submitted twice at once, a
+    // call-back confirmed twice): its confirmation went out, and sending the message again would repeat it.
+    if (
+      error instanceof ConcurrentTurnError &&
+      (context.activity.type !== ActivityTypes.Message || repliesCommitted(context))
+    ) {
+      return;
+    }
     try {
       const t = responder.translator(context);
       const key = error instanceof DomainError ? error.userMessageKey : 'common:error';

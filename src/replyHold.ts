@@ -78,6 +78,11 @@ export class ReplyHold {
   markCommitted(): void {
     this.committed = true;
   }
+
+  /** @internal */
+  isCommitted(): boolean {
+    return this.committed;
+  }
 }
 
 /**
@@ -87,6 +92,14 @@ export class ReplyHold {
  */
 export function commitReplies(context: TurnContext): void {
   (context.turnState.get(HOLD) as ReplyHold | undefined)?.markCommitted();
+}
+
+/**
+ * True when this turn declared a change outside the conversation ({@link commitReplies}): its replies went out
+ * even though its state was not saved, so the user must not be asked to send the message again.
+ */
+export function repliesCommitted(context: TurnContext): boolean {
+  return (context.turnState.get(HOLD) as ReplyHold | undefined)?.isCommitted() ?? false;
 }
 
 /**

@@ -3,6 +3,7 @@ import { ConcurrentTurnError } from '../../src/errors';
 import type { Application } from '../../src/index';
 import { IdleMemoryStorage } from '../../src/services/idleMemoryStorage';
 import type { StoredText, TextStorage } from '../../src/services/textStorage';
+import { passJulieReset, passwordCardValue } from '../helpers/accounts';
 import { createTestApp, postTurn, textOf } from '../helpers/bot';
 
 /**
@@ -124,6 +125,20 @@ describe('two turns of one conversation at the same time', () => {
     expect(await sentFor('message')).toContain(REFUSAL);
     expect(await sentFor('event')).toBe('');
   });
+
+  it('does not ask to send again a card whose change was made and confirmed, when submitted twice at once', async () => {
+    const submit = async (input: { text?: string; value?: unknown }) =>
+      textOf((await postTurn(url, { conversation: { id: 'race-card' }, ...input })).activities);
+    const said = await passJulieReset((text) => submit({ text }));
+    expect(said[said.length - 1]).toMatch(/nouveau mot de passe/i);
+    storage.race(2);
+    const card = { value: passwordCardValue('new', 'Sirop-Erable-Beauce-7431') };
+    const replies = await Promise.all([submit(card), submit(card)]);
+    for (const reply of replies) {
+      expect(reply).toMatch(/nouveau mot de passe est enregistré/i);
+      expect(reply).not.toContain(REFUSAL);
+    }
+  }, 30_000);
 
   it('answers both when they come one after the other', async () => {
     await say('race-2', 'bonjour');
