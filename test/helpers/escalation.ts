@@ -233,6 +233,22 @@ export function escalationStoreContract(make: () => Promise<EscalationStore>): v
       ]);
     });
 
+    it('saves one request per confirmation key, even when confirmed twice at once', async () => {
+      const due = '2026-11-30T13:30:00.000Z';
+      const outcomes = await Promise.all([
+        store.saveCallbackOnce(sampleCallback('R-261128-001', due), 'webchat|c-1|instance-1', 60),
+        store.saveCallbackOnce(sampleCallback('R-261128-002', due), 'webchat|c-1|instance-1', 60),
+      ]);
+      expect(outcomes.filter((o) => o.saved)).toHaveLength(1);
+      const kept = outcomes.find((o) => o.saved)?.request.reference;
+      expect(outcomes.map((o) => o.request.reference)).toEqual([kept, kept]);
+      expect((await store.pendingCallbacks()).map((c) => c.reference)).toEqual([kept]);
+      // Another confirmation (a new request in the same conversation) is saved as usual.
+      const other = await store.saveCallbackOnce(sampleCallback('R-261128-003', due), 'webchat|c-1|i-2', 60);
+      expect(other).toEqual({ request: expect.objectContaining({ reference: 'R-261128-003' }), saved: true });
+      expect(await store.pendingCallbacks()).toHaveLength(2);
+    });
+
     it('lets one caller claim a daily announcement', async () => {
       expect(
         await Promise.all([

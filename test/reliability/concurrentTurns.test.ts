@@ -146,3 +146,35 @@ describe('two turns of one conversation at the same time', () => {
     expect(await say('race-2', '9')).toContain('1 – Services en ligne');
   });
 });
+
+describe('a call-back confirmed twice at once (Saturday 28 November 2026, closed)', () => {
+  let storage: RacingStorage;
+  let app: Application;
+  let url: string;
+
+  beforeEach(async () => {
+    storage = new RacingStorage();
+    app = await createTestApp({ CLOCK_NOW: '2026-11-28T10:00:00-05:00' }, { storage });
+    url = await app.start();
+  });
+
+  afterEach(async () => {
+    await app.stop();
+  });
+
+  it('saves one request, tells both turns its one reference and asks neither to send « oui » again', async () => {
+    const say = async (text: string) =>
+      textOf((await postTurn(url, { conversation: { id: 'race-callback' }, text })).activities);
+    for (const text of ['agent', '581 555-0123', 'oui', 'Marc Gagnon', 'oui', '1', 'questions secrètes']) {
+      await say(text);
+    }
+    storage.race(2);
+    const replies = await Promise.all([say('oui'), say('oui')]);
+    const pending = await app.escalation.store.pendingCallbacks();
+    expect(pending.map((c) => c.name)).toEqual(['Marc Gagnon']);
+    for (const reply of replies) {
+      expect(reply).toContain(`Votre numéro de référence : ${pending[0].reference}.`);
+      expect(reply).not.toContain(REFUSAL);
+    }
+  }, 30_000);
+});

@@ -27,6 +27,9 @@ export const CALLBACK = 'escalation.callback';
 const STEPS = `${CALLBACK}.steps`;
 const REVIEW = `${CALLBACK}.review`;
 
+/** How long a confirmation is remembered, so that the same « oui » sent twice saves one request. */
+const CONFIRMATION_TTL_SECONDS = 24 * 3600;
+
 /** How the call-back request starts. */
 export interface CallbackOptions {
   /** A number already known (the caller's, or one the user gave for their region): offered, not asked. */
@@ -244,7 +247,7 @@ export class CallbackDialog extends ComponentDialog<CallbackOptions> {
 
   private async save(step: WaterfallStepContext): Promise<DialogTurnResult> {
     const { values, callback } = this.reviewOptions(step);
-    const request = await this.store(step.context, values, callback);
+    const { request, saved } = await this.store(step.context, values, callback, this.confirmationKey(step));
     commitReplies(step.context);
     const { hours } = this.services;
     const now = this.deps.clock.now();
@@ -260,7 +263,7 @@ export class CallbackDialog extends ComponentDialog<CallbackOptions> {
           },
         ];
     await this.deps.responder.send(step.context, parts);
-    await this.services.hub.callbackLeft(request);
+    if (saved) await this.services.hub.callbackLeft(request);
     return step.endDialog(request);
   }
 
@@ -268,7 +271,8 @@ export class CallbackDialog extends ComponentDialog<CallbackOptions> {
     context: TurnContext,
     values: CallbackValues,
     options: CallbackOptions | undefined,
-  ): Promise<CallbackRequest> {
+    confirmation: string,
+  ): Promise<{ request: CallbackRequest; saved: boolean }> {
     const { store, hours } = this.services;
     const now = this.deps.clock.now();
     const sequence = await store.nextCallbackNumber(isoDate(hours.localDate(now)));
@@ -289,12 +293,29 @@ export class CallbackDialog extends ComponentDialog<CallbackOptions> {
     if (phone.extension) request.extension = phone.extension;
     if (session) request.userName = session.userName;
     if (options?.escalationId) request.escalationId = options.escalationId;
-    await store.saveCallback(request);
-    this.deps.logger.info(
-      { event: 'escalation', action: 'callbackLeft', reference: request.reference, channel: request.channel },
-      'escalation',
-    );
-    return request;
+    const kept = await store.saveCallbackOnce(request, confirmation, CONFIRMATION_TTL_SECONDS);
+    if (kept.saved) {
+      this.deps.logger.info(
+        {
+          event: 'escalation',
+          action: 'callbackLeft',
+          reference: request.reference,
+          channel: request.channel,
+        },
+        'escalation',
+      );
+    }
+    return kept;
+  }
+
+  /**
+   * The same for every turn that answers this read-back: the conversation and the waterfall's instance id
+   * (botbuilder's, kept in its persisted values), so that « oui » sent twice at once saves one request.
+   */
+  private confirmationKey(step: WaterfallStepContext): string {
+    const { activity } = step.context;
+    const instance = (step.values as { instanceId?: unknown }).instanceId;
+    return `${activity.channelId}|${activity.conversation?.id}|${typeof instance === 'string' ? instance : activity.id}`;
   }
 
   private async giveUp(step: WaterfallStepContext): Promise<DialogTurnResult> {

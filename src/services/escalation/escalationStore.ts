@@ -63,6 +63,16 @@ export interface EscalationStore {
   /** A number for the day's next call-back reference: 1, 2, 3… per `day` (YYYY-MM-DD). */
   nextCallbackNumber(day: string): Promise<number>;
   saveCallback(request: CallbackRequest): Promise<void>;
+  /**
+   * Saves the request unless one was already saved under `key` in the last `ttlSeconds` (the same confirmation
+   * sent twice at once): then that one is returned and nothing is saved. `saved` is true for the one caller
+   * whose request was saved.
+   */
+  saveCallbackOnce(
+    request: CallbackRequest,
+    key: string,
+    ttlSeconds: number,
+  ): Promise<{ request: CallbackRequest; saved: boolean }>;
   callback(reference: string): Promise<CallbackRequest | undefined>;
   /** Pending call-backs, earliest due first. */
   pendingCallbacks(): Promise<CallbackRequest[]>;
@@ -117,6 +127,8 @@ export class MemoryEscalationStore implements EscalationStore {
   private readonly counters = new Map<string, number>();
   private readonly callbacks = new Map<string, CallbackRequest>();
   private readonly claims = new Map<string, number>();
+  /** saveCallbackOnce's keys: the reference saved under each, and until when (epoch ms). */
+  private readonly callbackKeys = new Map<string, { reference: string; until: number }>();
   private readonly cards = new Map<string, PasswordCardRecord>();
 
   constructor(
@@ -239,6 +251,21 @@ export class MemoryEscalationStore implements EscalationStore {
 
   async saveCallback(request: CallbackRequest): Promise<void> {
     this.callbacks.set(request.reference, copy(request));
+  }
+
+  async saveCallbackOnce(
+    request: CallbackRequest,
+    key: string,
+    ttlSeconds: number,
+  ): Promise<{ request: CallbackRequest; saved: boolean }> {
+    const now = this.now();
+    for (const [k, kept] of this.callbackKeys) if (kept.until <= now) this.callbackKeys.delete(k);
+    const kept = this.callbackKeys.get(key);
+    const found = kept ? this.callbacks.get(kept.reference) : undefined;
+    if (found) return { request: copy(found), saved: false };
+    this.callbackKeys.set(key, { reference: request.reference, until: now + ttlSeconds * 1000 });
+    this.callbacks.set(request.reference, copy(request));
+    return { request: copy(request), saved: true };
   }
 
   async callback(reference: string): Promise<CallbackRequest | undefined> {

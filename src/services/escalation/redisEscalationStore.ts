@@ -99,6 +99,20 @@ redis.call('EXPIRE', KEYS[4], tonumber(ARGV[4]))
 return status
 `;
 
+// KEYS: the confirmation's key, the request, the pending set. ARGV: reference, JSON, due (epoch ms), TTL,
+// '1' when pending, request key prefix. Returns the request already saved under the key, or nil once saved.
+const SAVE_CALLBACK_ONCE_LUA = `
+local kept = redis.call('GET', KEYS[1])
+if kept then
+  local request = redis.call('GET', ARGV[6] .. kept)
+  if request then return request end
+end
+redis.call('SET', KEYS[1], ARGV[1], 'EX', tonumber(ARGV[4]))
+redis.call('SET', KEYS[2], ARGV[2])
+if ARGV[5] == '1' then redis.call('ZADD', KEYS[3], ARGV[3], ARGV[1]) end
+return false
+`;
+
 // KEYS: the agent's session. Deleted only while it is still the one for ARGV[1].
 const CLEAR_SESSION_LUA = `
 local raw = redis.call('GET', KEYS[1])
@@ -135,6 +149,11 @@ end
 return taken
 `;
 
+/** A key part from a conversation id, which is long and opaque: a short hash of it. */
+function hashKey(value: string): string {
+  return createHash('sha256').update(value).digest('hex').slice(0, 32);
+}
+
 /** The status-related fields kept beside the escalation's JSON, so that scripts can change them alone. */
 type StoredFields = Record<string, string>;
 
@@ -155,11 +174,8 @@ export class RedisEscalationStore implements EscalationStore {
 
   async create(escalation: Escalation): Promise<CreateOutcome> {
     const { status: _s, agent: _a, acceptedAt: _ac, closedAt: _c, closeReason: _r, ...data } = escalation;
-    // Hashed: a conversation id is long and opaque; without one, the escalation's own id stands alone.
-    const conversation = createHash('sha256')
-      .update(conversationKeyOf(escalation) ?? `escalation|${escalation.id}`)
-      .digest('hex')
-      .slice(0, 32);
+    // Without a conversation id, the escalation's own id stands alone.
+    const conversation = hashKey(conversationKeyOf(escalation) ?? `escalation|${escalation.id}`);
     const [kind, id, position] = (await this.client.eval(CREATE_LUA, {
       keys: [
         this.key(escalation.id),
@@ -292,6 +308,31 @@ export class RedisEscalationStore implements EscalationStore {
         arguments: [String(Date.parse(request.dueAt)), request.reference],
       });
     }
+  }
+
+  async saveCallbackOnce(
+    request: CallbackRequest,
+    key: string,
+    ttlSeconds: number,
+  ): Promise<{ request: CallbackRequest; saved: boolean }> {
+    const kept = await this.client.eval(SAVE_CALLBACK_ONCE_LUA, {
+      keys: [
+        this.k(`callbackOnce:${hashKey(key)}`),
+        this.callbackKey(request.reference),
+        this.k('callbacks'),
+      ],
+      arguments: [
+        request.reference,
+        JSON.stringify(request),
+        String(Date.parse(request.dueAt)),
+        String(ttlSeconds),
+        request.status === 'pending' ? '1' : '0',
+        this.k('callback:'),
+      ],
+    });
+    return typeof kept === 'string'
+      ? { request: JSON.parse(kept) as CallbackRequest, saved: false }
+      : { request, saved: true };
   }
 
   async callback(reference: string): Promise<CallbackRequest | undefined> {
