@@ -690,8 +690,10 @@ export class EscalationHub {
       escalationId,
       userName: escalation.userName,
     });
+    const pending = await store.pending(escalationId);
     // The user may have left (« annuler ») between the accept and the session: their turn found no session to
     // end. Then neither of them is told of the accept; whichever ends the session tells the agent the user left.
+    // Checked last, right before the user is told, so that a user who has left is not told an agent took it.
     const still = await store.get(escalationId);
     if (still?.status !== 'accepted' || still.agent?.id !== agent.id) {
       if (await store.clearAgentSession(agent.id, escalationId)) {
@@ -700,7 +702,6 @@ export class EscalationHub {
       return;
     }
     const t = responder.translator(context);
-    const pending = await store.pending(escalationId);
     await context.sendActivity({
       type: ActivityTypes.Message,
       text: t('escalation:agent.accepted', { id: escalationId }),
