@@ -1,4 +1,3 @@
-import type { Activity } from 'botbuilder';
 import { keypressActivity } from '../../../src/dialogs/shared/dtmf';
 import type { Language } from '../../../src/i18n';
 import { attemptFrom, JULIE, MARC, MINUTE, STRONG_PASSWORDS } from '../../helpers/accounts';
