@@ -156,3 +156,23 @@ describe('phone line', () => {
     });
   });
 });
+
+describe('phone line, the Centre closed (Saturday evening)', () => {
+  let closed: Application;
+  beforeAll(async () => {
+    closed = await createTestApp({ CLOCK_NOW: '2026-11-28T19:00:00-05:00' });
+  });
+
+  it('tells a caller without secret questions the hours and how to ask for an agent, not the numbers', async () => {
+    const client = new TestClient(closed, { channelId: 'telephony', locale: 'fr-CA' });
+    await client.join();
+    await client.say(key('1'));
+    await client.say(key('2'));
+    const replies = await client.say('C E un zéro zéro zéro zéro deux');
+    const text = heard(replies);
+    expect(text).toContain('Au téléphone, votre identité se vérifie avec vos questions secrètes');
+    expect(text).toContain('Nous sommes ouverts du lundi au vendredi');
+    expect(text).toContain('Pour parler à un agent, dites « agent ».');
+    expect(text).not.toContain('418 643');
+  });
+});

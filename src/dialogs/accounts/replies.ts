@@ -1,7 +1,8 @@
 import type { TurnContext } from 'botbuilder';
 import type { Translate } from '../../i18n';
 import type { CentreInfo } from '../../services/centre';
-import { contactParts, formatTime } from '../shared/contactInfo';
+import { agentLineOpen } from '../shared/callControl';
+import { contactParts, formatTime, scheduleText } from '../shared/contactInfo';
 import type { DialogDependencies } from '../shared/dependencies';
 import type { Part } from '../shared/responder';
 
@@ -18,16 +19,20 @@ export function timeOfDay(t: Translate, centre: CentreInfo, date: Date): string 
 
 /**
  * The Centre's hours and numbers by region (with "après avoir établi votre identité, faites le 1...") and how
- * to reach an agent, after the given lead: what the user gets whenever the bot cannot go further.
+ * to reach an agent, after the given lead: what the user gets whenever the bot cannot go further. A caller is
+ * already on the Centre's line: during business hours an agent is the way forward, otherwise the hours (where
+ * « agent » then offers a call-back); reading out the line's own numbers would only send them to redial it.
  */
 export function contactOffer(context: TurnContext, deps: DialogDependencies, lead: Part[]): Part[] {
   const { responder, centre } = deps;
-  const voice = responder.isVoice(context);
-  return [
-    ...lead,
-    ...contactParts(responder.translator(context), centre, !voice, !voice),
-    'accounts:contact.agentOffer',
-  ];
+  const t = responder.translator(context);
+  if (responder.isVoice(context)) {
+    const hours: Part[] = agentLineOpen(deps, deps.clock.now())
+      ? []
+      : [{ key: 'hours:hoursLine', vars: { schedule: scheduleText(t, centre) } }];
+    return [...lead, ...hours, 'accounts:contact.agentOffer'];
+  }
+  return [...lead, ...contactParts(t, centre, true, true), 'accounts:contact.agentOffer'];
 }
 
 /** Tells a locked user when the lock ends and how to reach a person. */

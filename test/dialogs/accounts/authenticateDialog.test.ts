@@ -213,9 +213,10 @@ describe('authenticate flow', () => {
       await client.say(PROBE);
       const text = spokenOf(await client.say(MARC.userName));
       expect(text).toContain(say(lang, 'accounts:auth.voiceNotConfigured'));
-      // The sentence names the Centre and ends with a colon: the numbers follow, not the name once more.
+      // The caller is already on the Centre's line, which is open: an agent, not its numbers read out.
+      expect(text).toContain(say(lang, 'accounts:contact.agentOffer_voice'));
+      expect(text).not.toContain('418 643');
       expect(text).not.toContain(say(lang, 'hours:title_voice'));
-      expect(text).toContain('418 643');
     });
   });
 });
