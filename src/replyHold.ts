@@ -24,6 +24,7 @@ export class ReplyHold {
   private readonly held: Array<() => Promise<ResourceResponse[]>> = [];
   private holding = true;
   private committed = false;
+  private resendHelps = false;
 
   private constructor() {}
 
@@ -75,13 +76,14 @@ export class ReplyHold {
   }
 
   /** @internal */
-  markCommitted(): void {
+  markCommitted(resendHelps: boolean): void {
     this.committed = true;
+    this.resendHelps ||= resendHelps;
   }
 
   /** @internal */
-  isCommitted(): boolean {
-    return this.committed;
+  isCommittedForGood(): boolean {
+    return this.committed && !this.resendHelps;
   }
 }
 
@@ -89,17 +91,22 @@ export class ReplyHold {
  * Declares that this turn changed something outside the conversation's state (a password, a temporary
  * password shown once, saved secret questions, a place in the agents' queue, a call-back request): its
  * replies are true whatever happens to the state write, so they are delivered even if that write fails.
+ *
+ * @param options.resendHelps when the conversation's next turns also need this turn's state (the link to a
+ *   queued escalation): if that state is lost, the user is still asked to send the message again, which finds
+ *   the same change and restores the state, instead of being left where the queue no longer hears them.
  */
-export function commitReplies(context: TurnContext): void {
-  (context.turnState.get(HOLD) as ReplyHold | undefined)?.markCommitted();
+export function commitReplies(context: TurnContext, options: { resendHelps?: boolean } = {}): void {
+  (context.turnState.get(HOLD) as ReplyHold | undefined)?.markCommitted(options.resendHelps ?? false);
 }
 
 /**
- * True when this turn declared a change outside the conversation ({@link commitReplies}): its replies went out
- * even though its state was not saved, so the user must not be asked to send the message again.
+ * True when this turn declared a change outside the conversation ({@link commitReplies}) that needs nothing
+ * more: its replies went out even though its state was not saved, so the user must not be asked to send the
+ * message again.
  */
 export function repliesCommitted(context: TurnContext): boolean {
-  return (context.turnState.get(HOLD) as ReplyHold | undefined)?.isCommitted() ?? false;
+  return (context.turnState.get(HOLD) as ReplyHold | undefined)?.isCommittedForGood() ?? false;
 }
 
 /**

@@ -178,3 +178,34 @@ describe('a call-back confirmed twice at once (Saturday 28 November 2026, closed
     }
   }, 30_000);
 });
+
+describe('« agent » racing another message (Monday 30 November 2026, 10:00, open)', () => {
+  let storage: RacingStorage;
+  let app: Application;
+  let url: string;
+
+  beforeEach(async () => {
+    storage = new RacingStorage();
+    app = await createTestApp({ CLOCK_NOW: '2026-11-30T10:00:00-05:00' }, { storage });
+    url = await app.start();
+  });
+
+  afterEach(async () => {
+    await app.stop();
+  });
+
+  it('never leaves a user told they are queued where the queue no longer hears them', async () => {
+    const say = async (text: string) =>
+      textOf((await postTurn(url, { conversation: { id: 'race-agent' }, text })).activities);
+    await say('bonjour');
+    storage.race(2);
+    const [queued] = await Promise.all([say('agent'), say('merci')]);
+    expect(queued).toContain('Je transmets votre demande');
+    if (queued.includes(REFUSAL)) {
+      // The refused turn joined the queue all the same; sending it again, as asked, links the conversation back.
+      expect(await say('agent')).toContain('a déjà été transmise');
+    }
+    expect(await say('allo, j’attends toujours')).toContain('Votre message sera transmis');
+    expect(await app.escalation.store.active()).toHaveLength(1);
+  }, 30_000);
+});

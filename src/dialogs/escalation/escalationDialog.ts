@@ -120,7 +120,9 @@ export class EscalationDialog extends FlowDialog<EscalationOptions> {
     if (this.deps.responder.isVoice(context)) return transferToAgent(step, this.deps);
     const options = (step.options ?? {}) as EscalationOptions;
     const { escalation, position, alreadyOpen } = await this.services.hub.open(context, options.reason);
-    commitReplies(context);
+    // The queue is joined whatever happens to this turn's state; if its save is lost, the link to the queue is
+    // too, and sending « agent » again (as the refusal asks) finds the same request and links it back.
+    commitReplies(context, { resendHelps: true });
     // The same request sent twice at once: the first turn says where the user stands, this one only that it
     // is the same request.
     await this.deps.responder.send(
