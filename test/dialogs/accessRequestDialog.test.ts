@@ -106,6 +106,15 @@ describe('AccessRequestDialog', () => {
     });
   });
 
+  it('takes « Téléphoniste » as an answer to the function question, not as a request for an agent', async () => {
+    const client = new TestClient(app);
+    await openFlow(client);
+    const next = await answer(client, ['Tremblay', 'Julie', 'F', 'Téléphoniste']);
+    // Not one of the offered functions: the question again, still in the form.
+    expect(next).toContain("Quelle fonction l'utilisateur assume-t-il?");
+    expect(next).not.toContain('Je transmets votre demande');
+  });
+
   describe('the whole form in French, with skips, going back, refusals and corrections', () => {
     const client = () => shared.client;
     const shared = {} as { client: TestClient };

@@ -239,8 +239,8 @@ describe('RootDialog', () => {
       ['agent', ESCALATION_STARTED],
       ['je veux parler à quelqu’un', ESCALATION_STARTED],
       ['talk to a human', ESCALATION_STARTED],
-      ['téléphoniste', ESCALATION_STARTED],
-      ['opérateur', ESCALATION_STARTED],
+      ['une téléphoniste', ESCALATION_STARTED],
+      ['parler à la téléphoniste', ESCALATION_STARTED],
       ['operator', ESCALATION_STARTED],
     ])('%p from the online-services menu', async (input, expected) => {
       const client = new TestClient(app);
