@@ -122,6 +122,31 @@ export function escalationStoreContract(make: () => Promise<EscalationStore>): v
       expect((await store.active()).map((e) => e.id).sort()).toEqual([other.id, again.id].sort());
     });
 
+    it.each([
+      [
+        'timed out (the user was offered a call-back and asks for a person again)',
+        async (id: string) => void (await store.timeOut(id, '2026-11-30T15:11:00.000Z')),
+        '2026-12-01T15:11:00.000Z',
+      ],
+      [
+        'open for more than a day (an external hub that never said it was done)',
+        async () => undefined,
+        '2026-12-02T15:00:00.000Z',
+      ],
+    ])('gives the conversation a new escalation when its open one is %s', async (_case, age, askedAt) => {
+      const first = sampleEscalation({ createdAt: '2026-11-30T15:00:00.000Z' });
+      await store.create(first);
+      await age(first.id);
+      const again = sampleEscalation({ userReference: first.userReference, createdAt: askedAt });
+      expect(await store.create(again)).toEqual({ kind: 'created', position: 1 });
+      expect((await store.get(first.id))?.status).toBe('closed');
+      expect((await store.get(first.id))?.closeReason).toBe('timedOut');
+      expect((await store.active()).map((e) => e.id)).toEqual([again.id]);
+      // The new one stands for the conversation from now on.
+      const third = sampleEscalation({ userReference: first.userReference, createdAt: askedAt });
+      expect((await store.create(third)).kind).toBe('existing');
+    });
+
     it('keeps the messages written while waiting, in order', async () => {
       const e = sampleEscalation();
       await store.create(e);

@@ -104,6 +104,22 @@ export function conversationKeyOf(escalation: Escalation): string | undefined {
   return id ? `${escalation.userReference.channelId ?? escalation.channel}|${id}` : undefined;
 }
 
+/**
+ * How long an open escalation keeps standing for its conversation: a request still open after this (an external
+ * hub that never said it was done) no longer stops the user from asking for a person again.
+ */
+export const OPEN_ESCALATION_MAX_AGE_MS = 24 * 3600 * 1000;
+
+/**
+ * True when the conversation's open escalation must give way to a new request made at `now`: nobody took it in
+ * time (the user was offered a call-back, and asks for a person again), or it is older than
+ * {@link OPEN_ESCALATION_MAX_AGE_MS}.
+ */
+export function givesWayToNewRequest(open: Escalation, now: string): boolean {
+  if (open.status === 'timedOut') return true;
+  return Date.parse(now) - Date.parse(open.createdAt) > OPEN_ESCALATION_MAX_AGE_MS;
+}
+
 /** Closed escalations and done call-backs are kept this long for agents' questions, then forgotten. */
 export const RETENTION_SECONDS = 30 * 24 * 3600;
 
@@ -140,7 +156,9 @@ export class MemoryEscalationStore implements EscalationStore {
     const key = conversationKeyOf(escalation);
     const openId = key ? this.openByConversation.get(key) : undefined;
     const open = openId ? this.escalations.get(openId) : undefined;
-    if (open && open.status !== 'closed') {
+    if (open && open.status !== 'closed' && givesWayToNewRequest(open, escalation.createdAt)) {
+      await this.close(open.id, 'timedOut', escalation.createdAt);
+    } else if (open && open.status !== 'closed') {
       return { kind: 'existing', escalation: copy(open), position: await this.position(open.id) };
     }
     this.escalations.set(escalation.id, copy({ ...escalation, status: 'waiting' }));

@@ -3,6 +3,7 @@ import type { ConversationReference } from 'botbuilder';
 import type { AppRedisClient } from '../redisClient';
 import {
   conversationKeyOf,
+  givesWayToNewRequest,
   MAX_PENDING,
   RETENTION_SECONDS,
   type CreateOutcome,
@@ -190,6 +191,11 @@ export class RedisEscalationStore implements EscalationStore {
     const open = await this.get(id);
     // Closed between the script and this read: the caller's request is then queued after all.
     if (!open || open.status === 'closed') return this.create(escalation);
+    if (givesWayToNewRequest(open, escalation.createdAt)) {
+      // Closing frees the conversation's slot; a request made at the same moment elsewhere then finds the new one.
+      await this.close(open.id, 'timedOut', escalation.createdAt);
+      return this.create(escalation);
+    }
     return { kind: 'existing', escalation: open, position: Number(position) || undefined };
   }
 
