@@ -201,7 +201,8 @@ export class CallbackDialog extends ComponentDialog<CallbackOptions> {
 
   private async correct(step: WaterfallStepContext): Promise<DialogTurnResult> {
     const choice = step.result as CallbackCorrection | undefined;
-    if (choice === undefined) return this.giveUp(step);
+    // Every detail is already there: what to change not understood twice, the request is read back as it is.
+    if (choice === undefined) return step.replaceDialog(REVIEW, this.reviewOptions(step));
     if (choice === 'cancel') {
       await this.deps.responder.send(step.context, ['escalation:callback.notSaved']);
       return step.endDialog(undefined);
@@ -212,7 +213,8 @@ export class CallbackDialog extends ComponentDialog<CallbackOptions> {
 
   /** The corrected answer replaces the old one, and the whole request is read back again. */
   private async corrected(step: WaterfallStepContext): Promise<DialogTurnResult> {
-    if (step.result === undefined) return this.giveUp(step);
+    // A correction that could not be taken leaves the earlier answer: read back, to be kept, changed or cancelled.
+    if (step.result === undefined) return step.replaceDialog(REVIEW, this.reviewOptions(step));
     const { values, callback } = this.reviewOptions(step);
     const field = (step.values as ReviewValues).correcting;
     const updated: CallbackValues = { ...values };

@@ -214,6 +214,19 @@ describe('EscalationDialog', () => {
       },
     );
 
+    it('reads the request back as it is when what to change is not understood twice, and keeps it', async () => {
+      const closed = await createTestApp(CLOSED);
+      const client = new TestClient(closed);
+      await atReadBack(client);
+      await client.say('non');
+      await client.say('zzz');
+      const text = textOf(await client.say('qwerty'));
+      expect(text).toContain('Est-ce exact?');
+      expect(text).not.toContain('Je n’arrive pas à noter votre demande de rappel'.replace('’', "'"));
+      expect(textOf(await client.say('oui'))).toContain('Votre demande de rappel est enregistrée.');
+      expect(await closed.escalation.store.pendingCallbacks()).toHaveLength(1);
+    });
+
     it.each([['5'], ['annuler la demande']])(
       'cancels the call-back explicitly with %p after « non »',
       async (answer) => {
