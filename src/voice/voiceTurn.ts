@@ -95,11 +95,15 @@ export class VoiceTurnMiddleware implements Middleware {
     this.lineState = options.conversationState?.createProperty<VoiceLineState>('voiceLine');
   }
 
-  /** True when this silence turn is stale: the caller spoke after the timer was armed. */
+  /**
+   * True when this silence turn is stale: the caller spoke after the timer was armed. Strictly after: the turn
+   * that arms the timer stamps the caller's input at its start, often in the same millisecond as the arming,
+   * and that input is the one the silence follows.
+   */
   async callerSpokeSince(context: TurnContext, armedAt: number): Promise<boolean> {
     if (!this.lineState) return false;
     const state = await this.lineState.get(context, {});
-    return (state.lastInputAt ?? 0) >= armedAt;
+    return (state.lastInputAt ?? 0) > armedAt;
   }
 
   async onTurn(context: TurnContext, next: () => Promise<void>): Promise<void> {

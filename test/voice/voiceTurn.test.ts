@@ -1,4 +1,11 @@
-import { type Activity, ActivityTypes, TestAdapter, type TurnContext } from 'botbuilder';
+import {
+  type Activity,
+  ActivityTypes,
+  ConversationState,
+  MemoryStorage,
+  TestAdapter,
+  type TurnContext,
+} from 'botbuilder';
 import { PendingWrites } from '../../src/pendingWrites';
 import { createLogger } from '../../src/services/logger';
 import { MemoryNoInputTimerStore, type NoInputTimer, NoInputTimers } from '../../src/voice/noInputTimers';
@@ -225,6 +232,56 @@ describe('VoiceTurnMiddleware', () => {
       slow.release();
       await pendingWrites.settle();
       expect(warnings).toEqual(['no-input timer not armed']);
+    });
+
+    it('keeps the reprompt of a question asked in the same millisecond as the caller’s input', async () => {
+      const conversationState = new ConversationState(new MemoryStorage());
+      const store = new MemoryNoInputTimerStore();
+      const middleware = new VoiceTurnMiddleware({
+        responder: createDeps().responder,
+        logger: { warn: () => undefined },
+        timers: new NoInputTimers({
+          store,
+          noInputMs: 1_000,
+          fire: async () => undefined,
+          logger: createLogger('silent'),
+        }),
+        conversationState,
+        pendingWrites: new PendingWrites(),
+      });
+      const now = jest.spyOn(Date, 'now').mockReturnValue(1_800_000_000_000);
+      try {
+        let stale: boolean | undefined;
+        const adapter = new TestAdapter(
+          async (context) => {
+            if (context.activity.type === ActivityTypes.Event) {
+              const [timer] = await store.claimDue(Number.MAX_SAFE_INTEGER, 1);
+              stale = await middleware.callerSpokeSince(context, timer.armedAt);
+              return;
+            }
+            await middleware.onTurn(context, async () => {
+              await context.sendActivity({
+                type: 'message',
+                text: 'Votre choix?',
+                inputHint: 'expectingInput',
+              });
+            });
+            await conversationState.saveChanges(context);
+          },
+          {
+            channelId: 'telephony',
+            conversation: { id: 'c-fast' },
+            from: { id: 'u1' },
+            recipient: { id: 'bot' },
+          } as Partial<Activity> as never,
+        );
+        // A key pressed, answered by a question in the same millisecond; then silence.
+        await adapter.receiveActivity({ type: ActivityTypes.Message, text: '1' });
+        await adapter.receiveActivity({ type: ActivityTypes.Event, name: 'silence' });
+        expect(stale).toBe(false);
+      } finally {
+        now.mockRestore();
+      }
     });
 
     it('cancels when the caller hangs up', async () => {
