@@ -106,7 +106,7 @@ export class RootDialog extends Dialog<RootOptions> {
     const { lexicon, responder } = this.deps;
     const normalized = normalizeText(dc.context.activity.text ?? '');
     if (!normalized) return undefined;
-    switch (lexicon.controlIntent(normalized)) {
+    switch (lexicon.controlIntent(normalized) ?? (lexicon.asksForAgent(normalized) ? 'agent' : undefined)) {
       case 'english':
         return this.switchLanguage(dc, 'en');
       case 'french':

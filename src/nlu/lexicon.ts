@@ -40,6 +40,7 @@ function uniqueNormalized(values: string[]): string[] {
 export class Lexicon {
   private readonly exact = new Map<string, ControlIntent>();
   private readonly phrases: Array<{ phrase: string; intent: RoutingIntent }> = [];
+  private readonly agentPhrases: string[] = [];
   private readonly numberWords = new Map<string, string>();
   private readonly ordinalWords = new Map<string, string>();
   private readonly fillers: string[];
@@ -58,6 +59,7 @@ export class Lexicon {
       for (const intent of ROUTING_INTENTS) {
         for (const phrase of uniqueNormalized(messages.list(lang, `intents:phrases.${intent}`))) {
           this.phrases.push({ phrase, intent });
+          if (intent === 'agent') this.agentPhrases.push(phrase);
         }
       }
       for (const digit of DIGITS) {
@@ -87,6 +89,14 @@ export class Lexicon {
   /** A control intent when the whole message is one of its keywords. */
   controlIntent(normalized: string): ControlIntent | undefined {
     return this.exact.get(normalized);
+  }
+
+  /**
+   * True when the message asks for a person in so many words (« je veux parler à un agent », "talk to a
+   * human"): unlike other routing phrases, never an answer to a question, so it interrupts anywhere.
+   */
+  asksForAgent(normalized: string): boolean {
+    return this.agentPhrases.some((phrase) => containsPhrase(normalized, phrase));
   }
 
   /** A routing intent when the message contains one of its phrases. */

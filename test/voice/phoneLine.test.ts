@@ -66,6 +66,16 @@ describe('phone line', () => {
       ['« conseiller » in the online-services menu', [key('1'), 'conseiller']],
       ['key 0 in the online-services menu', [key('1'), key('0')]],
       ['« je veux parler à quelqu’un »', ['je veux parler à quelqu’un']],
+      [
+        '« je veux parler à un agent » at a secret question (never taken as an answer)',
+        [
+          key('1'),
+          key('1'),
+          ...'2100001#'.split('').map((k) => key(k as KeypadKey)),
+          'je veux parler à un agent',
+        ],
+      ],
+      ['« parler à un agent » where the user name is asked', [key('1'), key('1'), 'parler à un agent']],
     ] as const)('%s: announces, then sends handoff.initiate with the support line', async (_n, inputs) => {
       const client = await call();
       let replies: Partial<Activity>[] = [];
