@@ -142,6 +142,43 @@ describe('Teams', () => {
     expect(said).not.toMatch(/nom d.utilisateur/i);
   });
 
+  it.each([
+    [
+      'an agent',
+      'agent',
+      "Pour parler à un agent, écrivez-moi en conversation privée : l'agent vous répondra à vous seul",
+    ],
+    ['form 4313', 'demande d’accès formulaire 4313', 'Pour protéger vos renseignements personnels'],
+  ])(
+    'sends a request for %s from a channel to a personal chat, queueing nobody',
+    async (_what, asked, notice) => {
+      const conversation = {
+        id: `a:channel-${Math.random()}`,
+        conversationType: 'channel',
+        tenantId: TENANT,
+      };
+      const mention = {
+        type: 'mention',
+        text: '<at>Assistant RAMQ</at>',
+        mentioned: { id: BOT, name: 'Assistant RAMQ' },
+      };
+      const { texts } = await post(
+        baseUrl,
+        teamsActivity({
+          conversationType: 'channel',
+          conversation,
+          text: `<at>Assistant RAMQ</at> ${asked}`,
+          entities: [mention],
+        } as never),
+      );
+      const said = texts.join('\n');
+      expect(said).toContain(notice);
+      expect(said).toContain(`https://teams.microsoft.com/l/chat/0/0?users=${encodeURIComponent(BOT)}`);
+      expect(said).not.toContain('Je transmets votre demande');
+      expect(await app.escalation.store.active()).toEqual([]);
+    },
+  );
+
   it('sends menus as Adaptive Cards whose buttons work, and ignores a button from an older menu', async () => {
     const conversation = { id: 'a:personal-cards', conversationType: 'personal', tenantId: TENANT };
     const response = await fetch(`${baseUrl}/api/messages`, {

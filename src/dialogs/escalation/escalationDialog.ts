@@ -82,6 +82,8 @@ class WaitingPrompt extends Dialog {
  * - Nobody in ESCALATION_WAIT_MINUTES: the user is offered a call-back.
  */
 export class EscalationDialog extends FlowDialog<EscalationOptions> {
+  protected override readonly privateNoticeKey = 'teams:channel.agentPrivate';
+
   constructor(
     deps: DialogDependencies,
     private readonly services: EscalationServices,

@@ -10,12 +10,18 @@ import type { DialogDependencies } from './dependencies';
 import { isSharedTeamsConversation } from '../../teamsGate';
 import { traceFlow, type FlowId } from './flowTrace';
 
-/** Flows that ask for or show secrets or health insurance numbers: personal conversations only. */
+/**
+ * Flows for one person, in personal conversations only: those that ask for or show secrets, health insurance
+ * numbers or a user's particulars (form 4313), and the escalation, whose queue would otherwise take every
+ * later message of the channel's thread, whoever wrote it, for the one who asked.
+ */
 export const PRIVATE_FLOWS: ReadonlySet<FlowId> = new Set<FlowId>([
   'passwordReset',
   'authenticate',
   'secretQuestions',
   'requestStatus',
+  'accessRequest',
+  'escalation',
 ]);
 
 /**
@@ -34,6 +40,9 @@ export function isAgentRequest(result: unknown): boolean {
  * ids are saved in conversation state.
  */
 export abstract class FlowDialog<O extends object = object> extends ComponentDialog<O> {
+  /** What a team channel is told when this private flow is asked for there (with `{{link}}` to a personal chat). */
+  protected readonly privateNoticeKey: string = 'teams:channel.movePrivate';
+
   protected constructor(
     readonly flowId: FlowId,
     protected readonly deps: DialogDependencies,
@@ -47,7 +56,7 @@ export abstract class FlowDialog<O extends object = object> extends ComponentDia
       // Passwords, secret answers and health insurance numbers never go through a team channel.
       const bot = innerDc.context.activity.recipient?.id ?? '';
       const link = `https://teams.microsoft.com/l/chat/0/0?users=${encodeURIComponent(bot)}`;
-      await this.deps.responder.send(innerDc.context, [{ key: 'teams:channel.movePrivate', vars: { link } }]);
+      await this.deps.responder.send(innerDc.context, [{ key: this.privateNoticeKey, vars: { link } }]);
       return innerDc.endDialog();
     }
     return super.onBeginDialog(innerDc, options);
