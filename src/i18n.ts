@@ -6,6 +6,8 @@ import i18next, { type i18n as I18nInstance } from 'i18next';
 export type Language = 'fr' | 'en';
 export const LANGUAGES: readonly Language[] = ['fr', 'en'];
 export const DEFAULT_LANGUAGE: Language = 'fr';
+/** The locale a reply in each language carries, so that screen readers and channels read it as written. */
+export const REPLY_LOCALES: Readonly<Record<Language, string>> = { fr: 'fr-CA', en: 'en-CA' };
 
 /** The namespace of keys written without one. */
 const DEFAULT_NAMESPACE = 'common';

@@ -17,7 +17,7 @@ import type { FlowDialog } from './dialogs/shared/flowDialog';
 import { phonesInline } from './dialogs/shared/contactInfo';
 import { createDialogDependencies } from './dialogs/shared/dependencies';
 import { FLOW_TRACES_DROPPED } from './dialogs/shared/flowTrace';
-import { DEFAULT_LANGUAGE, Messages } from './i18n';
+import { DEFAULT_LANGUAGE, Messages, REPLY_LOCALES } from './i18n';
 import { registerLocalChat } from './localChat';
 import { warmNumberRecognizers } from './nlu/numbers';
 import { createBotServer, type BotServer } from './server';
@@ -291,6 +291,19 @@ export async function buildApplication(
           return nextSend();
         });
       }
+      await next();
+    },
+  });
+  // A reply carries the language it is written in, not the client's (Teams always says en-US), proactive ones
+  // (an agent's words relayed, a reprompt) included.
+  adapter.use({
+    onTurn: async (context: TurnContext, next: () => Promise<void>) => {
+      context.onSendActivities(async (ctx, activities, nextSend) => {
+        const locale = REPLY_LOCALES[responder.language(ctx)];
+        for (const activity of activities)
+          if (activity.type === ActivityTypes.Message) activity.locale = locale;
+        return nextSend();
+      });
       await next();
     },
   });

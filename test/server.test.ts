@@ -98,6 +98,16 @@ describe('HTTP server', () => {
     for (const number of ['418 643-8210', '514 873-3480', '1 800 463-4776']) expect(text).toContain(number);
   });
 
+  it('marks each reply with the language it is written in, not the client’s locale', async () => {
+    const conversation = { id: 'c-er-locale' } as never;
+    const locales = async (text: string) =>
+      (await post(baseUrl, { text, conversation, channelId: 'webchat', locale: 'en-US' })).replies
+        .filter((a) => a.type === 'message')
+        .map((a) => a.locale);
+    expect(new Set(await locales('bonjour'))).toEqual(new Set(['fr-CA']));
+    expect(new Set(await locales('English please'))).toEqual(new Set(['en-CA']));
+  });
+
   it('drops trace activities on channels other than the Emulator', async () => {
     const { replies } = await post(baseUrl, {
       text: 'bonjour',
