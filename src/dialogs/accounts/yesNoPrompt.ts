@@ -28,7 +28,8 @@ interface YesNoState {
 
 /**
  * A yes/no question understood in both languages ("oui", "ben oui", "yes", keypad 1 = yes, 2 = no). It never
- * loops forever: after two answers it cannot read, it takes the answer as no.
+ * loops forever: after two answers it cannot read, it takes the answer as no. « * » or « répéter » asks again
+ * without counting as an answer.
  */
 export class YesNoPrompt extends Dialog<YesNoPromptOptions> {
   private readonly yes: Set<string>;
@@ -54,6 +55,11 @@ export class YesNoPrompt extends Dialog<YesNoPromptOptions> {
     const state = dc.activeDialog!.state as YesNoState;
     const answer = this.recognize(dc.context.activity.text);
     if (answer !== undefined) return dc.endDialog(answer);
+    // « * », « répéter », « pardon? »: the question again, not a miss (two misses are taken as no).
+    if (this.deps.lexicon.isRepeat(normalizeText(dc.context.activity.text ?? ''))) {
+      await this.ask(dc.context, state.question);
+      return Dialog.EndOfTurn;
+    }
     state.misses += 1;
     if (state.misses >= MAX_MISSES) return dc.endDialog(false);
     await this.ask(dc.context, ['accounts:yesNo.notUnderstood', ...state.question]);
