@@ -46,6 +46,14 @@ const STEPS = `${REQUEST_STATUS}.steps`;
 const MEDICATION = `${REQUEST_STATUS}.medication`;
 const AFTER = `${REQUEST_STATUS}.after`;
 
+/**
+ * The NAM's last four characters for a message: as written for screens, and one digit at a time for the
+ * `_voice` variants (« 3 1 0 1 », not « trois mille cent un »).
+ */
+function lastFourVars(nam: Nam): { lastFour: string; lastFourSpoken: string } {
+  return { lastFour: nam.lastFour, lastFourSpoken: nam.lastFour.split('').join(' ') };
+}
+
 /** What to look up for the NAM: a catalogue medication, a DIN, the exceptional-patient measure, or all. */
 export type Target =
   | { kind: 'all' }
@@ -187,7 +195,7 @@ export class RequestStatusDialog extends FlowDialog<RequestStatusOptions> {
     if (this.values(step).namKnown) return step.next('yes');
     const nam = this.openNam(step.context, result.sealed);
     if (!nam) return step.replaceDialog(STEPS, { namQuestion: 'ask' } satisfies RequestStatusOptions);
-    const vars = { lastFour: nam.lastFour, lastFourSpoken: nam.lastFour.split('').join(' ') };
+    const vars = lastFourVars(nam);
     if (this.deps.responder.isVoice(step.context)) {
       const prompt: ChoicePromptOptions = {
         prompt: { key: 'requests:nam.confirm', vars },
@@ -492,7 +500,7 @@ export class RequestStatusDialog extends FlowDialog<RequestStatusOptions> {
     target: Target,
     requests: AuthorizationRequest[],
   ): Promise<void> {
-    const vars = { count: requests.length, scope: this.scope(context, target), lastFour: nam.lastFour };
+    const vars = { count: requests.length, scope: this.scope(context, target), ...lastFourVars(nam) };
     await this.say(context, [
       { key: requests.length === 1 ? 'requests:report.introOne' : 'requests:report.introMany', vars },
       'requests:report.historyNote',
@@ -531,7 +539,7 @@ export class RequestStatusDialog extends FlowDialog<RequestStatusOptions> {
   private async sayNone(context: TurnContext, nam: Nam, target: Target): Promise<void> {
     const key = target.kind === 'all' ? 'requests:report.noneAtAll' : 'requests:report.none';
     await this.say(context, [
-      { key, vars: { scope: this.scope(context, target), lastFour: nam.lastFour } },
+      { key, vars: { scope: this.scope(context, target), ...lastFourVars(nam) } },
       'requests:report.howToSubmit',
     ]);
   }

@@ -537,6 +537,25 @@ describe('RequestStatusDialog', () => {
       expect(heard(replies[7])).toContain('Prolia');
     });
 
+    it('says the last four digits of the NAM one by one when no request is found', async () => {
+      const client = await atNamQuestion();
+      await client.say('LAVP 9001 3101');
+      await client.say('oui');
+      const none = heard(await client.say('toutes'));
+      expect(none).toContain("Aucune demande d'autorisation pour un médicament d'exception");
+      expect(none).toContain('se termine par 3 1 0 1,');
+      expect(none).not.toContain('3101');
+
+      const other = await atNamQuestion();
+      await other.say('English');
+      await other.say('BOUM 5508 1212');
+      await other.say('yes');
+      const replies = await other.say('Ozempic');
+      expect(heard(replies)).toContain('ends in 1 2 1 2,');
+      expect(heard(replies)).not.toContain('1212');
+      for (const a of replies) if (a.speak) expect(ssmlProblems(a.speak)).toEqual([]);
+    });
+
     it('reads the NAM back masked and confirms it with oui/non or 1/2', async () => {
       const client = await atNamQuestion();
       const confirm = await client.say('bé o u emme cinquante-cinq zéro huit douze douze');
