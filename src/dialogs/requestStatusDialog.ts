@@ -276,7 +276,7 @@ export class RequestStatusDialog extends FlowDialog<RequestStatusOptions> {
       await this.say(context, [
         {
           key: requests.length === 1 ? 'requests:voice.summaryOne' : 'requests:voice.summaryMany',
-          vars: { count: requests.length, scope: this.scope(context, target) },
+          vars: { count: requests.length, scope: this.scope(context, target, true) },
         },
       ]);
       after.pending = this.services.sealer.seal(requests, sealBinding(context));
@@ -464,8 +464,8 @@ export class RequestStatusDialog extends FlowDialog<RequestStatusOptions> {
       : { kind: 'medication', id: target.id, dins: [], names: [] };
   }
 
-  /** " pour adalimumab (Humira)", " pour le DIN 02343541", or nothing for all requests. */
-  private scope(context: TurnContext, target: Target): string {
+  /** " pour adalimumab (Humira)", " pour le DIN 02343541" (on voice « 0 2 3 4 3 5 4 1 »), or nothing for all requests. */
+  private scope(context: TurnContext, target: Target, voice = false): string {
     const t = this.deps.responder.translator(context);
     switch (target.kind) {
       case 'all':
@@ -473,7 +473,9 @@ export class RequestStatusDialog extends FlowDialog<RequestStatusOptions> {
       case 'exceptionalPatient':
         return t('requests:scope.exceptionalPatient');
       case 'din':
-        return t('requests:scope.din', { din: target.din });
+        return voice
+          ? t('requests:scope.din', { dinSpoken: target.din.split('').join(' '), context: 'voice' })
+          : t('requests:scope.din', { din: target.din });
       case 'medication': {
         const medication = this.services.matcher.byId(target.id);
         const label = medication
@@ -539,7 +541,14 @@ export class RequestStatusDialog extends FlowDialog<RequestStatusOptions> {
   private async sayNone(context: TurnContext, nam: Nam, target: Target): Promise<void> {
     const key = target.kind === 'all' ? 'requests:report.noneAtAll' : 'requests:report.none';
     await this.say(context, [
-      { key, vars: { scope: this.scope(context, target), ...lastFourVars(nam) } },
+      {
+        key,
+        vars: {
+          scope: this.scope(context, target),
+          scopeSpoken: this.scope(context, target, true),
+          ...lastFourVars(nam),
+        },
+      },
       'requests:report.howToSubmit',
     ]);
   }

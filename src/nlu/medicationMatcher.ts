@@ -1,6 +1,6 @@
 import { LANGUAGES, type Messages } from '../i18n';
 import type { Medication, MedicationCatalogue } from '../services/requestStatus/medicationCatalogue';
-import { redactNams } from './nam';
+import { parseNam, redactNams, spokenDigitRuns } from './nam';
 import { containsPhrase, normalizeText } from './normalize';
 
 /** What the user's answer to "which medication?" means. */
@@ -30,6 +30,8 @@ export interface MatcherWords {
   ignore: readonly string[];
 }
 
+/** A DIN (drug identification number) has eight digits. */
+const DIN_DIGITS = 8;
 /** Scores at or above this are candidates. */
 export const MATCH_THRESHOLD = 0.75;
 /** Exact or same-sounding names: they beat every fuzzy candidate. */
@@ -180,10 +182,10 @@ export class MedicationMatcher {
     // A NAM typed here is not a DIN: its last eight digits must not be read as one (nor echoed back).
     const normalized = normalizeText(redactNams(text));
     if (!normalized) return { kind: 'none' };
-    const din = /(?:^| )(\d{8})(?= |$)/.exec(normalized.replace(/(\d) (?=\d)/g, '$1'));
+    const din = this.din(text, normalized);
     if (din) {
-      const medication = this.byDin.get(din[1]);
-      return medication ? { kind: 'medication', medication } : { kind: 'din', din: din[1] };
+      const medication = this.byDin.get(din);
+      return medication ? { kind: 'medication', medication } : { kind: 'din', din };
     }
     const words = normalized.split(' ').filter((w) => !/^\d+$/.test(w));
     const core = words.filter((w) => !this.ignore.has(w)).join(' ');
@@ -201,6 +203,17 @@ export class MedicationMatcher {
     const close = ranked.filter((r) => r.score >= floor);
     if (close.length === 1) return { kind: 'medication', medication: top.medication };
     return { kind: 'ambiguous', candidates: close.slice(0, MAX_CANDIDATES).map((r) => r.medication) };
+  }
+
+  /**
+   * Eight digits typed ("02343541", "0 2 3 4 3 5 4 1") or said (« zéro deux trois quatre trois cinq quatre
+   * un »), or undefined. A spoken NAM is not a DIN: its eight digits must not be looked up (nor echoed back).
+   */
+  private din(text: string, normalized: string): string | undefined {
+    const typed = /(?:^| )(\d{8})(?= |$)/.exec(normalized.replace(/(\d) (?=\d)/g, '$1'));
+    if (typed) return typed[1];
+    const spoken = spokenDigitRuns(normalized).find((run) => run.length === DIN_DIGITS);
+    return spoken && !parseNam(text).ok ? spoken : undefined;
   }
 
   /** Candidates at or above the threshold, best first (for tests and diagnostics). */

@@ -539,6 +539,42 @@ function startsDigits(tokens: string[], i: number): boolean {
   return /^\d/.test(t) || t === 'double' || readNumberWords(tokens, i) !== undefined;
 }
 
+/**
+ * Runs of digits said, spelled or typed in free text, in order: « zéro deux trois quatre trois cinq quatre un »
+ * and « zéro deux trente-quatre trente-cinq quarante et un » both give "02343541". A digit, a number word up
+ * to 99 (« trente-cinq » is two digits) or « oh » after a digit adds to the run; any other word ends it.
+ */
+export function spokenDigitRuns(normalized: string): string[] {
+  const tokens = normalized.split(' ');
+  const runs: string[] = [];
+  let run = '';
+  let i = 0;
+  while (i < tokens.length) {
+    const t = tokens[i];
+    if (/^\d+$/.test(t)) {
+      run += t;
+      i += 1;
+      continue;
+    }
+    if (run && (t === 'oh' || t === 'o')) {
+      run += '0';
+      i += 1;
+      continue;
+    }
+    const number = readNumberWords(tokens, i);
+    if (number) {
+      run += twoDigits(number.value);
+      i = number.next;
+      continue;
+    }
+    if (run) runs.push(run);
+    run = '';
+    i += 1;
+  }
+  if (run) runs.push(run);
+  return runs;
+}
+
 // A typed NAM inside a sentence, after normalization (hyphens are spaces by then).
 const TYPED = /(?:^| )([a-z]{4}) ?(\d{2}) ?(\d{2}) ?(\d{2}) ?(\d{2})(?= |$)/;
 

@@ -556,6 +556,27 @@ describe('RequestStatusDialog', () => {
       for (const a of replies) if (a.speak) expect(ssmlProblems(a.speak)).toEqual([]);
     });
 
+    it('says on the phone that a DIN can be given, and takes one said in words', async () => {
+      const client = await atNamQuestion();
+      await client.say('bé o u emme cinquante-cinq zéro huit douze douze');
+      const ask = heard(await client.say(keypressActivity('1')));
+      expect(ask).toContain('Pour quel médicament?');
+      expect(ask).toContain('dites ou composez les 8 chiffres de son D I N');
+      // Prolia 60 mg/mL (data/medications.json); this person has no request for it.
+      const replies = await client.say('zéro deux trois quatre trois cinq quatre un');
+      expect(heard(replies)).toContain('Prolia');
+      expect(heard(replies)).not.toContain('Je n’ai trouvé aucun'.replace('’', "'"));
+    });
+
+    it('reads an unknown DIN back one digit at a time', async () => {
+      const client = await atMedicationQuestion();
+      const replies = await client.say('un deux trois quatre cinq six sept huit');
+      const spoken = heard(replies);
+      expect(spoken).toContain('pour le D I N 1 2 3 4 5 6 7 8 ');
+      expect(spoken).not.toContain('12345678');
+      for (const a of replies) if (a.speak) expect(ssmlProblems(a.speak)).toEqual([]);
+    });
+
     it('reads the NAM back masked and confirms it with oui/non or 1/2', async () => {
       const client = await atNamQuestion();
       const confirm = await client.say('bé o u emme cinquante-cinq zéro huit douze douze');

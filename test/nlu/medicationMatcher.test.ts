@@ -111,6 +111,28 @@ describe('MedicationMatcher', () => {
     it('passes an unknown 8-digit DIN on to the service', () => {
       expect(found('12345678')).toBe('din:12345678');
     });
+
+    it.each([
+      ['zéro deux trois quatre trois cinq quatre un', 'denosumab'],
+      ['le DIN zéro deux trois quatre trois cinq quatre un', 'denosumab'],
+      ['zéro deux trente-quatre trente-cinq quarante et un', 'denosumab'],
+      ['zero two three four three five four one', 'denosumab'],
+      ['un deux trois quatre cinq six sept huit', 'din:12345678'],
+    ])('takes a DIN said in words: %p → %p', (text, id) => {
+      expect(found(text)).toBe(id);
+    });
+
+    it('does not take fewer or more spoken digits, nor a spoken NAM, for a DIN', () => {
+      expect(found('zéro deux trois quatre trois cinq quatre')).toBe('none');
+      expect(found('zéro deux trois quatre trois cinq quatre un deux')).toBe('none');
+      expect(found('bé o u emme cinquante-cinq zéro huit douze douze')).not.toMatch(/^din:/);
+      expect(found('B O U M cinq cinq zéro huit un deux un deux')).not.toMatch(/^din:/);
+    });
+
+    it('still finds names next to number words', () => {
+      expect(found('Humira quarante milligrammes')).toBe('adalimumab');
+      expect(found('une demande pour Prolia')).toBe('denosumab');
+    });
   });
 
   describe('the exceptional-patient measure and "all"', () => {
