@@ -275,7 +275,9 @@ export function describeOpening(t: Translate, hours: BusinessHours, opening: Dat
   if (iso === isoDate(today)) return t('escalation:when.today', { time });
   if (iso === isoDate(addDays(today, 1))) return t('escalation:when.tomorrow', { time });
   if (iso <= isoDate(addDays(today, 6))) return t('escalation:when.weekday', { weekday, time });
+  // « le mardi 1er décembre », never « 1 décembre ».
   return t('escalation:when.date', {
+    ...(day.day === 1 ? { context: 'first' } : {}),
     weekday,
     day: day.day,
     month: t(`escalation:month.${day.month}`),

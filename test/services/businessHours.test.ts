@@ -179,6 +179,15 @@ describe('BusinessHours', () => {
     });
   });
 
+  it('says « 1er » for the first of the month in French', () => {
+    const long = new BusinessHours(centre, { extraClosures: ['2026-11-23..2026-11-30'] });
+    const now = at('2026-11-20T17:00:00-05:00');
+    expect(describeOpening(fr, long, long.nextOpening(now), now)).toBe('le mardi 1er décembre à 8 h 30');
+    expect(describeOpening(en, long, long.nextOpening(now), now)).toBe(
+      'on Tuesday, December 1, at 8:30 a.m.',
+    );
+  });
+
   describe('call-backs', () => {
     it('are due now during hours and at the next opening otherwise', () => {
       const open = at('2026-11-30T10:00:00-05:00');

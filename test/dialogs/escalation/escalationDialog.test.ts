@@ -240,6 +240,22 @@ describe('EscalationDialog', () => {
       },
     );
 
+    it('says in English when the agent will call back', async () => {
+      const closed = await createTestApp(CLOSED);
+      const client = new TestClient(closed);
+      await client.say('English');
+      await client.say('agent');
+      await client.say('2');
+      await client.say('yes');
+      await client.say('Julie Tremblay');
+      await client.say('514 555 1234');
+      await client.say('1');
+      expect(textOf(await client.say('password'))).toContain('Is that right?');
+      const text = textOf(await client.say('yes'));
+      expect(text).toMatch(/An agent will call you back once we reopen, on Monday at 8:30 a\.m\./);
+      expect(text).not.toContain('from on');
+    });
+
     it('names the holiday on a statutory holiday', async () => {
       const christmas = await createTestApp({ CLOCK_NOW: '2026-12-25T10:00:00-05:00' });
       const text = textOf(await new TestClient(christmas).say('agent'));
