@@ -389,7 +389,7 @@ describe('AccessRequestDialog', () => {
       expect(card).toBeDefined();
       const json = JSON.stringify(card?.content);
       expect(json).toContain('"type":"FactSet"');
-      expect(json).toContain('"title":"1. Nom","value":"TREMBLAY"');
+      expect(json).toContain('"title":"1\\\\. Nom","value":"TREMBLAY"');
       expect(json).toContain('"data":{"accessRequest":"confirm"}');
 
       const correcting = textOf(
@@ -399,6 +399,20 @@ describe('AccessRequestDialog', () => {
       await client.say('marie.t@pharmacie.ca');
       const done = textOf(await client.say({ text: '', value: { accessRequest: 'confirm' } }));
       expect(linkIn(done)).toBeTruthy();
+    });
+
+    it('numbers the summary card as written: « 9. » alone would be a markdown list that Web Chat shows « 1. »', async () => {
+      const client = new TestClient(app, { channelId: 'webchat' });
+      const replies = await fillAccessRequest(client);
+      const content = replies.flatMap((a) => a.attachments ?? []).find(isAdaptiveCard)?.content as {
+        body: Array<{ type: string; facts?: Array<{ title: string }>; choices?: Array<{ title: string }> }>;
+      };
+      const titles = content.body.flatMap((e) => e.facts ?? []).map((f) => f.title);
+      expect(titles).toHaveLength(FIELDS.length);
+      titles.forEach((title, i) => expect(title).toMatch(new RegExp(`^${i + 1}\\\\\\. \\S`)));
+      // The field picker is plain text: no backslash there.
+      const choices = content.body.flatMap((e) => e.choices ?? []).map((c) => c.title);
+      expect(choices[8]).toMatch(/^9\. \S/);
     });
 
     it('on the phone, explains the process and the directives and sends the caller to the chat', async () => {

@@ -232,6 +232,25 @@ describe('RequestStatusDialog', () => {
       expect(content.fallbackText).toContain('État : **Acceptée**');
       expect(JSON.stringify(content.body)).toContain('du 15 janvier 2026 au 14 janvier 2027');
     });
+    it('numbers each card as written: « 2. » alone would be a markdown list that Web Chat shows « 1. »', async () => {
+      const client = bot.client('webchat');
+      await client.say('bonjour');
+      await client.say('1');
+      await client.say('2');
+      await client.say(JULIE.userName);
+      await client.say({ value: { accountsCard: 'current', password: JULIE.password } });
+      await client.say('BOUM 5508 1212');
+      const contents = cards(await client.say('toutes')).map(
+        (a) => a.attachments?.[0].content as { fallbackText: string; body: Array<{ text?: string }> },
+      );
+      expect(contents.map((c) => c.body[0].text)).toEqual([
+        '1\\. adalimumab (Humira)',
+        '2\\. étanercept (Enbrel)',
+      ]);
+      // The plain-text fallback shows no backslash.
+      expect(contents[1].fallbackText).toContain('**2. étanercept (Enbrel)**');
+      expect(contents.map((c) => c.fallbackText).join('')).not.toContain('\\');
+    });
   });
 
   describe('every state, in French', () => {

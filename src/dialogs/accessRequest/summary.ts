@@ -8,6 +8,7 @@ import {
   type FormSection,
   type PhoneNumber,
 } from '../../services/forms/accessRequestModel';
+import { escapeLineStart } from '../shared/markdown';
 import type { Part } from '../shared/responder';
 import { CHOICE_GROUPS } from './accessRequestWords';
 
@@ -81,7 +82,9 @@ export function summaryCard(t: Translate, answers: Answers): Attachment {
     body.push({
       type: 'FactSet',
       facts: FIELDS.filter((f) => f.section === section).map((f) => ({
-        title: `${fieldNumber(f)}. ${t(`accessRequest:fields.${f.id}.label`)}`,
+        // Fact titles are markdown: « 9. Nom » unescaped is a list item, which Web Chat and Teams number « 1. ».
+        // The choice set below is plain text, where a backslash would show.
+        title: escapeLineStart(`${fieldNumber(f)}. ${t(`accessRequest:fields.${f.id}.label`)}`),
         value: displayValue(t, f, answers[f.id]),
       })),
     });

@@ -2,6 +2,7 @@ import type { Attachment } from 'botbuilder';
 import type { Language, Messages, Translate } from '../../i18n';
 import type { MedicationMatcher } from '../../nlu/medicationMatcher';
 import type { AuthorizationRequest, LocalizedText } from '../../services/requestStatus/types';
+import { escapeLineStart } from '../shared/markdown';
 
 /**
  * How a request is shown: an Adaptive Card with a complete text version for chat, a short sentence for
@@ -132,7 +133,8 @@ export function requestCard(ctx: ReportContext, request: AuthorizationRequest, i
   const body: object[] = [
     {
       type: 'TextBlock',
-      text: t('requests:report.title', { index, medication: r.medication }),
+      // « 2. etanercept » alone on its line is a markdown list, which Web Chat and Teams renumber « 1. ».
+      text: escapeLineStart(t('requests:report.title', { index, medication: r.medication })),
       weight: 'Bolder',
       size: 'Medium',
       wrap: true,
