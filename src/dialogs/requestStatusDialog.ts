@@ -7,6 +7,7 @@ import {
 } from './shared/dialogLibrary';
 import type { MedicationMatcher } from '../nlu/medicationMatcher';
 import { findTypedNam, type Nam, redactNams, validateNam } from '../nlu/nam';
+import { redactLine } from '../services/escalation/redaction';
 import { normalizeText } from '../nlu/normalize';
 import type { ConsultationAudit } from '../services/requestStatus/audit';
 import { medicationFilter, medicationLabel } from '../services/requestStatus/medicationCatalogue';
@@ -340,10 +341,11 @@ export class RequestStatusDialog extends FlowDialog<RequestStatusOptions> {
         return step.beginDialog(REQUEST_CHOICE, prompt);
       }
       case 'none': {
-        // Echo what was not found, masked and cut: the user may have typed anything, even a NAM.
-        const shown = redactNams(answer).slice(0, 60);
+        // Echo what was not found, masked and cut: the user may have typed anything, even a NAM or a password
+        // (redactLine hides both), or markdown (escaped on screens by `echo`).
+        const shown = redactLine(answer).slice(0, 60);
         const prompt: ChoicePromptOptions = {
-          lead: [{ key: 'requests:medication.none', vars: { answer: shown } }],
+          lead: [{ key: 'requests:medication.none', echo: { answer: shown } }],
           prompt: 'requests:medication.noneWhat',
           choices: [
             { id: 'listAll', key: '1' },

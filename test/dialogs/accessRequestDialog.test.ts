@@ -1,4 +1,4 @@
-import type { Attachment } from 'botbuilder';
+import type { Activity, Attachment } from 'botbuilder';
 import type { Application } from '../../src/index';
 import { FIELDS } from '../../src/services/forms/accessRequestModel';
 import { LANGUAGES, Messages } from '../../src/i18n';
@@ -168,7 +168,8 @@ describe('AccessRequestDialog', () => {
         "5. Nom d'utilisateur pour d'autres services en ligne : CE1234567",
         "6. Nom de la pharmacie ou de l'établissement : PHARMACIE CÔTÉ ET GAGNON",
         '7. Adresse de correspondance (lieu de travail) : 1234, RUE SAINT-JEAN, QUÉBEC',
-        '8. Adresse électronique : MARIE.TREMBLAY@PHARMACIECOTE.CA',
+        // Said back escaped (markdown): an address is shown as typed, not as a link.
+        '8. Adresse électronique : MARIE\\.TREMBLAY@PHARMACIECOTE\\.CA',
         '9. Code postal : G1R 1P9',
         '10. Téléphone : 418 555-1234, poste 210',
         '11. Télécopieur : (vide)',
@@ -243,7 +244,7 @@ describe('AccessRequestDialog', () => {
       await client().say('corriger le courriel de la personne qui autorise');
       const reply = textOf(await client().say('retour'));
       expect(reply).not.toContain("C'est noté");
-      expect(reply).toContain('19. Adresse électronique : F.COTE@PHARMACIECOTE.CA');
+      expect(reply).toContain('19. Adresse électronique : F\\.COTE@PHARMACIECOTE\\.CA');
     });
 
     it('does not understand something else, then offers an agent', async () => {
@@ -395,7 +396,7 @@ describe('AccessRequestDialog', () => {
       const correcting = textOf(
         await client.say({ text: '', value: { accessRequest: 'correct', field: 'user.email' } }),
       );
-      expect(correcting).toContain('Valeur actuelle : MARIE@PHARMACIE.CA');
+      expect(correcting).toContain('Valeur actuelle : MARIE@PHARMACIE\\.CA');
       await client.say('marie.t@pharmacie.ca');
       const done = textOf(await client.say({ text: '', value: { accessRequest: 'confirm' } }));
       expect(linkIn(done)).toBeTruthy();
@@ -413,6 +414,29 @@ describe('AccessRequestDialog', () => {
       // The field picker is plain text: no backslash there.
       const choices = content.body.flatMap((e) => e.choices ?? []).map((c) => c.title);
       expect(choices[8]).toMatch(/^9\. \S/);
+    });
+
+    it("says the user's own text back as typed: no bold, no link in the question or on the summary card", async () => {
+      const client = new TestClient(app, { channelId: 'webchat' });
+      await openFlow(client);
+      const typed = 'Pharmacie **Côté** [Réinitialiser](http://e.example)';
+      const answers = QUICK_ANSWERS.map((a, i) => (i === 5 ? typed : a));
+      const sameWorkplace = QUICK_ANSWERS.indexOf('oui');
+      const question = await answer(client, answers.slice(0, sameWorkplace));
+      expect(question).toContain('Travaille-t-il au même endroit');
+      expect(question).toContain('PHARMACIE \\*\\*CÔTÉ\\*\\* \\[RÉINITIALISER\\](HTTP\\://E\\.EXAMPLE)');
+      expect(question).not.toMatch(/(^|[^\\])\*\*CÔTÉ|(^|[^\\])\]\(HTTP/);
+      let replies: Partial<Activity>[] = [];
+      for (const text of answers.slice(sameWorkplace)) replies = await client.say(text);
+      const card = replies.flatMap((a) => a.attachments ?? []).find(isAdaptiveCard);
+      const facts = (
+        card?.content as { body: Array<{ facts?: Array<{ title: string; value: string }> }> }
+      ).body
+        .flatMap((e) => e.facts ?? [])
+        .map((f) => f.value);
+      const establishment = 'PHARMACIE \\*\\*CÔTÉ\\*\\* \\[RÉINITIALISER\\](HTTP\\://E\\.EXAMPLE)';
+      // Section 2's box, and section 3's copied from it.
+      expect(facts.filter((v) => v === establishment)).toHaveLength(2);
     });
 
     it('on the phone, explains the process and the directives and sends the caller to the chat', async () => {

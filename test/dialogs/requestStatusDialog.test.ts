@@ -399,6 +399,21 @@ describe('RequestStatusDialog', () => {
       expect(cards(await client.say('Enbrel'))).toHaveLength(1);
     });
 
+    it('says back what was not found as typed, never as bold or a link, and never a password', async () => {
+      const client = await signedInFrench();
+      await client.say('BOUM 5508 1212');
+      const bold = textOf(await client.say('**Tylenol** _extra_'));
+      expect(bold).toContain('qui corresponde à « \\*\\*Tylenol\\*\\* \\_extra\\_ »');
+      await client.say('2');
+      const link = textOf(await client.say('[Sign in again](https://e.example)'));
+      expect(link).toContain('qui corresponde à « \\[Sign in');
+      expect(link).not.toMatch(/\]\(|https?:/);
+      await client.say('2');
+      const password = textOf(await client.say('Bureau-Levis-2026-Nord'));
+      expect(password).toContain('qui corresponde à « •••• »');
+      expect(password).not.toContain('Bureau');
+    });
+
     it('never echoes a NAM typed where a medication was expected', async () => {
       const client = await signedInFrench();
       await client.say('BOUM 5508 1212');

@@ -312,8 +312,9 @@ describe('TranscriptRecorder in the running bot', () => {
     await client.say({ value: { accountsCard: 'current', password: JULIE.password } });
     await client.say('BOUM 5508 1212');
     const echoed = textOf(await client.say('Montagne!Hibou2026'));
-    // The user sees their own words quoted back on their screen; the agents' transcript does not.
-    expect(echoed).toContain('Montagne!Hibou2026');
+    // Not even on the user's screen (someone may be looking over their shoulder), nor in the agents' transcript.
+    expect(echoed).toContain('« •••• »');
+    expect(echoed).not.toContain('Montagne!Hibou2026');
     const escalation = await escalationOf(app, textOf(await client.say('agent')));
     expect(JSON.stringify(escalation.transcript)).not.toContain('Montagne!Hibou2026');
     expect(JSON.stringify(escalation)).not.toContain(JULIE.password);

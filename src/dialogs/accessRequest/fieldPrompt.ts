@@ -26,7 +26,7 @@ export interface FieldPromptOptions {
   canGoBack: boolean;
   /** Said before the question (a section's start, a confirmation). */
   lead?: Part[];
-  /** Variables of the question's text (the user's workplace, for « same workplace? »). */
+  /** What the user wrote that the question says back (their workplace, for « same workplace? »). */
   vars?: Record<string, string>;
   /** When correcting from the summary: the value shown now, and « retour » returns to the summary. */
   current?: string;
@@ -150,10 +150,10 @@ export class FieldPrompt extends Dialog<FieldPromptOptions> {
   ): Promise<void> {
     const { responder } = this.deps;
     const t = responder.translator(context);
-    const question: Part = { key: `accessRequest:fields.${options.fieldId}.question`, vars: options.vars };
+    const question: Part = { key: `accessRequest:fields.${options.fieldId}.question`, echo: options.vars };
     const parts: Part[] = [...lead, question];
     if (options.current !== undefined) {
-      parts.push({ key: 'accessRequest:correcting', vars: { value: options.current } });
+      parts.push({ key: 'accessRequest:correcting', echo: { value: options.current } });
     } else if (options.optional && withHints) {
       parts.push('accessRequest:optionalHint');
     }

@@ -8,7 +8,7 @@ import {
   type FormSection,
   type PhoneNumber,
 } from '../../services/forms/accessRequestModel';
-import { escapeLineStart } from '../shared/markdown';
+import { escapeLineStart, escapeMarkdown } from '../shared/markdown';
 import type { Part } from '../shared/responder';
 import { CHOICE_GROUPS } from './accessRequestWords';
 
@@ -52,11 +52,8 @@ export function summaryParts(t: Translate, answers: Answers): Part[] {
       `accessRequest:sections.${section}`,
       ...FIELDS.filter((f) => f.section === section).map((f) => ({
         key: 'accessRequest:review.line',
-        vars: {
-          number: fieldNumber(f),
-          label: t(`accessRequest:fields.${f.id}.label`),
-          value: displayValue(t, f, answers[f.id]),
-        },
+        vars: { number: fieldNumber(f), label: t(`accessRequest:fields.${f.id}.label`) },
+        echo: { value: displayValue(t, f, answers[f.id]) },
       })),
     ],
   }));
@@ -85,7 +82,8 @@ export function summaryCard(t: Translate, answers: Answers): Attachment {
         // Fact titles are markdown: « 9. Nom » unescaped is a list item, which Web Chat and Teams number « 1. ».
         // The choice set below is plain text, where a backslash would show.
         title: escapeLineStart(`${fieldNumber(f)}. ${t(`accessRequest:fields.${f.id}.label`)}`),
-        value: displayValue(t, f, answers[f.id]),
+        // What the user typed, shown as typed: « **Côté** » or a link must not become bold or a link.
+        value: escapeMarkdown(displayValue(t, f, answers[f.id])),
       })),
     });
   }

@@ -1,10 +1,16 @@
 import { InputHints, type Activity, type CardAction, type TurnContext } from 'botbuilder';
 import { DEFAULT_LANGUAGE, type Language, type MessageVars, type Messages, type Translate } from '../../i18n';
 import { rendersCards } from './cards';
+import { escapeMarkdown } from './markdown';
 import { MAX_VOICE_WORDS, spokenWordCount, toSsml, VOICE_CHANNELS, type VoiceSettings } from './ssml';
 
-/** One piece of a reply: a locale key with its variables, or several such lines forming one paragraph. */
-export type Part = string | { key: string; vars?: MessageVars } | { lines: Part[] };
+/**
+ * One piece of a reply: a locale key with its variables, or several such lines forming one paragraph. `echo`
+ * holds variables the user wrote (a name, an answer not understood): escaped on screens, where display text is
+ * markdown, so that they show as typed and never as bold or a link; as they are in speech, whose SSML escapes them.
+ */
+export type Part =
+  string | { key: string; vars?: MessageVars; echo?: Record<string, string> } | { lines: Part[] };
 
 /** Turn-state key under which the bot records the language of the current turn. */
 export const LANGUAGE_KEY = Symbol('language');
@@ -84,8 +90,14 @@ export class Responder {
       return part.lines.map((line) => this.render(context, line, voice)).join(voice ? ' ' : '  \n');
     }
     const t = this.translator(context);
-    const { key, vars } = typeof part === 'string' ? { key: part, vars: undefined } : part;
-    return voice ? t(key, { ...vars, context: 'voice' }) : t(key, vars);
+    if (typeof part === 'string') return voice ? t(part, { context: 'voice' }) : t(part);
+    const { key, vars, echo } = part;
+    if (voice) return t(key, { ...vars, ...echo, context: 'voice' });
+    if (!echo) return t(key, vars);
+    const escaped = Object.fromEntries(
+      Object.entries(echo).map(([name, text]) => [name, escapeMarkdown(text)]),
+    );
+    return t(key, { ...vars, ...escaped });
   }
 
   /** A message activity made of the given parts, one paragraph each. */
