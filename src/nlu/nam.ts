@@ -22,12 +22,49 @@ export function maskNam(value: string): string {
   return MASK_CHAR.repeat(compact.length - NAM_VISIBLE_CHARS) + compact.slice(-NAM_VISIBLE_CHARS);
 }
 
-// Letters then 8 digits, possibly split by spaces or hyphens: what a typed NAM looks like inside free text.
-const NAM_LIKE = /\b[A-Za-z]{4}[\s-]?\d{2}[\s-]?\d{2}[\s-]?\d{2}[\s-]?\d{2}\b/g;
+// Four letters then 8 digits, possibly split by spaces, hyphens or periods (which parseNam reads too): what a
+// typed NAM looks like inside free text. Glued to what follows (« GAGS72620314X ») it is still one; after a
+// fifth letter it is not, so that a word that merely ends in four letters is left alone.
+const NAM_LIKE = /(?<![A-Za-z])[A-Za-z]{4}[\s.-]?\d{2}[\s.-]?\d{2}[\s.-]?\d{2}[\s.-]?\d{2}/g;
+// Characters that are not plain ASCII, some of which NFKC turns into letters or digits (full width « ＧＡＧＳ »).
+// eslint-disable-next-line no-control-regex
+const NOT_ASCII = /[^\u0000-\u007F]/;
 
-/** Masks anything that looks like a NAM inside free text (error messages, third-party strings) before logging. */
+/**
+ * Folds each character to the ASCII letter or digit it stands for under NFKC (« Ｇ » → « G », « ７ » → « 7 »),
+ * one character for one, so that positions in the folded text are positions in the original.
+ */
+function foldForNams(chars: string[]): string {
+  return chars
+    .map((ch) => {
+      if (ch.length === 1 && !NOT_ASCII.test(ch)) return ch;
+      const folded = ch.normalize('NFKC');
+      if (/^[A-Za-z0-9]$/.test(folded)) return folded;
+      // Spaces of any width, and invisible characters (« GAGS\u200B72620314 »), separate as a space does.
+      if (/^[\s\p{Cf}]$/u.test(folded)) return ' ';
+      // Anything else is neither letter, digit nor space of a NAM: one non-word character in its place.
+      return '\u0000';
+    })
+    .join('');
+}
+
+/**
+ * Masks anything that looks like a NAM inside free text (error messages, third-party strings, what the user
+ * typed and is said back) before logging or showing it, in whatever width it was typed.
+ */
 export function redactNams(text: string): string {
-  return text.replace(NAM_LIKE, (match) => maskNam(match));
+  const masked = (match: string) => maskNam(match.replace(/[\s.-]/g, ''));
+  if (!NOT_ASCII.test(text)) return text.replace(NAM_LIKE, masked);
+  const chars = Array.from(text);
+  const folded = foldForNams(chars);
+  let out = '';
+  let last = 0;
+  for (const match of folded.matchAll(NAM_LIKE)) {
+    const start = match.index ?? 0;
+    out += chars.slice(last, start).join('') + masked(match[0]);
+    last = start + match[0].length;
+  }
+  return out + chars.slice(last).join('');
 }
 
 /** A valid NAM. Prints, serializes and inspects masked; {@link reveal} is the only way to the full value. */

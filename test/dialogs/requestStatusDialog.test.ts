@@ -420,6 +420,13 @@ describe('RequestStatusDialog', () => {
       const text = textOf(await client.say('GAGS 7262 0314'));
       expect(text).not.toContain('GAGS');
       expect(text).not.toContain('7262');
+      for (const typed of ['GAGS72620314X', 'ＧＡＧＳ７２６２０３１４']) {
+        await client.say('2');
+        const echoed = textOf(await client.say(typed));
+        // The mask's stars are escaped as the rest of the echo (markdown): shown « ********0314 ».
+        expect(echoed).toContain(`qui corresponde à « ${'\\*'.repeat(8)}0314`);
+        expect(echoed).not.toMatch(/GAGS|ＧＡＧＳ|7262|７２６２/);
+      }
     });
   });
 

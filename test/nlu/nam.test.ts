@@ -137,6 +137,29 @@ describe('privacy helpers', () => {
     );
   });
 
+  it.each([
+    ['GAGS72620314X', '********0314X'],
+    ['1GAGS72620314', '1********0314'],
+    ['nam GAGS72620314, Prolia?', 'nam ********0314, Prolia?'],
+    ['GAGS.7262.0314', '********0314'],
+    ['\uFF27\uFF21\uFF27\uFF33\uFF17\uFF12\uFF16\uFF12\uFF10\uFF13\uFF11\uFF14', '********0314'],
+    ['ＢＯＵＭ　５５０８　１２１２ merci', '********1212 merci'],
+    ['é GAGS\u200B72620314 😀 ＢＯＵＭ５５０８１２１２x', 'é ********0314 😀 ********1212x'],
+  ])('redacts a NAM glued to what follows, split by periods or typed full width: %p', (input, expected) => {
+    expect(redactNams(input)).toBe(expected);
+  });
+
+  it.each([
+    'Humira 40 mg',
+    'Stelara 45 mg/0,5 ml',
+    'XGAGS72620314',
+    'abcd1234567',
+    'Ｈｕｍｉｒａ ４０ ｍｇ',
+    'Pharmacie Côté, 1234 rue Saint-Jean 😀',
+  ])('leaves what is not a NAM unchanged: %p', (input) => {
+    expect(redactNams(input)).toBe(input);
+  });
+
   it('a Nam prints, serializes and inspects masked; reveal() is explicit', () => {
     const result = parseNam('BOUM55081212');
     if (!result.ok) throw new Error('expected a NAM');
