@@ -370,6 +370,31 @@ describe('AccessRequestDialog', () => {
       expect(textOf(await client.say('1'))).toContain('Services en ligne');
     });
 
+    it('takes an earlier card pressed again as no answer: not a refusal, and never a value', async () => {
+      const client = new TestClient(app, { channelId: 'webchat' });
+      await openFlow(client);
+      for (let i = 0; i < 3; i++) {
+        const text = textOf(
+          await client.say({ text: '', value: { menuChoice: '2', menu: 'onlineServices' } }),
+        );
+        expect(text).toContain("Ce formulaire n'est plus en cours.");
+        expect(text).toContain('Quel est le nom de famille');
+        expect(text).not.toContain("Je n'arrive toujours pas à accepter cette réponse");
+      }
+      // The first refusal is still the first: an error and an example, not the offer.
+      const refused = textOf(await client.say('passer'));
+      expect(refused).toContain('Ce renseignement est obligatoire');
+      expect(refused).not.toContain("Je n'arrive toujours pas à accepter cette réponse");
+      // The summary's « Confirmer » pressed during a correction is not the new value.
+      await answer(client, ['Tremblay', ...QUICK_ANSWERS.slice(1)]);
+      await client.say({ text: '', value: { accessRequest: 'correct', field: 'user.establishment' } });
+      const stale = textOf(await client.say({ text: '', value: { accessRequest: 'confirm' } }));
+      expect(stale).toContain("Ce formulaire n'est plus en cours.");
+      expect(stale).toContain('Valeur actuelle : PHARMACIE CÔTÉ');
+      const summary = textOf(await client.say('retour'));
+      expect(summary).not.toContain('CONFIRM');
+    });
+
     it('sends an agent to the phone after two refusals if asked', async () => {
       const client = new TestClient(app);
       await openFlow(client);

@@ -253,6 +253,26 @@ describe('RequestStatusDialog', () => {
     });
   });
 
+  describe('an earlier card pressed again at « Que voulez-vous faire maintenant? »', () => {
+    it('says the form is no longer in use and asks again, without counting it as not understood', async () => {
+      const client = await signedInFrench();
+      await client.say('BOUM 5508 1212');
+      expect(textOf(await client.say('Humira'))).toContain('Que voulez-vous faire maintenant?');
+      for (let i = 0; i < 3; i++) {
+        const text = textOf(
+          await client.say({ text: '', value: { menuChoice: '1', menu: 'onlineServices' } }),
+        );
+        expect(text).toContain("Ce formulaire n'est plus en cours.");
+        expect(text).toContain('Que voulez-vous faire maintenant?');
+        expect(text).not.toContain("Je n'arrive pas à bien comprendre");
+      }
+      // The first answer not understood is still the first.
+      const text = textOf(await client.say('bof'));
+      expect(text).toContain("Je n'ai pas compris votre réponse.");
+      expect(text).not.toContain("Je n'arrive pas à bien comprendre");
+    });
+  });
+
   describe('every state, in French', () => {
     it('acceptée: type, medication, date received, mode, state and period, in a card with a text fallback', async () => {
       const client = await signedInFrench();

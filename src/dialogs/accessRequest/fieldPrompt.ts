@@ -9,6 +9,7 @@ import { normalizeText } from '../../nlu/normalize';
 import type { FieldValue } from '../../services/forms/accessRequestModel';
 import { validateChoice, validateField } from '../../services/forms/fieldValidation';
 import { MAX_MISSES } from '../menuPrompt';
+import { isCardOnlySubmission } from '../shared/cards';
 import type { DialogDependencies } from '../shared/dependencies';
 import type { Part } from '../shared/responder';
 import { type AccessRequestWords, CHOICE_GROUPS, type PromptKind } from './accessRequestWords';
@@ -73,7 +74,13 @@ export class FieldPrompt extends Dialog<FieldPromptOptions> {
     if (activity.type !== 'message') return Dialog.EndOfTurn;
     const state = dc.activeDialog!.state as FieldPromptState;
     const { options } = state;
-    const input = this.inputOf(activity.text, activity.value);
+    // A card's button from an earlier step (the menu, the summary's « Confirmer » during a correction): it
+    // answers nothing, so it is neither a miss nor a value (« confirm » was taken as a pharmacy's name).
+    if (isCardOnlySubmission(activity)) {
+      await this.ask(dc.context, options, ['common:staleCard']);
+      return Dialog.EndOfTurn;
+    }
+    const input = activity.text ?? '';
     const normalized = normalizeText(input);
 
     if (this.words.isBack(normalized)) {
@@ -114,12 +121,6 @@ export class FieldPrompt extends Dialog<FieldPromptOptions> {
       if (key) return key;
     }
     return undefined;
-  }
-
-  /** A button's value when one was pressed, else the typed text. */
-  private inputOf(text: string | undefined, value: unknown): string {
-    const button = (value as AccessRequestButtonValue | undefined)?.accessRequest;
-    return typeof button === 'string' && !text ? button : (text ?? '');
   }
 
   private async refuse(dc: DialogContext, state: FieldPromptState, error: string): Promise<DialogTurnResult> {

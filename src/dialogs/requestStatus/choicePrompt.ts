@@ -8,6 +8,7 @@ import {
 import { LANGUAGES } from '../../i18n';
 import { containsPhrase, normalizeText } from '../../nlu/normalize';
 import { MAX_MISSES } from '../menuPrompt';
+import { isCardOnlySubmission } from '../shared/cards';
 import type { DialogDependencies } from '../shared/dependencies';
 import type { Part } from '../shared/responder';
 
@@ -67,6 +68,11 @@ export class RequestChoicePrompt extends Dialog<ChoicePromptOptions> {
     const { activity } = dc.context;
     if (activity.type !== 'message') return Dialog.EndOfTurn;
     const state = dc.activeDialog!.state as ChoiceState;
+    // An earlier step's card pressed again (these menus have no card of their own): says so, not a miss.
+    if (isCardOnlySubmission(activity)) {
+      await this.show(dc.context, state, ['common:staleCard']);
+      return Dialog.EndOfTurn;
+    }
     const answer = this.recognize(state.choices, activity.text ?? '');
     if (answer === 'repeat') {
       await this.show(dc.context, state, []);
