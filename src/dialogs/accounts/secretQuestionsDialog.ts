@@ -40,6 +40,8 @@ interface ChooseOptions {
   chosen: string[];
   /** A question whose answer was refused: ask it again without choosing anew. */
   retry?: string;
+  /** Answers to `retry` refused in a row (too short, too long). */
+  refusals?: number;
   lead?: Part[];
 }
 
@@ -138,7 +140,11 @@ export class SecretQuestionsDialog extends FlowDialog<SecretQuestionsOptions> {
     const questionId = (step.values as { questionId: string }).questionId;
     const verdict = await this.accounts.addDraftAnswer(options.draftId, questionId, step.result as string);
     if (verdict === 'tooShort' || verdict === 'tooLong') {
-      const retry: ChooseOptions = { ...options, retry: questionId, lead: [`accounts:setup.${verdict}`] };
+      const refusals = (options.retry === questionId ? (options.refusals ?? 0) : 0) + 1;
+      // Every second refusal in a row also says how to reach a person, as an empty answer does: never a loop.
+      const lead: Part[] = [`accounts:setup.${verdict}`];
+      if (refusals % 2 === 0) lead.push('accounts:contact.agentOffer');
+      const retry: ChooseOptions = { ...options, retry: questionId, refusals, lead };
       return step.replaceDialog(CHOOSE, retry);
     }
     if (verdict !== 'saved') {

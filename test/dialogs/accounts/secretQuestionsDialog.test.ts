@@ -118,6 +118,32 @@ describe('secretQuestions flow', () => {
       );
     });
 
+    it('offers an agent with every second answer refused in a row, instead of asking the same question forever', async () => {
+      const { client: open, services } = await createAccountsBot();
+      const client = open();
+      await startOnlineServicesOption(client, lang, '3');
+      await client.say(JULIE.userName);
+      await client.submitCard('current', JULIE.password);
+      await client.say('1');
+      const question = services.catalogue.text(services.catalogue.ids[0], lang);
+      const replies = [];
+      for (const answer of ['x', '2', 'x', 'y'.repeat(101)]) replies.push(textOf(await client.say(answer)));
+      for (const text of replies) expect(text).toContain(question);
+      expect(replies[0]).toContain(say(lang, 'accounts:setup.tooShort'));
+      expect(replies[0]).not.toContain(say(lang, 'accounts:contact.agentOffer'));
+      expect(replies[1]).toContain(say(lang, 'accounts:setup.tooShort'));
+      expect(replies[1]).toContain(say(lang, 'accounts:contact.agentOffer'));
+      expect(replies[2]).not.toContain(say(lang, 'accounts:contact.agentOffer'));
+      expect(replies[3]).toContain(say(lang, 'accounts:setup.tooLong'));
+      expect(replies[3]).toContain(say(lang, 'accounts:contact.agentOffer'));
+      // An answer kept starts the count again.
+      await client.say('Toyota Corolla');
+      await client.say('2');
+      const next = textOf(await client.say('x'));
+      expect(next).toContain(say(lang, 'accounts:setup.tooShort'));
+      expect(next).not.toContain(say(lang, 'accounts:contact.agentOffer'));
+    });
+
     it('skips authentication when a session is open, and is reached by free text', async () => {
       const { client: open } = await createAccountsBot();
       const client = open();
