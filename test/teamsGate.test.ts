@@ -24,6 +24,18 @@ function teamsActivity(
   };
 }
 
+/** A message in a team channel that @mentions the bot, as Teams sends it. */
+function channelMention(conversationId: string, text: string): object {
+  return teamsActivity({
+    conversationType: 'channel',
+    conversation: { id: conversationId, conversationType: 'channel', tenantId: TENANT },
+    text: `<at>Assistant RAMQ</at> ${text}`,
+    entities: [
+      { type: 'mention', text: '<at>Assistant RAMQ</at>', mentioned: { id: BOT, name: 'Assistant RAMQ' } },
+    ],
+  } as never);
+}
+
 async function post(baseUrl: string, body: object): Promise<{ status: number; texts: string[] }> {
   const response = await fetch(`${baseUrl}/api/messages`, {
     method: 'POST',
@@ -121,20 +133,9 @@ describe('Teams', () => {
   });
 
   it('moves a flow that asks for secrets out of a channel, to a personal chat', async () => {
-    const conversation = { id: 'a:channel-private', conversationType: 'channel', tenantId: TENANT };
-    const mention = {
-      type: 'mention',
-      text: '<at>Assistant RAMQ</at>',
-      mentioned: { id: BOT, name: 'Assistant RAMQ' },
-    };
     const { texts } = await post(
       baseUrl,
-      teamsActivity({
-        conversationType: 'channel',
-        conversation,
-        text: "<at>Assistant RAMQ</at> j'ai oublié mon mot de passe",
-        entities: [mention],
-      } as never),
+      channelMention('a:channel-private', "j'ai oublié mon mot de passe"),
     );
     const said = texts.join('\n');
     expect(said).toContain('conversation privée');
@@ -152,25 +153,7 @@ describe('Teams', () => {
   ])(
     'sends a request for %s from a channel to a personal chat, queueing nobody',
     async (_what, asked, notice) => {
-      const conversation = {
-        id: `a:channel-${Math.random()}`,
-        conversationType: 'channel',
-        tenantId: TENANT,
-      };
-      const mention = {
-        type: 'mention',
-        text: '<at>Assistant RAMQ</at>',
-        mentioned: { id: BOT, name: 'Assistant RAMQ' },
-      };
-      const { texts } = await post(
-        baseUrl,
-        teamsActivity({
-          conversationType: 'channel',
-          conversation,
-          text: `<at>Assistant RAMQ</at> ${asked}`,
-          entities: [mention],
-        } as never),
-      );
+      const { texts } = await post(baseUrl, channelMention(`a:channel-${Math.random()}`, asked));
       const said = texts.join('\n');
       expect(said).toContain(notice);
       expect(said).toContain(`https://teams.microsoft.com/l/chat/0/0?users=${encodeURIComponent(BOT)}`);

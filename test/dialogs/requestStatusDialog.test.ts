@@ -220,11 +220,7 @@ describe('RequestStatusDialog', () => {
   describe('where cards are shown (Web Chat, Teams)', () => {
     it('sends each request as its card alone, so that it is not read twice', async () => {
       const client = bot.client('webchat');
-      await client.say('bonjour');
-      await client.say('1');
-      await client.say('2');
-      await client.say(JULIE.userName);
-      await client.say({ value: { accountsCard: 'current', password: JULIE.password } });
+      await openRequestStatus(client);
       await client.say('BOUM 5508 1212');
       const [card] = cards(await client.say('Humira'));
       expect(card.text).toBeUndefined();
@@ -232,13 +228,10 @@ describe('RequestStatusDialog', () => {
       expect(content.fallbackText).toContain('État : **Acceptée**');
       expect(JSON.stringify(content.body)).toContain('du 15 janvier 2026 au 14 janvier 2027');
     });
+
     it('numbers each card as written: « 2. » alone would be a markdown list that Web Chat shows « 1. »', async () => {
       const client = bot.client('webchat');
-      await client.say('bonjour');
-      await client.say('1');
-      await client.say('2');
-      await client.say(JULIE.userName);
-      await client.say({ value: { accountsCard: 'current', password: JULIE.password } });
+      await openRequestStatus(client);
       await client.say('BOUM 5508 1212');
       const contents = cards(await client.say('toutes')).map(
         (a) => a.attachments?.[0].content as { fallbackText: string; body: Array<{ text?: string }> },

@@ -97,31 +97,37 @@ async function connectorFor(): Promise<LocalConnector & { calls: Map<string, Cal
 const isMessage = (text: RegExp) => (r: Received) =>
   r.activity.type === 'message' && text.test(ssmlToText(r.activity.speak ?? ''));
 
-describe('no input on the phone line (HTTP, local connector)', () => {
-  let app: Application;
-  let baseUrl: string;
-  let connector: LocalConnector & { calls: Map<string, Caller> };
-
+/** A bot started for one describe block, with a local connector for its calls' proactive messages. */
+function usePhoneLine(env: Record<string, string>): {
+  app: Application;
+  baseUrl: string;
+  connector: LocalConnector & { calls: Map<string, Caller> };
+} {
+  const line = {} as ReturnType<typeof usePhoneLine>;
   beforeAll(async () => {
-    app = await createTestApp({
-      VOICE_NO_INPUT_SECONDS: String(NO_INPUT_SECONDS),
-      // Counted from the send: the prompts' playback time has tests of its own.
-      VOICE_SPEECH_CHARS_PER_SECOND: '0',
-      CLOCK_NOW: OPEN_HOURS,
-    });
-    baseUrl = await app.start();
-    await waitForReady(baseUrl);
-    connector = await connectorFor();
+    line.app = await createTestApp(env);
+    line.baseUrl = await line.app.start();
+    await waitForReady(line.baseUrl);
+    line.connector = await connectorFor();
   }, 60_000);
-
   afterAll(async () => {
-    await app.stop();
-    await connector.close();
+    await line.app.stop();
+    await line.connector.close();
+  });
+  return line;
+}
+
+describe('no input on the phone line (HTTP, local line.connector)', () => {
+  const line = usePhoneLine({
+    VOICE_NO_INPUT_SECONDS: String(NO_INPUT_SECONDS),
+    // Counted from the send: the prompts' playback time has tests of its own.
+    VOICE_SPEECH_CHARS_PER_SECOND: '0',
+    CLOCK_NOW: OPEN_HOURS,
   });
 
   it('reprompts twice with the pending question, then gives the numbers and hangs up', async () => {
-    const caller = new Caller(connector);
-    expect(await caller.dial(baseUrl)).toBe(200);
+    const caller = new Caller(line.connector);
+    expect(await caller.dial(line.baseUrl)).toBe(200);
     const menu = await caller.waitFor((r) => r.activity.inputHint === 'expectingInput');
     const first = await caller.waitFor(isMessage(/^Je n'ai rien entendu\. Je répète\.$/));
     expect(first.at - menu.at).toBeGreaterThanOrEqual(NO_INPUT_SECONDS * 1000 - 50);
@@ -151,11 +157,11 @@ describe('no input on the phone line (HTTP, local connector)', () => {
   });
 
   it('is cancelled by any input, and counts again from the last question', async () => {
-    const caller = new Caller(connector);
-    await caller.dial(baseUrl);
+    const caller = new Caller(line.connector);
+    await caller.dial(line.baseUrl);
     await caller.waitFor((r) => r.activity.inputHint === 'expectingInput');
     await new Promise((r) => setTimeout(r, NO_INPUT_SECONDS * 600));
-    await caller.post(baseUrl, keypressActivity('2'));
+    await caller.post(line.baseUrl, keypressActivity('2'));
     const question = caller.received
       .filter((r) => r.activity.inputHint === 'expectingInput')
       .at(-1) as Received;
@@ -163,14 +169,14 @@ describe('no input on the phone line (HTTP, local connector)', () => {
     expect(reprompt.at - question.at).toBeGreaterThanOrEqual(NO_INPUT_SECONDS * 1000 - 50);
     // The silence count started over: the caller's key reset it.
     expect(caller.said.filter((s) => /^Je n'ai (toujours )?rien entendu/.test(s.text))).toHaveLength(1);
-    await caller.post(baseUrl, { type: 'endOfConversation' });
+    await caller.post(line.baseUrl, { type: 'endOfConversation' });
   });
 
   it('answers a « # » pressed after a reprompt, even when the entry before the silence ended without one', async () => {
-    const caller = new Caller(connector);
-    await caller.dial(baseUrl);
+    const caller = new Caller(line.connector);
+    await caller.dial(line.baseUrl);
     await caller.waitFor((r) => r.activity.inputHint === 'expectingInput');
-    for (const key of '1121000011') await caller.post(baseUrl, keypressActivity(key as KeypadKey));
+    for (const key of '1121000011') await caller.post(line.baseUrl, keypressActivity(key as KeypadKey));
     // One digit too many: read at once, without waiting for « # »; then the caller says nothing.
     await caller.waitFor(isMessage(/j'en ai compté 7/));
     const reprompt = await caller.waitFor(isMessage(/^Je n'ai rien entendu\. Je répète\.$/));
@@ -180,28 +186,28 @@ describe('no input on the phone line (HTTP, local connector)', () => {
         caller.received.indexOf(r) > caller.received.indexOf(reprompt) && isMessage(/nom d'utilisateur/)(r),
     );
     const before = caller.received.length;
-    await caller.post(baseUrl, keypressActivity('#'));
+    await caller.post(line.baseUrl, keypressActivity('#'));
     const answered = await caller.waitFor(
       (r) => caller.received.indexOf(r) >= before && isMessage(/nom d'utilisateur/)(r),
     );
     expect(ssmlToText(answered.activity.speak ?? '')).toMatch(/Je n'ai pas reconnu de nom d'utilisateur/);
-    await caller.post(baseUrl, { type: 'endOfConversation' });
+    await caller.post(line.baseUrl, { type: 'endOfConversation' });
   });
 
   it('stops when the caller hangs up', async () => {
-    const caller = new Caller(connector);
-    await caller.dial(baseUrl);
+    const caller = new Caller(line.connector);
+    await caller.dial(line.baseUrl);
     await caller.waitFor((r) => r.activity.inputHint === 'expectingInput');
-    await caller.post(baseUrl, { type: 'endOfConversation' });
+    await caller.post(line.baseUrl, { type: 'endOfConversation' });
     await new Promise((r) => setTimeout(r, NO_INPUT_SECONDS * 2000));
     expect(caller.said.some((s) => /rien entendu/.test(s.text))).toBe(false);
   });
 
   it('does not arm anything after a transfer', async () => {
-    const caller = new Caller(connector);
-    await caller.dial(baseUrl);
+    const caller = new Caller(line.connector);
+    await caller.dial(line.baseUrl);
     await caller.waitFor((r) => r.activity.inputHint === 'expectingInput');
-    await caller.post(baseUrl, keypressActivity('0'));
+    await caller.post(line.baseUrl, keypressActivity('0'));
     const transfer = await caller.waitFor((r) => r.activity.name === 'handoff.initiate');
     expect(transfer.activity.value).toEqual({ TargetPhoneNumber: '+18004634776' });
     await new Promise((r) => setTimeout(r, NO_INPUT_SECONDS * 2000));
@@ -209,33 +215,19 @@ describe('no input on the phone line (HTTP, local connector)', () => {
   });
 });
 
-describe('no input counted from the end of the prompt (HTTP, local connector)', () => {
+describe('no input counted from the end of the prompt (HTTP, local line.connector)', () => {
   // Fast enough for a test, slow enough that the greeting's playback outlasts the silence allowed.
   const CHARS_PER_SECOND = 400;
-  let app: Application;
-  let baseUrl: string;
-  let connector: LocalConnector & { calls: Map<string, Caller> };
-
-  beforeAll(async () => {
-    app = await createTestApp({
-      VOICE_NO_INPUT_SECONDS: String(NO_INPUT_SECONDS),
-      VOICE_SPEECH_CHARS_PER_SECOND: String(CHARS_PER_SECOND),
-      CLOCK_NOW: OPEN_HOURS,
-    });
-    baseUrl = await app.start();
-    await waitForReady(baseUrl);
-    connector = await connectorFor();
-  }, 60_000);
-
-  afterAll(async () => {
-    await app.stop();
-    await connector.close();
+  const line = usePhoneLine({
+    VOICE_NO_INPUT_SECONDS: String(NO_INPUT_SECONDS),
+    VOICE_SPEECH_CHARS_PER_SECOND: String(CHARS_PER_SECOND),
+    CLOCK_NOW: OPEN_HOURS,
   });
 
   it('waits for the greeting and the menu to be heard before the silence counts', async () => {
-    const caller = new Caller(connector);
+    const caller = new Caller(line.connector);
     const dialledAt = Date.now();
-    await caller.dial(baseUrl);
+    await caller.dial(line.baseUrl);
     const menu = await caller.waitFor((r) => r.activity.inputHint === 'expectingInput');
     const playbackMs = caller.received
       .filter((r) => r.activity.type === 'message')
@@ -250,7 +242,7 @@ describe('no input counted from the end of the prompt (HTTP, local connector)', 
       .reduce((sum, r) => sum + estimatePlaybackMs(r.activity.speak ?? '', CHARS_PER_SECOND), 0);
     expect(second.at - reprompt.at).toBeGreaterThanOrEqual(repeated + NO_INPUT_SECONDS * 1000 - 50);
     expect(menu.at).toBeLessThan(reprompt.at);
-    await caller.post(baseUrl, { type: 'endOfConversation' });
+    await caller.post(line.baseUrl, { type: 'endOfConversation' });
   }, 20_000);
 });
 
