@@ -44,6 +44,11 @@ interface ChoiceState {
   misses: number;
 }
 
+/** True for a question answered by yes or no (the NAM read-back), which is not a menu. */
+function isYesNo(choices: ChoiceSpec[]): boolean {
+  return choices.every((c) => c.id === 'yes' || c.id === 'no');
+}
+
 /**
  * A phone-line style menu for the request-status flow (the shared MenuPrompt only knows the two menus of
  * menu.json). Understands keys, number words, ordinals, option words in both languages and buttons; "*"
@@ -83,6 +88,9 @@ export class RequestChoicePrompt extends Dialog<ChoicePromptOptions> {
     if (state.misses >= MAX_MISSES) {
       state.misses = 0;
       await this.show(dc.context, state, ['common:noMatchOffer']);
+    } else if (isYesNo(state.choices)) {
+      // « Faites le numéro de votre choix… le menu » would be wrong for a yes/no question.
+      await this.show(dc.context, state, ['voice:confirm.notUnderstood']);
     } else {
       const example = state.choices[0]?.key ?? '1';
       await this.show(dc.context, state, [{ key: 'common:notUnderstood', vars: { example } }]);
@@ -162,8 +170,7 @@ export class RequestChoicePrompt extends Dialog<ChoicePromptOptions> {
         vars: { label: responder.render(context, this.label(c, true), true), key: c.key },
       }));
       // A yes/no question is not a menu: « réentendre la question ».
-      const yesNo = state.choices.every((c) => c.id === 'yes' || c.id === 'no');
-      const repeat = yesNo ? 'menu:voiceRepeatQuestion' : 'menu:voiceRepeat';
+      const repeat = isYesNo(state.choices) ? 'menu:voiceRepeatQuestion' : 'menu:voiceRepeat';
       await responder.send(context, [...lead, ...question, ...lines, repeat], {
         inputHint: InputHints.ExpectingInput,
       });

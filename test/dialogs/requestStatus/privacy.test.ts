@@ -89,6 +89,10 @@ describe('request status privacy', () => {
     // A yes/no question: the star repeats the question, not « ce menu ».
     expect(heard(replies[7])).toContain("Pour réentendre la question, faites l'étoile.");
     expect(heard(replies[7])).not.toContain('réentendre ce menu');
+    // Not understood: how to say yes or no, not « le numéro de votre choix… le menu ».
+    const missed = heard(await phone.say('patate'));
+    expect(missed).toContain('Pour oui, dites oui ou faites le 1. Pour non, dites non ou faites le 2.');
+    expect(missed).not.toContain('réentendre le menu');
     expect(heard(await phone.say(keypressActivity('1')))).toContain('Pour quel médicament?');
     expect(heard(await phone.say('Humira'))).toContain('Elle est acceptée');
 
