@@ -25,7 +25,9 @@ export function maskNam(value: string): string {
 // Four letters then 8 digits, possibly split by spaces, hyphens or periods (which parseNam reads too): what a
 // typed NAM looks like inside free text. Glued to what follows (« GAGS72620314X ») it is still one; after a
 // fifth letter it is not, so that a word that merely ends in four letters is left alone.
-const NAM_LIKE = /(?<![A-Za-z])[A-Za-z]{4}[\s.-]?\d{2}[\s.-]?\d{2}[\s.-]?\d{2}[\s.-]?\d{2}/g;
+// Typed one character at a time (« G A G S 7 2 6 2 0 3 1 4 ») it is one too.
+const NAM_LIKE =
+  /(?<![A-Za-z])(?:[A-Za-z]{4}[\s.-]?\d{2}[\s.-]?\d{2}[\s.-]?\d{2}[\s.-]?\d{2}|(?:[A-Za-z] ){4}(?:\d ?){7}\d)/g;
 // Characters that are not plain ASCII, some of which NFKC turns into letters or digits (full width « ＧＡＧＳ »).
 // eslint-disable-next-line no-control-regex
 const NOT_ASCII = /[^\u0000-\u007F]/;

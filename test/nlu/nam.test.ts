@@ -145,6 +145,10 @@ describe('privacy helpers', () => {
     ['\uFF27\uFF21\uFF27\uFF33\uFF17\uFF12\uFF16\uFF12\uFF10\uFF13\uFF11\uFF14', '********0314'],
     ['ＢＯＵＭ　５５０８　１２１２ merci', '********1212 merci'],
     ['é GAGS\u200B72620314 😀 ＢＯＵＭ５５０８１２１２x', 'é ********0314 😀 ********1212x'],
+    [
+      'typed one character at a time: G A G S 7 2 6 2 0 3 1 4 svp',
+      'typed one character at a time: ********0314 svp',
+    ],
   ])('redacts a NAM glued to what follows, split by periods or typed full width: %p', (input, expected) => {
     expect(redactNams(input)).toBe(expected);
   });
@@ -156,6 +160,7 @@ describe('privacy helpers', () => {
     'abcd1234567',
     'Ｈｕｍｉｒａ ４０ ｍｇ',
     'Pharmacie Côté, 1234 rue Saint-Jean 😀',
+    'option a b c d 1 2 3',
   ])('leaves what is not a NAM unchanged: %p', (input) => {
     expect(redactNams(input)).toBe(input);
   });
