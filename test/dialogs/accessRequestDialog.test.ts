@@ -132,7 +132,7 @@ describe('AccessRequestDialog', () => {
       ['passer', "Quel est le nom de la pharmacie ou de l'établissement"],
       ['retour', 'commence par CE'],
       ['IP123456', "commence par IP est celui d'un professionnel"],
-      ['CE1234567', "Quel est le nom de la pharmacie ou de l'établissement"],
+      ['CE123456', "Quel est le nom de la pharmacie ou de l'établissement"],
       ['Pharmacie Côté et Gagnon', 'adresse de correspondance'],
       ['1234, rue Saint-Jean, Québec', 'adresse électronique'],
       ['marie.tremblay@pharmaciecote', 'Après le @, il faut un nom de domaine complet'],
@@ -165,7 +165,7 @@ describe('AccessRequestDialog', () => {
         '2. Prénom : MARIE-ÈVE',
         '3. Sexe : F',
         '4. Fonction : Technicien en pharmacie',
-        "5. Nom d'utilisateur pour d'autres services en ligne : CE1234567",
+        "5. Nom d'utilisateur pour d'autres services en ligne : CE123456",
         "6. Nom de la pharmacie ou de l'établissement : PHARMACIE CÔTÉ ET GAGNON",
         '7. Adresse de correspondance (lieu de travail) : 1234, RUE SAINT-JEAN, QUÉBEC',
         // Said back escaped (markdown): an address is shown as typed, not as a link.
@@ -231,7 +231,7 @@ describe('AccessRequestDialog', () => {
       ['corriger le nom du pharmacien', 'Valeur actuelle : CÔTÉ', 'Côté-Roy', '12. Nom : CÔTÉ-ROY'],
       [
         "corriger le nom d'utilisateur",
-        'Valeur actuelle : CE1234567',
+        'Valeur actuelle : CE123456',
         'passer',
         "5. Nom d'utilisateur pour d'autres services en ligne : (vide)",
       ],

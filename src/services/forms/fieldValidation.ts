@@ -176,12 +176,14 @@ export function validatePracticeNumber(input: string): Validation<string> {
  * answer is kept without it; a name starting with IP belongs to a professional and has no place here.
  */
 export function validateExistingUsername(input: string): Validation<string> {
+  // Like every user name of the online services, CE then six digits; found inside « oui, CE123456 » too.
+  const named = /(?<![A-Z0-9])(?:CE)?[\s-]?(\d{3})[\s-]?(\d{3})(?![0-9])/i.exec(input.trim());
   const compact = input.toUpperCase().replace(/[\s-]/g, '');
   if (!compact) return fail('empty');
-  if (compact.startsWith('IP')) return fail('existingUsername.ip');
-  const rest = compact.startsWith('CE') ? compact.slice(2) : compact;
-  if (!/^[A-Z0-9]{2,10}$/.test(rest)) return fail('existingUsername.format');
-  return ok(rest);
+  if (/(?<![A-Z])IP\d/.test(compact)) return fail('existingUsername.ip');
+  if (named && (/CE/i.test(named[0]) || /^\d{6}$/.test(compact))) return ok(`${named[1]}${named[2]}`);
+  // « oui », « CE 12 », seven digits: not a user name, whatever « oui » means here.
+  return fail('existingUsername.format');
 }
 
 /** The words that name each choice of a multiple-choice box, in both languages, already normalized. */

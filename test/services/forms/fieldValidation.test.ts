@@ -154,11 +154,13 @@ describe('fieldValidation', () => {
 
   describe('validateExistingUsername', () => {
     it.each([
-      ['CE1234567', '1234567'],
-      ['ce 12ab34', '12AB34'],
-      ['1234567', '1234567'],
-      ['CE-98765', '98765'],
-    ])('accepts %p, keeping what follows CE: %p', (input, expected) => {
+      ['CE123456', '123456'],
+      ['ce 123 456', '123456'],
+      ['123456', '123456'],
+      ['CE-987654', '987654'],
+      ['oui, CE123456', '123456'],
+      ['Oui : ce 123 456.', '123456'],
+    ])('accepts %p, keeping the six digits after CE: %p', (input, expected) => {
       expect(validateExistingUsername(input)).toEqual({ ok: true, value: expected });
     });
 
@@ -168,6 +170,11 @@ describe('fieldValidation', () => {
       ['CE', 'existingUsername.format'],
       ['CE12345678901', 'existingUsername.format'],
       ['CE12_34', 'existingUsername.format'],
+      ['CE1234567', 'existingUsername.format'],
+      ['CE 12', 'existingUsername.format'],
+      ['oui', 'existingUsername.format'],
+      ['yes', 'existingUsername.format'],
+      ['1234567', 'existingUsername.format'],
     ])('refuses %p with %p', (input, error) => {
       expect(validateExistingUsername(input)).toEqual({ ok: false, error });
     });
