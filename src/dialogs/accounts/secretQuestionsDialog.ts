@@ -182,7 +182,11 @@ export class SecretQuestionsDialog extends FlowDialog<SecretQuestionsOptions> {
     const { draftId } = step.values as SecretQuestionsValues;
     if (step.result !== true) {
       await this.accounts.discardDraft(draftId);
-      await this.deps.responder.send(step.context, ['accounts:setup.discarded']);
+      // At a first login the new password was saved just before: « rien n'a été modifié » would be false.
+      const firstLogin = ((step.options ?? {}) as SecretQuestionsOptions).firstLogin === true;
+      await this.deps.responder.send(step.context, [
+        firstLogin ? 'accounts:setup.discardedAfterNewPassword' : 'accounts:setup.discarded',
+      ]);
       return step.endDialog();
     }
     const outcome = await this.accounts.commitDraft(draftId, attemptOf(step.context));

@@ -192,6 +192,21 @@ describe('authenticate flow', () => {
     });
   });
 
+  it('does not say « rien n’a été modifié » when the eight questions are declined after the new password', async () => {
+    const { client: open, services } = await createAccountsBot();
+    const client = open();
+    await signIn(client, 'fr', SOPHIE.userName, SOPHIE.temporaryPassword);
+    await client.submitCard('new', STRONG_PASSWORDS[2]);
+    await chooseEight(client, 'fr');
+    const text = textOf(await client.say('non'));
+    expect(text).toContain(say('fr', 'accounts:setup.discardedAfterNewPassword'));
+    expect(text).not.toContain(say('fr', 'accounts:setup.discarded'));
+    await expect(services.accounts.summary(SOPHIE.userName)).resolves.toMatchObject({
+      hasSecretQuestions: false,
+      mustChangePassword: false,
+    });
+  });
+
   describe.each(LANGUAGES)('on a voice channel (%s)', (lang) => {
     it('authenticates with the user name keyed in and three secret questions', async () => {
       const { client: open, services } = await createAccountsBot();
