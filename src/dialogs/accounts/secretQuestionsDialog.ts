@@ -2,6 +2,8 @@ import { WaterfallDialog, type DialogTurnResult, type WaterfallStepContext } fro
 import type { AccountService } from '../../services/accounts';
 import { QUESTIONS_PER_ACCOUNT } from '../../services/accounts';
 import type { DialogDependencies } from '../shared/dependencies';
+import { LANGUAGES } from '../../i18n';
+import { normalizeText } from '../../nlu/normalize';
 import { FlowDialog } from '../shared/flowDialog';
 import type { Part } from '../shared/responder';
 import { attemptOf } from './attempt';
@@ -52,11 +54,19 @@ interface ChooseOptions {
  * dialog state.
  */
 export class SecretQuestionsDialog extends FlowDialog<SecretQuestionsOptions> {
+  /** What asks for another question where an answer is expected (« retour », « changer de question »). */
+  private readonly anotherQuestionWords: ReadonlySet<string>;
+
   constructor(
     deps: DialogDependencies,
     private readonly accounts: AccountService,
   ) {
     super('secretQuestions', deps);
+    this.anotherQuestionWords = new Set(
+      LANGUAGES.flatMap((lang) => deps.responder.messages.list(lang, 'accounts:setup.anotherQuestionWords'))
+        .map(normalizeText)
+        .filter((w) => w.length > 0),
+    );
     this.addDialog(new QuestionPickPrompt(deps, accounts.catalogue, deps.lexicon));
     this.addDialog(new SecretAnswerPrompt(deps, accounts.catalogue));
     this.addDialog(new YesNoPrompt(deps));
@@ -138,6 +148,15 @@ export class SecretQuestionsDialog extends FlowDialog<SecretQuestionsOptions> {
   private async keepAnswer(step: WaterfallStepContext): Promise<DialogTurnResult> {
     const options = step.options as ChooseOptions;
     const questionId = (step.values as { questionId: string }).questionId;
+    // « retour », « je veux changer de question »: the user wants another question, not that as the answer.
+    if (this.anotherQuestionWords.has(normalizeText(step.result as string))) {
+      const again: ChooseOptions = {
+        draftId: options.draftId,
+        chosen: options.chosen,
+        lead: ['accounts:setup.pickAnother'],
+      };
+      return step.replaceDialog(CHOOSE, again);
+    }
     const verdict = await this.accounts.addDraftAnswer(options.draftId, questionId, step.result as string);
     if (verdict === 'tooShort' || verdict === 'tooLong') {
       const refusals = (options.retry === questionId ? (options.refusals ?? 0) : 0) + 1;

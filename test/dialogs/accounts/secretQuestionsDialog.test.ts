@@ -144,6 +144,26 @@ describe('secretQuestions flow', () => {
       expect(next).not.toContain(say(lang, 'accounts:contact.agentOffer'));
     });
 
+    it('goes back to the list when asked for another question, instead of keeping those words as the answer', async () => {
+      const { client: open, services } = await createAccountsBot();
+      const client = open();
+      await startOnlineServicesOption(client, lang, '3');
+      await client.say(JULIE.userName);
+      await client.submitCard('current', JULIE.password);
+      await client.say('1');
+      const back = textOf(
+        await client.say(lang === 'fr' ? 'Je veux changer de question' : 'another question'),
+      );
+      expect(back).toContain(say(lang, 'accounts:setup.pickAnother'));
+      expect(back).not.toContain(say(lang, 'accounts:setup.answerKept', { count: 1, total: 8 }));
+      // The first question is still offered, and nothing was counted.
+      expect(textOf(await client.say('1'))).toContain(
+        services.catalogue.text(services.catalogue.ids[0], lang),
+      );
+      const kept = await client.say('Toyota Corolla');
+      expect(textOf(kept)).toContain(say(lang, 'accounts:setup.answerKept', { count: 1, total: 8 }));
+    });
+
     it('skips authentication when a session is open, and is reached by free text', async () => {
       const { client: open } = await createAccountsBot();
       const client = open();
