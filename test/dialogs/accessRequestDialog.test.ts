@@ -106,6 +106,17 @@ describe('AccessRequestDialog', () => {
     });
   });
 
+  it('does not tick « Pharmacien propriétaire » for a pharmacist who may not be the owner', async () => {
+    const client = new TestClient(app);
+    await openFlow(client);
+    // Up to the authorizer's function (the 15th answer).
+    await answer(client, [...QUICK_ANSWERS.slice(0, 14)]);
+    const reply = await answer(client, ['pharmacienne']);
+    expect(reply).toContain('Cette réponse ne correspond à aucun des choix offerts.');
+    expect(reply).toContain('**1** – Pharmacien propriétaire');
+    expect(await answer(client, ['propriétaire'])).toContain('numéro de pratique');
+  });
+
   it('takes « Téléphoniste » as an answer to the function question, not as a request for an agent', async () => {
     const client = new TestClient(app);
     await openFlow(client);
