@@ -388,7 +388,7 @@ describe('AccessRequestDialog', () => {
         const text = textOf(
           await client.say({ text: '', value: { menuChoice: '2', menu: 'onlineServices' } }),
         );
-        expect(text).toContain("Ce formulaire n'est plus en cours.");
+        expect(text).toContain("Cette fiche n'est plus active.");
         expect(text).toContain('Quel est le nom de famille');
         expect(text).not.toContain("Je n'arrive toujours pas à accepter cette réponse");
       }
@@ -400,7 +400,7 @@ describe('AccessRequestDialog', () => {
       await answer(client, ['Tremblay', ...QUICK_ANSWERS.slice(1)]);
       await client.say({ text: '', value: { accessRequest: 'correct', field: 'user.establishment' } });
       const stale = textOf(await client.say({ text: '', value: { accessRequest: 'confirm' } }));
-      expect(stale).toContain("Ce formulaire n'est plus en cours.");
+      expect(stale).toContain("Cette fiche n'est plus active.");
       expect(stale).toContain('Valeur actuelle : PHARMACIE CÔTÉ');
       const summary = textOf(await client.say('retour'));
       expect(summary).not.toContain('CONFIRM');
@@ -459,7 +459,7 @@ describe('AccessRequestDialog', () => {
       const answers = QUICK_ANSWERS.map((a, i) => (i === 5 ? typed : a));
       const sameWorkplace = QUICK_ANSWERS.indexOf('oui');
       const question = await answer(client, answers.slice(0, sameWorkplace));
-      expect(question).toContain('Travaille-t-il au même endroit');
+      expect(question).toContain('Cette personne travaille-t-elle au même endroit');
       expect(question).toContain('PHARMACIE \\*\\*CÔTÉ\\*\\* \\[RÉINITIALISER\\](HTTP\\://E\\.EXAMPLE)');
       expect(question).not.toMatch(/(^|[^\\])\*\*CÔTÉ|(^|[^\\])\]\(HTTP/);
       let replies: Partial<Activity>[] = [];

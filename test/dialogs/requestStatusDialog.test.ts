@@ -169,7 +169,7 @@ describe('RequestStatusDialog', () => {
       const again = textOf(
         await client.say({ value: { accountsCard: 'current', password: JULIE.password } }),
       );
-      expect(again).toContain("Ce formulaire n'est plus en cours.");
+      expect(again).toContain("Cette fiche n'est plus active.");
       expect(again).not.toContain("Je n'ai pas reconnu de numéro d'assurance maladie");
       // Still three tries left: two refusals do not end the flow.
       await client.say('BOUM 5513 1212');
@@ -247,7 +247,7 @@ describe('RequestStatusDialog', () => {
   });
 
   describe('an earlier card pressed again at « Que voulez-vous faire maintenant? »', () => {
-    it('says the form is no longer in use and asks again, without counting it as not understood', async () => {
+    it('says the card is no longer active and asks again, without counting it as not understood', async () => {
       const client = await signedInFrench();
       await client.say('BOUM 5508 1212');
       expect(textOf(await client.say('Humira'))).toContain('Que voulez-vous faire maintenant?');
@@ -255,7 +255,7 @@ describe('RequestStatusDialog', () => {
         const text = textOf(
           await client.say({ text: '', value: { menuChoice: '1', menu: 'onlineServices' } }),
         );
-        expect(text).toContain("Ce formulaire n'est plus en cours.");
+        expect(text).toContain("Cette fiche n'est plus active.");
         expect(text).toContain('Que voulez-vous faire maintenant?');
         expect(text).not.toContain("Je n'arrive pas à bien comprendre");
       }

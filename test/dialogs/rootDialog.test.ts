@@ -82,7 +82,7 @@ describe('RootDialog', () => {
       const stale = textOf(
         await client.say({ value: { accountsCard: 'new', password: 'x', confirmation: 'x' } }),
       );
-      expect(stale).toContain("Ce formulaire n'est plus en cours.");
+      expect(stale).toContain("Cette fiche n'est plus active.");
       expect(stale).toMatch(/\*\*1\*\* – Services en ligne/);
       await client.say({ value: { accessRequest: 'confirm' } });
       // Two stale forms in a row were not two misunderstandings: the next miss is the first.
