@@ -87,10 +87,13 @@ export class QuestionPickPrompt extends Dialog<QuestionPickOptions> {
     if (id && state.options.available.includes(id)) return dc.endDialog(id);
     state.misses += 1;
     const example = this.catalogue.numberOf(state.options.available[0]);
-    const problem: Part =
-      id !== undefined
-        ? { key: 'accounts:pick.alreadyChosen', vars: { number: number ?? '' } }
-        : { key: 'accounts:pick.notUnderstood', vars: { example } };
+    const lastInList = Math.max(...this.catalogue.ids.map((q) => this.catalogue.numberOf(q)));
+    let problem: Part;
+    if (id !== undefined) problem = { key: 'accounts:pick.alreadyChosen', vars: { number: number ?? '' } };
+    // « 19 » or « zéro »: a number was understood, only it is not one of the list's.
+    else if (number !== undefined) {
+      problem = { key: 'accounts:pick.outOfRange', vars: { number, highest: lastInList } };
+    } else problem = { key: 'accounts:pick.notUnderstood', vars: { example } };
     await this.show(
       context,
       state.options,

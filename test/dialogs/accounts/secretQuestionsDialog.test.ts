@@ -96,6 +96,9 @@ describe('secretQuestions flow', () => {
       await client.say(JULIE.userName);
       await client.submitCard('current', JULIE.password);
       expect(textOf(await client.say('99'))).toContain(
+        say(lang, 'accounts:pick.outOfRange', { number: 99, highest: services.catalogue.ids.length }),
+      );
+      expect(textOf(await client.say('patate'))).toContain(
         say(lang, 'accounts:pick.notUnderstood', { example: 1 }),
       );
       const asked = await client.say(lang === 'fr' ? 'la cinq' : 'number five');
