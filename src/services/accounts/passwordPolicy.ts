@@ -1,7 +1,8 @@
 import { InlineStrengthEstimator, type StrengthEstimator } from './strengthEstimator';
 
 /** Why a new password is refused; each reason has a plain-language explanation in locales/<lang>/accounts.json. */
-export type PolicyReason = 'tooShort' | 'tooLong' | 'containsUserName' | 'recentlyUsed' | 'weak';
+export type PolicyReason =
+  'tooShort' | 'tooLong' | 'containsUserName' | 'containsName' | 'recentlyUsed' | 'weak';
 
 /** The verdict on a candidate password. `hint` names zxcvbn's warning or suggestion when the reason is `weak`. */
 export type PolicyVerdict = { ok: true } | { ok: false; reason: PolicyReason; hint?: string };
@@ -35,6 +36,15 @@ export const STRENGTH_HINTS: readonly string[] = [
   'anotherWord',
 ];
 
+/** Letters only, upper case, accents removed: « Côté » and « cote » compare equal. */
+function foldName(text: string): string {
+  return text
+    .normalize('NFD')
+    .replace(/\p{M}/gu, '')
+    .replace(/[^\p{L}\p{N}]/gu, '')
+    .toUpperCase();
+}
+
 /** The length, user-name and strength rules for a new password. */
 export class PasswordPolicy {
   /** @param strength how guessability is estimated; on the calling thread unless told otherwise. */
@@ -49,6 +59,12 @@ export class PasswordPolicy {
     if ([...candidate].length > PASSWORD_MAX_LENGTH) return { ok: false, reason: 'tooLong' };
     const folded = candidate.replace(/[\s\-_.]/g, '').toUpperCase();
     if (folded.includes(userName.toUpperCase())) return { ok: false, reason: 'containsUserName' };
+    // First and last name together (« Sophie-Roy-Pharmacie »): the first thing anyone who knows the user tries,
+    // though a guessability estimate that sees a third word may still rate it strong.
+    const names = personalWords.map(foldName).filter((w) => w.length >= 2);
+    if (names.length >= 2 && names.every((name) => foldName(candidate).includes(name))) {
+      return { ok: false, reason: 'containsName' };
+    }
     const result = await this.strength.estimate(candidate, [userName, ...personalWords]);
     if (result.score >= PASSWORD_MIN_SCORE) return { ok: true };
     const hint = result.hints.find((key) => STRENGTH_HINTS.includes(key));

@@ -36,6 +36,17 @@ describe.each([
     await expect(policy.evaluate(candidate, 'CE100001', ['Julie', 'Tremblay'])).resolves.toEqual(verdict);
   });
 
+  it.each([
+    ['Sophie-Roy-Pharmacie', ['Sophie', 'Roy']],
+    ['roy.sophie.rimouski!2026', ['Sophie', 'Roy']],
+    ['Julie-Côté-Rimouski-2026', ['Julie', 'Cote']],
+  ])('refuses %j, which holds the user’s first and last name', async (candidate, names) => {
+    await expect(policy.evaluate(candidate, 'IP200001', names)).resolves.toEqual({
+      ok: false,
+      reason: 'containsName',
+    });
+  });
+
   it.each(STRONG_PASSWORDS)(
     'accepts %j (score ≥ 3 with the French and common dictionaries)',
     async (candidate) => {
