@@ -292,6 +292,18 @@ export class AccessRequestDialog extends FlowDialog {
     return step.beginDialog(FIELD_PROMPT, options);
   }
 
+  /**
+   * Section 3's workplace copied from section 2 (« même endroit »: oui) follows a correction of section 2's; a
+   * correction of section 3's own workplace ends the copy, so that a later change to section 2 leaves it alone.
+   */
+  private keepWorkplaceInStep(answers: Answers, fieldId: string): void {
+    if (answers[SAME_WORKPLACE] !== 'yes') return;
+    const [section, name] = fieldId.split('.');
+    if (!SHARED_WORKPLACE_FIELDS.some((shared) => shared === name)) return;
+    if (section === 'user') answers[`authorization.${name}`] = answers[fieldId];
+    else answers[SAME_WORKPLACE] = 'no';
+  }
+
   private async recordCorrection(step: WaterfallStepContext): Promise<DialogTurnResult> {
     const { answers } = step.options as ReviewPromptOptions;
     const result = step.result as FieldPromptResult;
@@ -299,6 +311,7 @@ export class AccessRequestDialog extends FlowDialog {
     const { fieldId } = step.values as Required<CorrectionValues>;
     if (result.kind === 'answer') updated[fieldId] = result.value;
     if (result.kind === 'skip') updated[fieldId] = null;
+    if (result.kind !== 'back') this.keepWorkplaceInStep(updated, fieldId);
     const next: ReviewPromptOptions = {
       answers: updated,
       lead: result.kind === 'back' ? [] : ['accessRequest:review.updated'],

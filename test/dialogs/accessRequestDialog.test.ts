@@ -106,6 +106,17 @@ describe('AccessRequestDialog', () => {
     });
   });
 
+  it('keeps section 3’s copied workplace in step when section 2’s is corrected', async () => {
+    const client = new TestClient(app);
+    const summary = textOf(await fillAccessRequest(client));
+    expect(summary.split('1 RUE A, QUÉBEC')).toHaveLength(3);
+    await client.say('corriger 7');
+    const updated = textOf(await client.say('2 rue B, Lévis'));
+    // Section 2 and section 3 (« même endroit que l'utilisateur »: oui) both carry the new address.
+    expect(updated.split('2 RUE B, LÉVIS')).toHaveLength(3);
+    expect(updated).not.toContain('1 RUE A, QUÉBEC');
+  });
+
   it('does not tick « Pharmacien propriétaire » for a pharmacist who may not be the owner', async () => {
     const client = new TestClient(app);
     await openFlow(client);
