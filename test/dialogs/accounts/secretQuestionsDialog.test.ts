@@ -30,6 +30,13 @@ const yes = (lang: Language) => (lang === 'fr' ? 'oui' : 'yes');
 const no = (lang: Language) => (lang === 'fr' ? 'non' : 'no');
 
 /** Chooses questions 9 to 16 of the catalogue and answers each with "<lang> réponse <n>". */
+/** Online-services option 3, signed in as CE100001: the list of questions to choose from. */
+async function signedInAtTheList(client: AccountsClient, lang: Language): Promise<Partial<Activity>[]> {
+  await startOnlineServicesOption(client, lang, '3');
+  await client.say(JULIE.userName);
+  return client.submitCard('current', JULIE.password);
+}
+
 async function chooseEight(client: AccountsClient, lang: Language): Promise<Partial<Activity>[]> {
   let replies: Partial<Activity>[] = [];
   for (let n = 9; n <= 16; n += 1) {
@@ -77,9 +84,7 @@ describe('secretQuestions flow', () => {
     it('saves nothing when the user does not confirm', async () => {
       const { client: open, services } = await createAccountsBot();
       const client = open();
-      await startOnlineServicesOption(client, lang, '3');
-      await client.say(JULIE.userName);
-      await client.submitCard('current', JULIE.password);
+      await signedInAtTheList(client, lang);
       await chooseEight(client, lang);
       expect(textOf(await client.say(no(lang)))).toContain(say(lang, 'accounts:setup.discarded'));
       const reset = open();
@@ -92,9 +97,7 @@ describe('secretQuestions flow', () => {
     it('explains a number not in the list, a question already chosen and an answer too short', async () => {
       const { client: open, services } = await createAccountsBot();
       const client = open();
-      await startOnlineServicesOption(client, lang, '3');
-      await client.say(JULIE.userName);
-      await client.submitCard('current', JULIE.password);
+      await signedInAtTheList(client, lang);
       expect(textOf(await client.say('99'))).toContain(
         say(lang, 'accounts:pick.outOfRange', { number: 99, highest: services.catalogue.ids.length }),
       );
@@ -124,9 +127,7 @@ describe('secretQuestions flow', () => {
     it('offers an agent with every second answer refused in a row, instead of asking the same question forever', async () => {
       const { client: open, services } = await createAccountsBot();
       const client = open();
-      await startOnlineServicesOption(client, lang, '3');
-      await client.say(JULIE.userName);
-      await client.submitCard('current', JULIE.password);
+      await signedInAtTheList(client, lang);
       await client.say('1');
       const question = services.catalogue.text(services.catalogue.ids[0], lang);
       const replies = [];
@@ -150,9 +151,7 @@ describe('secretQuestions flow', () => {
     it('goes back to the list when asked for another question, instead of keeping those words as the answer', async () => {
       const { client: open, services } = await createAccountsBot();
       const client = open();
-      await startOnlineServicesOption(client, lang, '3');
-      await client.say(JULIE.userName);
-      await client.submitCard('current', JULIE.password);
+      await signedInAtTheList(client, lang);
       await client.say('1');
       const back = textOf(
         await client.say(lang === 'fr' ? 'Je veux changer de question' : 'another question'),
@@ -170,9 +169,7 @@ describe('secretQuestions flow', () => {
     it('skips authentication when a session is open, and is reached by free text', async () => {
       const { client: open } = await createAccountsBot();
       const client = open();
-      await startOnlineServicesOption(client, lang, '3');
-      await client.say(JULIE.userName);
-      await client.submitCard('current', JULIE.password);
+      await signedInAtTheList(client, lang);
       await client.say('menu');
       const text = textOf(
         await client.say(lang === 'fr' ? 'Je veux changer mes questions secrètes' : 'account settings'),
