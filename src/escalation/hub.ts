@@ -263,13 +263,12 @@ export class EscalationHub {
       'escalation',
     );
     await this.sendHandoffInitiation(context, escalation, position);
-    await this.notifyAgents((t, lang) => ({
+    await this.notifyAgents((t) => ({
       text: t('escalation:agent.newSummary', {
         id: escalation.id,
         reason: t(`escalation:reason.${escalation.reason}`),
       }),
       attachments: [newEscalationCard(t, escalation, position, this.options.centre.timeZone)],
-      locale: lang === 'fr' ? 'fr-CA' : 'en-CA',
     }));
     return { escalation, position, alreadyOpen: false };
   }
@@ -921,10 +920,9 @@ export class EscalationHub {
   /** Tells agents at once about a call-back left during business hours (otherwise the morning sweep does). */
   async callbackLeft(request: CallbackRequest): Promise<void> {
     if (!this.options.hours.isOpen(this.options.clock.now())) return;
-    await this.notifyAgents((t, lang) => ({
+    await this.notifyAgents((t) => ({
       text: t('escalation:agent.callbackSummary', { reference: request.reference }),
       attachments: [callbacksCard(t, [request], this.options.centre.timeZone)],
-      locale: lang === 'fr' ? 'fr-CA' : 'en-CA',
     }));
   }
 
@@ -986,10 +984,9 @@ export class EscalationHub {
         due.length > 0 &&
         (await store.claimOnce(`callbacks:${isoDate(hours.localDate(now))}`, 24 * 3600))
       ) {
-        await this.notifyAgents((t, lang) => ({
+        await this.notifyAgents((t) => ({
           text: t('escalation:agent.callbacksDue', { count: due.length }),
           attachments: [callbacksCard(t, due, this.options.centre.timeZone)],
-          locale: lang === 'fr' ? 'fr-CA' : 'en-CA',
         }));
       }
     }
@@ -998,7 +995,7 @@ export class EscalationHub {
   // ---------------------------------------------------------------- proactive messages
 
   /** Posts to every reachable agent (their personal chats) and to the agents' channel. */
-  private async notifyAgents(build: (t: Translate, language: Language) => Partial<Activity>): Promise<void> {
+  private async notifyAgents(build: (t: Translate) => Partial<Activity>): Promise<void> {
     const { store, settings, responder } = this.options;
     const targets: Array<{ reference: Partial<ConversationReference>; language: Language }> = [];
     const agents = await store.agents();
@@ -1018,9 +1015,11 @@ export class EscalationHub {
       targets.map(async ({ reference, language }) => {
         try {
           await this.options.continueConversation(reference, async (context) => {
+            // The reply's locale follows the turn's language (see src/index.ts), as for every message.
+            context.turnState.set(LANGUAGE_KEY, language);
             await context.sendActivity({
               type: ActivityTypes.Message,
-              ...build(responder.messages.forLanguage(language), language),
+              ...build(responder.messages.forLanguage(language)),
             });
           });
         } catch (error) {

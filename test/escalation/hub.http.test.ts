@@ -222,6 +222,18 @@ describe('escalation over HTTP during business hours (Monday 30 November 2026, 1
     );
   });
 
+  it('writes each agent’s cards in the agent’s language, and marks them with its locale', async () => {
+    const { connector } = driver;
+    const english = teamsAgent(driver, AGENT_A, 'Julie Agente');
+    await english.send('English');
+    await english.send('help');
+    const user = webUser(driver, 'conv-locale-1');
+    await user('agent');
+    const card = connector.to(english.conversationId).find((c) => c.activity.attachments?.length);
+    expect(card?.activity.text).toMatch(/^New request/);
+    expect(card?.activity.locale).toBe('en-CA');
+  });
+
   it('keeps messages written while waiting for the agent, and « annuler » leaves the queue', async () => {
     const { connector } = driver;
     const julie = teamsAgent(driver, AGENT_A, 'Julie Agente');

@@ -1,5 +1,5 @@
 import type { Attachment } from 'botbuilder';
-import type { Language, Messages, Translate } from '../../i18n';
+import { REPLY_LOCALES, type Language, type Messages, type Translate } from '../../i18n';
 import type { MedicationMatcher } from '../../nlu/medicationMatcher';
 import type { AuthorizationRequest, LocalizedText } from '../../services/requestStatus/types';
 import { escapeLineStart } from '../shared/markdown';
@@ -156,7 +156,7 @@ export function requestCard(ctx: ReportContext, request: AuthorizationRequest, i
       type: 'AdaptiveCard',
       $schema: 'http://adaptivecards.io/schemas/adaptive-card.json',
       version: '1.4',
-      lang: ctx.language === 'fr' ? 'fr-CA' : 'en-CA',
+      lang: REPLY_LOCALES[ctx.language],
       fallbackText: requestText(ctx, request, index),
       body,
     },

@@ -1,4 +1,4 @@
-import type { Messages } from '../../i18n';
+import { REPLY_LOCALES, type Messages } from '../../i18n';
 import { Lexicon } from '../../nlu/lexicon';
 import { MenuRecognizer } from '../../nlu/menuRecognizer';
 import type { BusinessHours } from '../../services/businessHours';
@@ -52,8 +52,8 @@ export function createDialogDependencies(parts: DialogDependencyParts): DialogDe
   return {
     ...rest,
     responder: new Responder(messages, {
-      fr: { voice: voices.fr, xmlLang: 'fr-CA' },
-      en: { voice: voices.en, xmlLang: 'en-CA' },
+      fr: { voice: voices.fr, xmlLang: REPLY_LOCALES.fr },
+      en: { voice: voices.en, xmlLang: REPLY_LOCALES.en },
     }),
     lexicon,
     menuRecognizer: new MenuRecognizer(messages, lexicon),
