@@ -521,9 +521,13 @@ export class EscalationHub {
       case 'help':
         await this.options.responder.send(context, ['escalation:agent.help']);
         return;
-      case 'language':
-        await this.setAgentLanguage(context, command.language ?? DEFAULT_LANGUAGE);
+      case 'language': {
+        const chosen = command.language ?? DEFAULT_LANGUAGE;
+        // The record cards are written from: in the new language from the next card on, not after a message.
+        if (!inHub) await this.options.store.saveAgent({ ...record, language: chosen });
+        await this.setAgentLanguage(context, chosen);
         return;
+      }
       case 'queue':
         await this.showQueue(context);
         return;
