@@ -28,8 +28,8 @@ interface YesNoState {
 
 /**
  * Asks a yes/no question and returns `true` (yes), `false` (no) or `undefined` (the caller gave up after
- * repeated misses; the agent, or the given way forward, was offered). Understands « oui », « non merci », "yes", "nope", the keys 1 (yes)
- * and 2 (no) by keypad or voice, and buttons on screens; "*" repeats.
+ * repeated misses; the agent, or the given way forward, was offered). Understands « oui », « non merci »,
+ * "yes", "nope", the keys 1 (yes) and 2 (no) by keypad or voice, and buttons on screens; "*" repeats.
  */
 export class YesNoPrompt extends Dialog<YesNoPromptOptions> {
   constructor(private readonly deps: DialogDependencies) {
