@@ -466,7 +466,10 @@ export class RequestStatusDialog extends FlowDialog<RequestStatusOptions> {
       : { kind: 'medication', id: target.id, dins: [], names: [] };
   }
 
-  /** " pour adalimumab (Humira)", " pour le DIN 02343541" (on voice « 0 2 3 4 3 5 4 1 »), or nothing for all requests. */
+  /**
+   * " pour adalimumab (Humira)", " pour le DIN 02343541" (on voice « 0 2 3 4 3 5 4 1 »), or nothing for all
+   * requests.
+   */
   private scope(context: TurnContext, target: Target, voice = false): string {
     const t = this.deps.responder.translator(context);
     switch (target.kind) {
@@ -497,7 +500,10 @@ export class RequestStatusDialog extends FlowDialog<RequestStatusOptions> {
     };
   }
 
-  /** Chat: an introduction, then one message per request: its Adaptive Card, and its full text where cards are not shown. */
+  /**
+   * Chat: an introduction, then one message per request: its Adaptive Card, and its full text where cards are
+   * not shown.
+   */
   private async showCards(
     context: TurnContext,
     nam: Nam,
