@@ -93,21 +93,23 @@ export async function createAccountServices(options: AccountServicesOptions): Pr
     const retry = () => {
       seed().catch(() => options.logger.error({ event: 'accounts' }, 'demo accounts could not be written'));
     };
-    let seeded = true;
-    try {
-      await seed();
-    } catch (error) {
-      seeded = false;
-      options.logger.warn(
-        { event: 'accounts', err: { name: (error as Error)?.name } },
-        'demo accounts not written yet: waiting for Redis',
-      );
+    // Redis still connecting (every start): its first 'ready' writes them, without a warning for nothing.
+    const connecting = options.redisClient !== undefined && !options.redisClient.isReady;
+    if (connecting) {
+      options.logger.info({ event: 'accounts' }, 'demo accounts: written once Redis is ready');
+    } else {
+      try {
+        await seed();
+      } catch (error) {
+        options.logger.warn(
+          { event: 'accounts', err: { name: (error as Error)?.name } },
+          'demo accounts not written yet: waiting for Redis',
+        );
+      }
     }
     // Written again, where absent, each time the connection comes back: a Redis that keeps nothing on disk
     // restarts empty, and the demo would otherwise lose its accounts until the bot itself restarts.
     options.redisClient?.on('ready', retry);
-    // Redis may have come up while the failed attempt was settling: then there is no 'ready' left to wait for.
-    if (!seeded && options.redisClient?.isReady) retry();
   }
   return { accounts, audit, catalogue };
 }
