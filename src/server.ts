@@ -90,8 +90,21 @@ export function clientAddress(
   if (trustedHops <= 0) return peer;
   const header = req.headers['x-forwarded-for'];
   const entries = (Array.isArray(header) ? header.join(',') : (header ?? '')).split(',').map((e) => e.trim());
-  const candidate = entries.length >= trustedHops ? entries[entries.length - trustedHops] : undefined;
+  const entry = entries.length >= trustedHops ? entries[entries.length - trustedHops] : undefined;
+  const candidate = entry === undefined ? undefined : withoutPort(entry);
   return candidate && isIP(candidate) ? candidate : peer;
+}
+
+/**
+ * An X-Forwarded-For entry without the port some proxies append (Azure App Service and Application Gateway
+ * write `203.0.113.7:54321` and `[2001:db8::1]:54321`): read as is, no such entry is an address, and every
+ * client behind the proxy would share the proxy's own allowance.
+ */
+function withoutPort(entry: string): string {
+  const bracketed = /^\[([^\]]+)\](?::\d{1,5})?$/.exec(entry);
+  if (bracketed) return bracketed[1];
+  const v4WithPort = /^(\d{1,3}(?:\.\d{1,3}){3}):\d{1,5}$/.exec(entry);
+  return v4WithPort ? v4WithPort[1] : entry;
 }
 
 /**

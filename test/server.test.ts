@@ -275,6 +275,10 @@ describe('clientAddress', () => {
     ['no header', request(undefined), 1, '10.0.0.5'],
     ['garbage', request('pharmacie, <script>'), 1, '10.0.0.5'],
     ['an empty entry', request('203.0.113.7, '), 1, '10.0.0.5'],
+    ['a port appended by the proxy (Azure)', request('1.1.1.1, 203.0.113.7:54321'), 1, '203.0.113.7'],
+    ['a bracketed IPv6 with a port', request('[2001:db8::1]:54321'), 1, '2001:db8::1'],
+    ['a bracketed IPv6 without a port', request('[2001:db8::1]'), 1, '2001:db8::1'],
+    ['a port alone', request(':54321'), 1, '10.0.0.5'],
   ])('%s', (_name, req, hops, expected) => {
     expect(clientAddress(req, hops)).toBe(expected);
   });

@@ -111,6 +111,25 @@ describe('rate limits behind a proxy (memory)', () => {
     }
   });
 
+  it('gives each client its own allowance when the proxy appends ports (Azure App Service)', async () => {
+    const app = await createTestApp({
+      RATE_LIMIT_CONVERSATION_PER_MINUTE: '0',
+      RATE_LIMIT_CLIENT_PER_MINUTE: '2',
+      TRUST_PROXY_HOPS: '1',
+    });
+    const baseUrl = await app.start();
+    try {
+      expect(await statuses(baseUrl, '203.0.113.7:50001', 3, 'g')).toEqual([200, 200, 429]);
+      // Another pharmacy is not throttled because of the first, nor is an IPv6 client.
+      expect(await statuses(baseUrl, '198.51.100.20:50002', 2, 'h')).toEqual([200, 200]);
+      expect(await statuses(baseUrl, '[2001:db8::5]:50003', 2, 'i')).toEqual([200, 200]);
+      // The first client on a new source port is still the first client.
+      expect(await statuses(baseUrl, '203.0.113.7:50004', 1, 'j')).toEqual([429]);
+    } finally {
+      await app.stop();
+    }
+  });
+
   it('ignores X-Forwarded-For when no proxy is trusted', async () => {
     const app = await createTestApp({
       RATE_LIMIT_CONVERSATION_PER_MINUTE: '0',
