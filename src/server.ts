@@ -96,6 +96,41 @@ export function clientAddress(
 }
 
 /**
+ * The key a client address is counted under: an IPv4 address as it is (an IPv4-mapped IPv6 form included), an
+ * IPv6 address by its /64 network. One subscriber or host is given a whole /64 and can use any address in it:
+ * counted one address at a time, it could send each request from a fresh address and never be throttled.
+ */
+export function clientRateKey(address: string): string {
+  if (isIP(address) !== 6) return address;
+  const groups = ipv6Groups(address);
+  if (!groups) return address;
+  if (groups.slice(0, 5).every((g) => g === 0) && groups[5] === 0xffff) {
+    return [groups[6] >> 8, groups[6] & 0xff, groups[7] >> 8, groups[7] & 0xff].join('.');
+  }
+  return `${groups
+    .slice(0, 4)
+    .map((g) => g.toString(16))
+    .join(':')}::/64`;
+}
+
+/** The eight 16-bit groups of a valid IPv6 address (zone and embedded IPv4 forms included). */
+function ipv6Groups(address: string): number[] | undefined {
+  let text = address.split('%')[0].toLowerCase();
+  const v4 = /(\d{1,3})\.(\d{1,3})\.(\d{1,3})\.(\d{1,3})$/.exec(text);
+  if (v4) {
+    const [a, b, c, d] = v4.slice(1).map(Number);
+    text = `${text.slice(0, v4.index)}${((a << 8) | b).toString(16)}:${((c << 8) | d).toString(16)}`;
+  }
+  const [head, tail] = text.split('::');
+  const left = head ? head.split(':') : [];
+  const right = tail ? tail.split(':') : [];
+  const missing = 8 - left.length - right.length;
+  const all = text.includes('::') ? [...left, ...Array<string>(missing).fill('0'), ...right] : left;
+  if (all.length !== 8) return undefined;
+  return all.map((g) => parseInt(g, 16));
+}
+
+/**
  * An X-Forwarded-For entry without the port some proxies append (Azure App Service and Application Gateway
  * write `203.0.113.7:54321` and `[2001:db8::1]:54321`): read as is, no such entry is an address, and every
  * client behind the proxy would share the proxy's own allowance.
@@ -177,7 +212,7 @@ export function createBotServer(options: ServerOptions): BotServer {
         return;
       }
       const byClient = await options.rateLimiters.client.consume(
-        clientAddress(req, options.trustProxyHops ?? 0),
+        clientRateKey(clientAddress(req, options.trustProxyHops ?? 0)),
       );
       if (!byClient.allowed) return throttle(req, res, byClient.retryAfterSeconds);
       if (options.authenticate) {

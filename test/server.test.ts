@@ -1,7 +1,7 @@
 import zlib from 'node:zlib';
 import type { Activity } from 'botbuilder';
 import type { Application } from '../src/index';
-import { clientAddress, REQUEST_HEADERS_TIMEOUT_MS, REQUEST_TIMEOUT_MS } from '../src/server';
+import { clientAddress, clientRateKey, REQUEST_HEADERS_TIMEOUT_MS, REQUEST_TIMEOUT_MS } from '../src/server';
 import { MemoryNoInputTimerStore, type NoInputTimer } from '../src/voice/noInputTimers';
 import { createTestApp } from './helpers/bot';
 
@@ -281,5 +281,23 @@ describe('clientAddress', () => {
     ['a port alone', request(':54321'), 1, '10.0.0.5'],
   ])('%s', (_name, req, hops, expected) => {
     expect(clientAddress(req, hops)).toBe(expected);
+  });
+});
+
+describe('clientRateKey', () => {
+  it.each([
+    ['IPv4', '203.0.113.7', '203.0.113.7'],
+    ['IPv4-mapped IPv6', '::ffff:203.0.113.7', '203.0.113.7'],
+    ['IPv4-mapped IPv6, long form', '0:0:0:0:0:ffff:cb00:7107', '203.0.113.7'],
+    ['IPv6, by its /64', '2001:db8:1:2:aaaa:bbbb:cccc:dddd', '2001:db8:1:2::/64'],
+    ['IPv6, another address of the same /64', '2001:db8:1:2::1', '2001:db8:1:2::/64'],
+    ['IPv6, long form with leading zeros', '2001:0db8:0001:0002:0:0:0:1', '2001:db8:1:2::/64'],
+    ['IPv6, upper case', '2001:DB8:1:2::1', '2001:db8:1:2::/64'],
+    ['IPv6, another /64', '2001:db8:1:3::1', '2001:db8:1:3::/64'],
+    ['IPv6 loopback', '::1', '0:0:0:0::/64'],
+    ['IPv6 with a zone', 'fe80::1%eth0', 'fe80:0:0:0::/64'],
+    ['not an address', 'unknown', 'unknown'],
+  ])('%s', (_name, address, expected) => {
+    expect(clientRateKey(address)).toBe(expected);
   });
 });

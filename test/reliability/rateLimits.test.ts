@@ -130,6 +130,27 @@ describe('rate limits behind a proxy (memory)', () => {
     }
   });
 
+  it('counts an IPv6 client by its /64, and an IPv4-mapped address as the IPv4 one', async () => {
+    const app = await createTestApp({
+      RATE_LIMIT_CONVERSATION_PER_MINUTE: '0',
+      RATE_LIMIT_CLIENT_PER_MINUTE: '2',
+      TRUST_PROXY_HOPS: '1',
+    });
+    const baseUrl = await app.start();
+    try {
+      // A fresh address of the same /64 for each request does not dodge the limit.
+      const dodging = [];
+      for (const [i, host] of ['1', '2', '3'].entries())
+        dodging.push(...(await statuses(baseUrl, `2001:db8:7:7::${host}`, 1, `k${i}`)));
+      expect(dodging).toEqual([200, 200, 429]);
+      expect(await statuses(baseUrl, '2001:db8:7:8::1', 1, 'l')).toEqual([200]);
+      expect(await statuses(baseUrl, '203.0.113.9', 2, 'm')).toEqual([200, 200]);
+      expect(await statuses(baseUrl, '::ffff:203.0.113.9', 1, 'n')).toEqual([429]);
+    } finally {
+      await app.stop();
+    }
+  });
+
   it('ignores X-Forwarded-For when no proxy is trusted', async () => {
     const app = await createTestApp({
       RATE_LIMIT_CONVERSATION_PER_MINUTE: '0',
