@@ -14,6 +14,11 @@ export interface TurnHandler {
 export const REQUEST_HEADERS_TIMEOUT_MS = 15_000;
 /** Longest wait for a whole request, body included (Node's default is 300 s); not the bot's turn. */
 export const REQUEST_TIMEOUT_MS = 30_000;
+/**
+ * How often Node looks for requests past those limits (its default, 30 s, let a slow sender hold a socket for
+ * up to 45 s instead of 15, and 60 s instead of 30).
+ */
+export const REQUEST_TIMEOUT_CHECK_MS = 1_000;
 
 /** What the HTTP server needs. */
 export interface ServerOptions {
@@ -153,6 +158,9 @@ export function createBotServer(options: ServerOptions): BotServer {
   // socket that long. The Bot Connector sends an activity at once; these bound what a slow sender can hold.
   server.server.headersTimeout = REQUEST_HEADERS_TIMEOUT_MS;
   server.server.requestTimeout = REQUEST_TIMEOUT_MS;
+  // Read when the server starts listening.
+  (server.server as { connectionsCheckingInterval?: number }).connectionsCheckingInterval =
+    REQUEST_TIMEOUT_CHECK_MS;
   let inFlight = 0;
 
   server.pre((req: Request, res: Response, next: restify.Next) => {

@@ -1,7 +1,14 @@
+import net from 'node:net';
 import zlib from 'node:zlib';
 import type { Activity } from 'botbuilder';
 import type { Application } from '../src/index';
-import { clientAddress, clientRateKey, REQUEST_HEADERS_TIMEOUT_MS, REQUEST_TIMEOUT_MS } from '../src/server';
+import {
+  clientAddress,
+  clientRateKey,
+  REQUEST_HEADERS_TIMEOUT_MS,
+  REQUEST_TIMEOUT_CHECK_MS,
+  REQUEST_TIMEOUT_MS,
+} from '../src/server';
 import { MemoryNoInputTimerStore, type NoInputTimer } from '../src/voice/noInputTimers';
 import { createTestApp } from './helpers/bot';
 
@@ -61,11 +68,34 @@ describe('HTTP server', () => {
   });
 
   it('gives a client 15 s for its headers and 30 s for its whole request, not Node’s 60 s and 300 s', () => {
-    // Node checks these every 30 s, too seldom for a test to wait on: the settings themselves are checked.
+    // The settings themselves; the next test waits for the headers timeout on a real socket.
     expect(app.http.server.server.headersTimeout).toBe(REQUEST_HEADERS_TIMEOUT_MS);
     expect(app.http.server.server.requestTimeout).toBe(REQUEST_TIMEOUT_MS);
     expect([REQUEST_HEADERS_TIMEOUT_MS, REQUEST_TIMEOUT_MS]).toEqual([15_000, 30_000]);
   });
+
+  it('closes a connection whose headers never end once the headers timeout is past, not up to 30 s later', async () => {
+    const { connectionsCheckingInterval } = app.http.server.server as {
+      connectionsCheckingInterval?: number;
+    };
+    expect(connectionsCheckingInterval).toBe(REQUEST_TIMEOUT_CHECK_MS);
+    const { port } = new URL(baseUrl);
+    const started = Date.now();
+    const answer = await new Promise<string>((resolve) => {
+      const socket = net.connect(Number(port), '127.0.0.1', () =>
+        socket.write('POST /api/messages HTTP/1.1\r\nHost: bot\r\n'),
+      );
+      let received = '';
+      socket.on('data', (chunk) => (received += chunk.toString()));
+      socket.on('error', () => undefined);
+      socket.on('close', () => resolve(received));
+      setTimeout(() => socket.destroy(), REQUEST_HEADERS_TIMEOUT_MS + 5_000);
+    });
+    expect(answer).toMatch(/^HTTP\/1\.1 408/);
+    expect(Date.now() - started).toBeLessThan(
+      REQUEST_HEADERS_TIMEOUT_MS + 2 * REQUEST_TIMEOUT_CHECK_MS + 500,
+    );
+  }, 30_000);
 
   it('returns the French welcome, menu and flow trace in the body with expectReplies', async () => {
     const { status, replies } = await post(baseUrl, {
