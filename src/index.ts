@@ -1,4 +1,4 @@
-import { ActivityTypes, CloudAdapter, type Storage, type TurnContext } from 'botbuilder';
+import { ActivityTypes, CloudAdapter, type Storage, TurnContext } from 'botbuilder';
 import { RamqBot } from './bot';
 import { PendingWrites } from './pendingWrites';
 import { ConcurrentTurnError, DomainError } from './errors';
@@ -343,7 +343,6 @@ export async function buildApplication(
 
   let localChat: { close(): void } | undefined;
   const isReady = async () => warmed && (await pingStorage());
-  const throttledTranslate = messages.forLanguage(DEFAULT_LANGUAGE);
   const http = createBotServer({
     adapter,
     bot,
@@ -359,7 +358,11 @@ export async function buildApplication(
       : config.nodeEnv === 'production'
         ? async (activity) => isLoopbackServiceUrl(activity.serviceUrl)
         : undefined,
-    throttledText: (seconds) => throttledTranslate('common:throttled', { seconds }),
+    throttledText: (seconds, language) =>
+      messages.forLanguage(language ?? DEFAULT_LANGUAGE)('common:throttled', { seconds }),
+    // One read of the sender's user state, as a turn would do, without running one.
+    languageOf: async (activity) =>
+      (await state.userProfile.get(new TurnContext(adapter, activity), {})).language,
   });
   registerFormDownloads(http.server, { store: formStore, logger });
 

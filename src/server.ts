@@ -2,6 +2,7 @@ import { isIP } from 'node:net';
 import restify, { type Request, type Response, type Server } from 'restify';
 import type { Activity, CloudAdapter, TurnContext } from 'botbuilder';
 import { checkInboundActivity } from './services/inboundActivity';
+import type { Language } from './i18n';
 import type { Logger } from './services/logger';
 import type { RequestRateLimiters } from './services/rateLimiter';
 
@@ -38,8 +39,13 @@ export interface ServerOptions {
   authenticate?: (activity: Activity, authHeader: string) => Promise<boolean>;
   /** Proxies trusted to append to X-Forwarded-For (see `Config.trustProxyHops`); 0 or unset: the TCP peer. */
   trustProxyHops?: number;
-  /** The polite sentence returned in an expectReplies body when a client is throttled. */
-  throttledText: (retryAfterSeconds: number) => string;
+  /** The polite sentence returned in an expectReplies body when a client is throttled, in the given language. */
+  throttledText: (retryAfterSeconds: number, language?: Language) => string;
+  /**
+   * The language the sender of an activity asked for, if any (from their stored profile), so that a throttled
+   * user who chose English is told in English. Unset or failing: the default language.
+   */
+  languageOf?: (activity: Activity) => Promise<Language | undefined>;
 }
 
 /** The restify server plus what graceful shutdown needs to know. */
@@ -200,15 +206,22 @@ export function createBotServer(options: ServerOptions): BotServer {
   );
 
   /** Refuses a throttled request with 429, saying so in the reply body when the client reads one. */
-  const throttle = (req: Request, res: Response, retryAfterSeconds: number) => {
+  const throttle = async (req: Request, res: Response, retryAfterSeconds: number, trusted: boolean) => {
     res.header('Retry-After', String(retryAfterSeconds));
     const wantsReplies = (req.body as { deliveryMode?: unknown }).deliveryMode === 'expectReplies';
-    res.send(
-      429,
-      wantsReplies
-        ? { activities: [{ type: 'message', text: options.throttledText(retryAfterSeconds) }] }
-        : { error: 'too many requests' },
-    );
+    if (!wantsReplies) {
+      res.send(429, { error: 'too many requests' });
+      return;
+    }
+    // Only for a request whose sender is established (or with no authentication at all): a stranger must not
+    // learn a user's language, nor make the bot read storage for each refused request.
+    const language =
+      trusted && options.languageOf
+        ? await options.languageOf(req.body as Activity).catch(() => undefined)
+        : undefined;
+    res.send(429, {
+      activities: [{ type: 'message', text: options.throttledText(retryAfterSeconds, language) }],
+    });
   };
 
   const addBotEndpoint = (path: string, bot: TurnHandler) => {
@@ -222,7 +235,7 @@ export function createBotServer(options: ServerOptions): BotServer {
       const byClient = await options.rateLimiters.client.consume(
         clientRateKey(clientAddress(req, options.trustProxyHops ?? 0)),
       );
-      if (!byClient.allowed) return throttle(req, res, byClient.retryAfterSeconds);
+      if (!byClient.allowed) return throttle(req, res, byClient.retryAfterSeconds, !options.authenticate);
       if (options.authenticate) {
         const authentic = await options
           .authenticate(req.body as Activity, req.headers.authorization ?? '')
@@ -233,7 +246,7 @@ export function createBotServer(options: ServerOptions): BotServer {
         }
       }
       const byConversation = await options.rateLimiters.conversation.consume(check.conversationId);
-      if (!byConversation.allowed) return throttle(req, res, byConversation.retryAfterSeconds);
+      if (!byConversation.allowed) return throttle(req, res, byConversation.retryAfterSeconds, true);
       try {
         await adapter.process(req, withoutInternalDetails(res, logger), (context) => bot.run(context));
       } catch (error) {

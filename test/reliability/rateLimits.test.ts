@@ -67,6 +67,34 @@ describe('rate limits (memory)', () => {
     }
   });
 
+  it('says so in English to a user who asked for English', async () => {
+    const app = await createTestApp({
+      RATE_LIMIT_CONVERSATION_PER_MINUTE: '3',
+      RATE_LIMIT_CLIENT_PER_MINUTE: '0',
+    });
+    const baseUrl = await app.start();
+    try {
+      const texts = [];
+      for (const text of ['bonjour', 'English please', '1', '1']) {
+        const response = await post(baseUrl, message('rl-conv-en', text));
+        texts.push(response.status);
+        if (response.status === 429) {
+          const body = (await response.json()) as { activities: Array<{ text: string }> };
+          expect(body.activities[0].text).toContain('Please wait');
+        } else await response.arrayBuffer();
+      }
+      expect(texts).toEqual([200, 200, 200, 429]);
+      // Someone else in the same situation who never asked is still told in French.
+      for (let i = 0; i < 3; i += 1) await (await post(baseUrl, message('rl-conv-fr'))).arrayBuffer();
+      const french = (await (await post(baseUrl, message('rl-conv-fr'))).json()) as {
+        activities: Array<{ text: string }>;
+      };
+      expect(french.activities[0].text).toContain('Veuillez patienter');
+    } finally {
+      await app.stop();
+    }
+  });
+
   it('throttles one client address across conversations', async () => {
     const app = await createTestApp({
       RATE_LIMIT_CONVERSATION_PER_MINUTE: '0',
