@@ -1,5 +1,6 @@
 import { CardFactory, type Attachment } from 'botbuilder';
 import type { Translate } from '../i18n';
+import { escapeMarkdown } from '../dialogs/shared/markdown';
 import { displayPhone } from '../services/escalation/phone';
 import type {
   CallbackRequest,
@@ -69,7 +70,9 @@ function dayOf(iso: string, timeZone: string): string {
 /** One transcript line as an agent reads it: who, then what (or why nothing was kept). */
 export function transcriptLine(t: Translate, entry: TranscriptEntry): string {
   const who = t(`escalation:card.speaker.${entry.from}`);
-  const what = entry.withheld ? t(`escalation:card.withheld.${entry.withheld}`) : entry.text;
+  // What the user wrote is shown as typed (no bold, no link); the bot's own lines keep their markdown.
+  const text = entry.from === 'user' ? escapeMarkdown(entry.text) : entry.text;
+  const what = entry.withheld ? t(`escalation:card.withheld.${entry.withheld}`) : text;
   return t('escalation:card.line', { who, what });
 }
 
@@ -145,7 +148,9 @@ export function sessionCard(
   timeZone: string,
 ): Attachment {
   const waitingLines = pending.map((m) =>
-    paragraph(t('escalation:card.line', { who: t('escalation:card.speaker.user'), what: m.text })),
+    paragraph(
+      t('escalation:card.line', { who: t('escalation:card.speaker.user'), what: escapeMarkdown(m.text) }),
+    ),
   );
   return card(
     [
@@ -229,8 +234,10 @@ function callbackElements(t: Translate, callbacks: CallbackRequest[], timeZone: 
     },
   ];
   for (const c of callbacks) {
-    const bestTime = 'slot' in c.bestTime ? t(`escalation:slot.${c.bestTime.slot}`) : c.bestTime.text;
-    const reason = 'topic' in c.reason ? t(`escalation:topic.${c.reason.topic}`) : c.reason.text;
+    const bestTime =
+      'slot' in c.bestTime ? t(`escalation:slot.${c.bestTime.slot}`) : escapeMarkdown(c.bestTime.text);
+    const reason =
+      'topic' in c.reason ? t(`escalation:topic.${c.reason.topic}`) : escapeMarkdown(c.reason.text);
     elements.push({
       type: 'Container',
       separator: true,
@@ -238,7 +245,7 @@ function callbackElements(t: Translate, callbacks: CallbackRequest[], timeZone: 
         paragraph(
           t('escalation:card.callbackLine', {
             reference: c.reference,
-            name: c.name,
+            name: escapeMarkdown(c.name),
             phone: c.extension
               ? t('escalation:card.phoneWithExtension', {
                   phone: displayPhone(c.phone),

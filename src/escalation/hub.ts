@@ -799,7 +799,7 @@ export class EscalationHub {
       return;
     }
     await this.sendTo(session.agent.reference, session.agent.language, [
-      { key: 'escalation:relay.fromUser', vars: { id: escalation.id, text: redactLine(text) } },
+      { key: 'escalation:relay.fromUser', vars: { id: escalation.id }, echo: { text: redactLine(text) } },
     ]);
   }
 

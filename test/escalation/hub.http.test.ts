@@ -222,6 +222,27 @@ describe('escalation over HTTP during business hours (Monday 30 November 2026, 1
     );
   });
 
+  it('shows agents what the user wrote as typed: never headings, bold or links on their cards and relays', async () => {
+    const { connector } = driver;
+    const julie = teamsAgent(driver, AGENT_A, 'Julie Agente');
+    await julie.send('aide agent');
+    const user = webUser(driver, 'conv-markdown-1');
+    const link = '# Appelez **vite** [ici](http://ramq.example)';
+    await user(link);
+    await user('agent');
+    const id = escalationIdIn(connector.textTo('conv-markdown-1'));
+    await user(`Encore ${link}`);
+    const mark = connector.calls.length;
+    await julie.send({ value: { escalationAction: 'accept', escalationId: id } });
+    await user(`Toujours ${link}`);
+    const toJulie = JSON.stringify(connector.to(julie.conversationId).map((c) => c.activity));
+    // Not on the new-request card (transcript), the session card (messages written while waiting) or the relay.
+    expect(toJulie).not.toContain('**vite**');
+    expect(toJulie).not.toMatch(/: (Encore |Toujours )?# Appelez/);
+    expect(toJulie.split('\\\\# Appelez \\\\*\\\\*vite\\\\*\\\\*').length).toBeGreaterThan(3);
+    expect(connector.textTo(julie.conversationId, mark)).toContain('Toujours \\# Appelez \\*\\*vite\\*\\*');
+  });
+
   it('writes each agent’s cards in the agent’s language, and marks them with its locale', async () => {
     const { connector } = driver;
     const english = teamsAgent(driver, AGENT_A, 'Julie Agente');
