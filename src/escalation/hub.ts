@@ -443,6 +443,16 @@ export class EscalationHub {
       'escalation',
     );
     if (!escalation || escalation.status === 'closed') return;
+    // The channel or the contact centre reports the hand-off; a Direct Line client can post any event, and
+    // the waiting user must not mark their own request as taken (or closed) by an agent.
+    const sender = context.activity.from?.id;
+    if (sender !== undefined && sender === escalation.userReference.user?.id) {
+      this.options.logger.warn(
+        { event: 'escalation', action: 'handoffStatusRefused', escalation: escalation.id },
+        'handoff.status sent by the waiting user: ignored',
+      );
+      return;
+    }
     const now = clock.now().toISOString();
     switch (state) {
       case 'accepted': {

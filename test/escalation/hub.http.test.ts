@@ -516,6 +516,31 @@ describe('escalation over HTTP during business hours (Monday 30 November 2026, 1
     expect(text).toContain("La conversation avec l'agent est terminée.");
     expect(text).toContain("Que puis-je faire d'autre pour vous?");
   });
+  it('ignores a handoff.status the waiting user posts themselves: the request stays in the queue', async () => {
+    const { connector } = driver;
+    const julie = teamsAgent(driver, AGENT_A, 'Julie Agente');
+    await julie.send('aide agent');
+    const user = webUser(driver, 'conv-forged');
+    await user('agent');
+    const id = escalationIdIn(connector.textTo('conv-forged'));
+    const forged = (state: string) =>
+      driver.post({
+        type: 'event',
+        name: 'handoff.status',
+        value: { state },
+        channelId: 'webchat',
+        from: { id: 'user-conv-forged', role: 'user' },
+        conversation: { id: 'conv-forged' },
+      });
+    let mark = connector.calls.length;
+    await forged('accepted');
+    await forged('completed');
+    expect(connector.textTo('conv-forged', mark)).not.toContain('Un agent a pris votre demande.');
+    mark = connector.calls.length;
+    await julie.send({ value: { escalationAction: 'accept', escalationId: id } });
+    expect(connector.textTo(julie.conversationId, mark)).not.toContain('déjà été prise');
+    expect(connector.textTo('conv-forged', mark)).toContain('Julie');
+  });
 });
 
 describe('an agent’s accept racing the user’s « annuler »', () => {
