@@ -206,9 +206,16 @@ export function createBotServer(options: ServerOptions): BotServer {
   );
 
   /** Refuses a throttled request with 429, saying so in the reply body when the client reads one. */
-  const throttle = async (req: Request, res: Response, retryAfterSeconds: number, trusted: boolean) => {
+  const throttle = async (
+    req: Request,
+    res: Response,
+    retryAfterSeconds: number,
+    trusted: boolean,
+    validActivity = true,
+  ) => {
     res.header('Retry-After', String(retryAfterSeconds));
-    const wantsReplies = (req.body as { deliveryMode?: unknown }).deliveryMode === 'expectReplies';
+    const wantsReplies =
+      validActivity && (req.body as { deliveryMode?: unknown }).deliveryMode === 'expectReplies';
     if (!wantsReplies) {
       res.send(429, { error: 'too many requests' });
       return;
@@ -226,16 +233,18 @@ export function createBotServer(options: ServerOptions): BotServer {
 
   const addBotEndpoint = (path: string, bot: TurnHandler) => {
     server.post(path, async (req: Request, res: Response) => {
-      // Hostile or broken bodies stop here with a 400 naming fields, never values.
       const check = checkInboundActivity(req.body);
+      // Counted before the shape is judged: a client sending garbage is throttled like any other.
+      const byClient = await options.rateLimiters.client.consume(
+        clientRateKey(clientAddress(req, options.trustProxyHops ?? 0)),
+      );
+      if (!byClient.allowed)
+        return throttle(req, res, byClient.retryAfterSeconds, check.ok && !options.authenticate, check.ok);
+      // Hostile or broken bodies stop here with a 400 naming fields, never values.
       if (!check.ok) {
         res.send(400, { error: 'invalid activity', problems: check.problems });
         return;
       }
-      const byClient = await options.rateLimiters.client.consume(
-        clientRateKey(clientAddress(req, options.trustProxyHops ?? 0)),
-      );
-      if (!byClient.allowed) return throttle(req, res, byClient.retryAfterSeconds, !options.authenticate);
       if (options.authenticate) {
         const authentic = await options
           .authenticate(req.body as Activity, req.headers.authorization ?? '')

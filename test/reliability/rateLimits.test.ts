@@ -67,6 +67,37 @@ describe('rate limits (memory)', () => {
     }
   });
 
+  it('counts requests that fail validation against the client address too', async () => {
+    const app = await createTestApp({
+      RATE_LIMIT_CONVERSATION_PER_MINUTE: '0',
+      RATE_LIMIT_CLIENT_PER_MINUTE: '3',
+    });
+    const baseUrl = await app.start();
+    try {
+      const statuses: number[] = [];
+      for (const body of [{ type: 'message' }, [1, 2], 'null', { ...message('rl-bad'), from: 7 }]) {
+        const response = await fetch(`${baseUrl}/api/messages`, {
+          method: 'POST',
+          headers: { 'content-type': 'application/json' },
+          body: typeof body === 'string' ? body : JSON.stringify(body),
+        });
+        statuses.push(response.status);
+        if (response.status === 429)
+          expect(Number(response.headers.get('retry-after'))).toBeGreaterThanOrEqual(1);
+        await response.arrayBuffer();
+      }
+      expect(statuses).toEqual([400, 400, 400, 429]);
+      // A valid request from the same client is refused too, politely.
+      const valid = await post(baseUrl, message('rl-bad-then-good'));
+      expect(valid.status).toBe(429);
+      expect(((await valid.json()) as { activities: Array<{ text: string }> }).activities[0].text).toContain(
+        'Veuillez patienter',
+      );
+    } finally {
+      await app.stop();
+    }
+  });
+
   it('says so in English to a user who asked for English', async () => {
     const app = await createTestApp({
       RATE_LIMIT_CONVERSATION_PER_MINUTE: '3',
