@@ -26,8 +26,16 @@ export function maskNam(value: string): string {
 // typed NAM looks like inside free text. Glued to what follows (« GAGS72620314X ») it is still one; after a
 // fifth letter it is not, so that a word that merely ends in four letters is left alone.
 // Typed one character at a time (« G A G S 7 2 6 2 0 3 1 4 ») it is one too.
-const NAM_LIKE =
-  /(?<![A-Za-z])(?:[A-Za-z]{4}[\s.-]?\d{2}[\s.-]?\d{2}[\s.-]?\d{2}[\s.-]?\d{2}|(?:[A-Za-z] ){4}(?:\d ?){7}\d)/g;
+// The bot reads a NAM whatever its spacing and punctuation (« BOUM  5508  1212 », « BOUM 550 812 12 »,
+// « B.O.U.M. 5508 / 1212 »), so it is masked whatever they are too; with irregular spacing, the eight digits
+// must not run on into a ninth, or « cell 514 555 1234 » would be taken for one.
+const NAM_SEPARATOR = String.raw`[\s._/\\|,:;\u0000-]`;
+const NAM_LIKE = new RegExp(
+  String.raw`(?<![A-Za-z])(?:[A-Za-z]{4}[\s.-]?\d{2}[\s.-]?\d{2}[\s.-]?\d{2}[\s.-]?\d{2}|(?:[A-Za-z] ){4}(?:\d ?){7}\d` +
+    `|[A-Za-z]{4}(?:${NAM_SEPARATOR}*\\d){8}(?!\\d)` +
+    `|(?:[A-Za-z]${NAM_SEPARATOR}+){3}[A-Za-z](?:${NAM_SEPARATOR}*\\d){8}(?!\\d))`,
+  'g',
+);
 // Characters that are not plain ASCII, some of which NFKC turns into letters or digits (full width « ＧＡＧＳ »).
 // eslint-disable-next-line no-control-regex
 const NOT_ASCII = /[^\u0000-\u007F]/;
@@ -55,7 +63,7 @@ function foldForNams(chars: string[]): string {
  * typed and is said back) before logging or showing it, in whatever width it was typed.
  */
 export function redactNams(text: string): string {
-  const masked = (match: string) => maskNam(match.replace(/[\s.-]/g, ''));
+  const masked = (match: string) => maskNam(match.replace(/[^A-Za-z0-9]/g, ''));
   if (!NOT_ASCII.test(text)) return text.replace(NAM_LIKE, masked);
   const chars = Array.from(text);
   const folded = foldForNams(chars);

@@ -333,6 +333,19 @@ describe('TranscriptRecorder in the running bot', () => {
     expect(escalation.transcript.some((e) => e.from === 'bot' && e.text.includes('Bonjour!'))).toBe(true);
   });
 
+  it('masks a NAM typed with irregular spacing, which the bot still reads as one', async () => {
+    const client = new TestClient(app);
+    await client.say('bonjour');
+    await client.say('où en est la demande de BOUM  5508  1212 pour Humira');
+    const escalation = await escalationOf(app, textOf(await client.say('agent')));
+    const dump = JSON.stringify(escalation);
+    expect(dump).not.toMatch(/BOUM\s*5508/);
+    expect(dump).not.toMatch(/5508\s*1212/);
+    expect(escalation.transcript.find((e) => e.from === 'user' && e.text.includes('1212'))?.text).toContain(
+      '********1212',
+    );
+  });
+
   it.each(['test', 'webchat'])(
     'on the %s channel, keeps the menus and tags « not understood » after two misses, cards or not',
     async (channelId) => {

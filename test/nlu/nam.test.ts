@@ -154,6 +154,27 @@ describe('privacy helpers', () => {
   });
 
   it.each([
+    ['pour BOUM  5508  1212 svp', 'pour ********1212 svp'],
+    ['BOUM 550 812 12', '********1212'],
+    ['BOUM 5 5 0 8 1 2 1 2', '********1212'],
+    ['B.O.U.M. 5508 1212', '********1212'],
+    ['B-O-U-M 5508-1212', '********1212'],
+    ['BOUM 5508 / 1212', '********1212'],
+    ['nam: BOUM_5508_1212.', 'nam: ********1212.'],
+  ])('redacts a NAM however it is spaced or punctuated, as the bot reads it: %p', (input, expected) => {
+    expect(parseNam(input.replace(/^(pour|nam:) /, '').replace(/ svp$/, '')).ok).toBe(true);
+    expect(redactNams(input)).toBe(expected);
+  });
+
+  it.each([
+    'mon cell 514 555 1234',
+    'cell 514-555-1234 poste 22',
+    'Québec 418 643-8210, Montréal 514 873-3480',
+  ])('leaves a phone number after a short word alone: %p', (input) => {
+    expect(redactNams(input)).toBe(input);
+  });
+
+  it.each([
     'Humira 40 mg',
     'Stelara 45 mg/0,5 ml',
     'XGAGS72620314',
