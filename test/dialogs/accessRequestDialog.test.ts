@@ -513,6 +513,7 @@ describe('AccessRequestDialog', () => {
       'existingUsername.ip',
       'existingUsername.format',
       'text.characters',
+      'text.nam',
       'establishment.length',
       'address.length',
       'address.format',

@@ -1,3 +1,4 @@
+import { redactNams } from '../../nlu/nam';
 import { normalizeText } from '../../nlu/normalize';
 import type { FieldKind, FieldValue, PhoneNumber } from './accessRequestModel';
 import { isWinAnsi } from './winAnsi';
@@ -14,6 +15,7 @@ export type ValidationError =
   | 'existingUsername.ip'
   | 'existingUsername.format'
   | 'text.characters'
+  | 'text.nam'
   | 'establishment.length'
   | 'address.length'
   | 'address.format'
@@ -79,6 +81,8 @@ function validateFreeText(
   const value = cleanText(input);
   if (!value) return fail('empty');
   if (!isWinAnsi(value)) return fail('text.characters');
+  // The form asks for no health insurance number: one typed here would be printed whole and kept in state.
+  if (redactNams(value) !== value) return fail('text.nam');
   if (value.length < min || value.length > max) return fail(lengthError);
   return ok(value);
 }

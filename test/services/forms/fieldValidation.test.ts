@@ -196,6 +196,8 @@ describe('fieldValidation', () => {
       [validateEstablishment, 'X', 'establishment.length'],
       [validateEstablishment, 'P'.repeat(71), 'establishment.length'],
       [validateEstablishment, 'Pharmacie ★', 'text.characters'],
+      [validateEstablishment, 'Pharmacie BOUM 5508 1212', 'text.nam'],
+      [validateAddress, '12 rue Principale, Rimouski, gags-7262-0314', 'text.nam'],
       [validateAddress, 'rue Saint-Jean', 'address.format'],
       [validateAddress, '12345', 'address.format'],
       [validateAddress, '1 r', 'address.length'],
