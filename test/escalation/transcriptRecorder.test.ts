@@ -216,6 +216,25 @@ describe('TranscriptRecorder on the phone', () => {
   });
 });
 
+describe('TranscriptRecorder on the phone, a NAM said in words at another question', () => {
+  it('masks it to its last four, as at the NAM question', async () => {
+    const { store, recorder } = memoryRecorder();
+    let key = '';
+    const adapter = new TestAdapter(
+      async (context) => {
+        key = TranscriptRecorder.keyOf(context);
+      },
+      { channelId: 'telephony', conversation: { id: 'call-2' } } as never,
+    ).use(recorder);
+    await adapter.send('pour BOUM cinquante-cinq zéro huit douze douze humira').startTest();
+    await adapter.send('je veux parler à un agent').startTest();
+    const lines = await store.recent(key);
+    expect(JSON.stringify(lines)).not.toMatch(/cinquante|BOUM/);
+    expect(lines[0].text).toBe('********1212');
+    expect(lines[1].text).toBe('je veux parler à un agent');
+  });
+});
+
 describe('TranscriptRecorder and the reply', () => {
   /** Transcript lines that wait for `release`, then fail when told to. */
   class SlowTranscriptStore extends MemoryTranscriptStore {
