@@ -3,12 +3,14 @@ import type { DialogInstance, DialogState } from '../dialogs/shared/dialogLibrar
 import { PASSWORD_CARD_PROMPT } from '../dialogs/accounts/passwordCardPrompt';
 import { SECRET_ANSWER_PROMPT } from '../dialogs/accounts/secretAnswerPrompt';
 import { USER_NAME_PROMPT } from '../dialogs/accounts/userNamePrompt';
+import { YES_NO_PROMPT as ACCOUNTS_YES_NO_PROMPT } from '../dialogs/accounts/yesNoPrompt';
 import { NAM_PROMPT } from '../dialogs/requestStatus/namPrompt';
 import { cardFallbackText } from '../dialogs/shared/cards';
 import { keypadKey } from '../dialogs/shared/dtmf';
 import { isVoiceChannel } from '../dialogs/shared/ssml';
 import { LANGUAGES, type Messages } from '../i18n';
 import { parseNam } from '../nlu/nam';
+import { normalizeText } from '../nlu/normalize';
 import type { PendingWrites } from '../pendingWrites';
 import type { Clock } from '../services/clock';
 import { hashId } from '../services/logger';
@@ -40,6 +42,13 @@ export function flagEscalationReason(context: TurnContext, reason: EscalationRea
  * renamed prompt breaks the build rather than leaking answers.
  */
 export const SENSITIVE_DIALOGS: ReadonlySet<string> = new Set([SECRET_ANSWER_PROMPT, PASSWORD_CARD_PROMPT]);
+
+/**
+ * Yes/no questions asked right after secret answers (« Voulez-vous réessayer avec trois autres questions? »,
+ * « Enregistrer ces réponses? »): people keep answering the secret questions there, so anything but yes or no
+ * is withheld.
+ */
+export const SECRET_ADJACENT_DIALOGS: ReadonlySet<string> = new Set([ACCOUNTS_YES_NO_PROMPT]);
 
 /** Dialogs whose answer is a NAM: masked to its last four even when spelled or spoken. */
 export const NAM_DIALOGS: ReadonlySet<string> = new Set([NAM_PROMPT]);
@@ -99,7 +108,15 @@ export interface TranscriptRecorderOptions {
 export class TranscriptRecorder implements Middleware {
   private readonly signatures: Array<{ reason: EscalationReason; text: string }> = [];
 
+  /** What the accounts' yes/no questions understand (and their keypad keys), normalized. */
+  private readonly yesNoWords = new Set(['1', '2']);
+
   constructor(private readonly options: TranscriptRecorderOptions) {
+    for (const lang of LANGUAGES) {
+      for (const key of ['accounts:words.yes', 'accounts:words.no']) {
+        for (const word of options.messages.list(lang, key)) this.yesNoWords.add(normalizeText(word));
+      }
+    }
     for (const [reason, key] of REASON_KEYS) {
       for (const lang of LANGUAGES) {
         if (!options.messages.has(lang, key)) continue;
@@ -156,6 +173,10 @@ export class TranscriptRecorder implements Middleware {
       return { at, from: 'user', text: '', withheld: 'secret' };
     }
     if (!text?.trim() && value !== undefined) return { at, from: 'user', text: '', withheld: 'card' };
+    if (leaf && SECRET_ADJACENT_DIALOGS.has(leaf)) {
+      const answer = normalizeText(text ?? '').replace(/#$/, '');
+      if (!this.yesNoWords.has(answer)) return { at, from: 'user', text: '', withheld: 'secret' };
+    }
     // One key per message: masking each to its last four would keep every digit of the number.
     if (leaf && NAM_DIALOGS.has(leaf) && keypadKey(context.activity)) {
       return { at, from: 'user', text: '', withheld: 'secret' };

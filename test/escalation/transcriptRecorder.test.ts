@@ -296,6 +296,26 @@ describe('TranscriptRecorder in the running bot', () => {
     expect(escalation.userName).toBeUndefined();
   });
 
+  it('withholds a secret answer typed where it asks whether to try other questions, keeps a yes or no', async () => {
+    // Its own bot: the failed rounds count against Julie's account.
+    const ownApp = await createTestApp({ CLOCK_NOW: '2026-11-30T10:00:00-05:00' });
+    const client = new TestClient(ownApp);
+    for (const input of ['bonjour', '1', '1', JULIE.userName]) await client.say(input);
+    for (const wrong of ['pas sûr', 'aucune idée', 'je ne sais plus']) await client.say(wrong);
+    // Asked « Voulez-vous réessayer avec trois autres questions? », the user keeps answering.
+    expect(textOf(await client.say(JULIE.answers.firstPet))).toMatch(/autres questions/);
+    await client.say(JULIE.answers.favouriteDish);
+    const escalation = await escalationOf(ownApp, textOf(await client.say('agent')));
+    const dump = JSON.stringify(escalation);
+    for (const secret of DEMO_SECRETS) expect(dump).not.toContain(secret);
+    expect(escalation.transcript.filter((e) => e.withheld === 'secret')).toHaveLength(5);
+
+    const other = new TestClient(ownApp);
+    for (const input of ['bonjour', '1', '1', JULIE.userName, 'a', 'b', 'c', 'non']) await other.say(input);
+    const second = await escalationOf(ownApp, textOf(await other.say('agent')));
+    expect(second.transcript.some((e) => e.from === 'user' && e.text === 'non')).toBe(true);
+  });
+
   it('never keeps a password, even typed in clear instead of in the card; the verified user name is kept', async () => {
     const client = new TestClient(app);
     for (const input of ['bonjour', '1', '3', JULIE.userName]) await client.say(input);
