@@ -3,6 +3,7 @@ import type { DialogInstance, DialogState } from '../dialogs/shared/dialogLibrar
 import { PASSWORD_CARD_PROMPT } from '../dialogs/accounts/passwordCardPrompt';
 import { SECRET_ANSWER_PROMPT } from '../dialogs/accounts/secretAnswerPrompt';
 import { USER_NAME_PROMPT } from '../dialogs/accounts/userNamePrompt';
+import { QUESTION_PICK_PROMPT } from '../dialogs/accounts/questionPickPrompt';
 import { YES_NO_PROMPT as ACCOUNTS_YES_NO_PROMPT } from '../dialogs/accounts/yesNoPrompt';
 import { NAM_PROMPT } from '../dialogs/requestStatus/namPrompt';
 import { cardFallbackText } from '../dialogs/shared/cards';
@@ -44,11 +45,15 @@ export function flagEscalationReason(context: TurnContext, reason: EscalationRea
 export const SENSITIVE_DIALOGS: ReadonlySet<string> = new Set([SECRET_ANSWER_PROMPT, PASSWORD_CARD_PROMPT]);
 
 /**
- * Yes/no questions asked right after secret answers (« Voulez-vous réessayer avec trois autres questions? »,
- * « Enregistrer ces réponses? »): people keep answering the secret questions there, so anything but yes or no
- * is withheld.
+ * Questions asked between secret answers: the yes/no ones (« Voulez-vous réessayer avec trois autres
+ * questions? », « Enregistrer ces réponses? ») and the choice of the next secret question. People keep
+ * answering the secret questions there (« Minou » where a question number is asked), so anything but yes, no
+ * or a number is withheld.
  */
-export const SECRET_ADJACENT_DIALOGS: ReadonlySet<string> = new Set([ACCOUNTS_YES_NO_PROMPT]);
+export const SECRET_ADJACENT_DIALOGS: ReadonlySet<string> = new Set([
+  ACCOUNTS_YES_NO_PROMPT,
+  QUESTION_PICK_PROMPT,
+]);
 
 /** Dialogs whose answer is a NAM: masked to its last four even when spelled or spoken. */
 export const NAM_DIALOGS: ReadonlySet<string> = new Set([NAM_PROMPT]);
@@ -175,7 +180,9 @@ export class TranscriptRecorder implements Middleware {
     if (!text?.trim() && value !== undefined) return { at, from: 'user', text: '', withheld: 'card' };
     if (leaf && SECRET_ADJACENT_DIALOGS.has(leaf)) {
       const answer = normalizeText(text ?? '').replace(/#$/, '');
-      if (!this.yesNoWords.has(answer)) return { at, from: 'user', text: '', withheld: 'secret' };
+      if (!this.yesNoWords.has(answer) && !/^\d+$/.test(answer)) {
+        return { at, from: 'user', text: '', withheld: 'secret' };
+      }
     }
     // One key per message: masking each to its last four would keep every digit of the number.
     if (leaf && NAM_DIALOGS.has(leaf) && keypadKey(context.activity)) {

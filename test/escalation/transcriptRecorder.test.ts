@@ -7,6 +7,7 @@ import { MemoryTranscriptStore } from '../../src/services/escalation/transcriptS
 import type { TranscriptEntry } from '../../src/services/escalation/types';
 import { PendingWrites } from '../../src/pendingWrites';
 import { NAM_PROMPT } from '../../src/dialogs/requestStatus/namPrompt';
+import { QUESTION_PICK_PROMPT } from '../../src/dialogs/accounts/questionPickPrompt';
 import { keypressActivity, type KeypadKey } from '../../src/dialogs/shared/dtmf';
 import { createStateAccessors } from '../../src/state';
 import type { Application } from '../../src/index';
@@ -232,6 +233,30 @@ describe('TranscriptRecorder on the phone, a NAM said in words at another questi
     expect(JSON.stringify(lines)).not.toMatch(/cinquante|BOUM/);
     expect(lines[0].text).toBe('********1212');
     expect(lines[1].text).toBe('je veux parler à un agent');
+  });
+});
+
+describe('TranscriptRecorder while the next secret question is chosen', () => {
+  it('withholds an answer typed where a question number is asked, keeps the number', async () => {
+    const { state, store, recorder } = memoryRecorder();
+    let key = '';
+    const adapter = new TestAdapter(
+      async (context) => {
+        key = TranscriptRecorder.keyOf(context);
+        await state.dialogState.set(context, { dialogStack: [{ id: QUESTION_PICK_PROMPT, state: {} }] });
+        await state.conversationState.saveChanges(context);
+      },
+      { channelId: 'webchat', conversation: { id: 'setup-1' } } as never,
+    ).use(recorder);
+    await adapter.send('bonjour').startTest();
+    await adapter.send('Minou').startTest();
+    await adapter.send('2').startTest();
+    const lines = await store.recent(key);
+    expect(JSON.stringify(lines)).not.toContain('Minou');
+    expect(lines.slice(1).map((l) => [l.text, l.withheld])).toEqual([
+      ['', 'secret'],
+      ['2', undefined],
+    ]);
   });
 });
 
