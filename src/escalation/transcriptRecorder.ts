@@ -10,7 +10,6 @@ import { cardFallbackText } from '../dialogs/shared/cards';
 import { keypadKey } from '../dialogs/shared/dtmf';
 import { isVoiceChannel } from '../dialogs/shared/ssml';
 import { LANGUAGES, type Messages } from '../i18n';
-import { parseNam } from '../nlu/nam';
 import { normalizeText } from '../nlu/normalize';
 import type { PendingWrites } from '../pendingWrites';
 import type { Clock } from '../services/clock';
@@ -193,13 +192,14 @@ export class TranscriptRecorder implements Middleware {
     if (leaf === USER_NAME_PROMPT && looksLikeSecretAnswer(text ?? '')) {
       return { at, from: 'user', text: '', withheld: 'secret' };
     }
-    // A caller may say a NAM at any question (« pour BOUM cinquante-cinq zéro huit douze douze »): speech
-    // recognition writes it in words, which only reading it as the NAM question does can find and mask.
-    const spokenNam = isVoiceChannel(context.activity.channelId) && parseNam(text ?? '').ok;
     const entry: TranscriptEntry = {
       at,
       from: 'user',
-      text: redactLine(text ?? '', { nam: spokenNam || (leaf !== undefined && NAM_DIALOGS.has(leaf)) }),
+      text: redactLine(text ?? '', {
+        nam: leaf !== undefined && NAM_DIALOGS.has(leaf),
+        // A caller may say a NAM at any question (« pour BOUM cinquante-cinq zéro huit douze douze »).
+        spoken: isVoiceChannel(context.activity.channelId),
+      }),
     };
     if (userName) entry.userNameCandidate = userName;
     return entry;

@@ -228,11 +228,11 @@ describe('TranscriptRecorder on the phone, a NAM said in words at another questi
       { channelId: 'telephony', conversation: { id: 'call-2' } } as never,
     ).use(recorder);
     await adapter.send('pour BOUM cinquante-cinq zéro huit douze douze humira').startTest();
+    await adapter.send('le dossier de BOUM cinquante-cinq zéro huit douze douze').startTest();
     await adapter.send('je veux parler à un agent').startTest();
     const lines = await store.recent(key);
     expect(JSON.stringify(lines)).not.toMatch(/cinquante|BOUM/);
-    expect(lines[0].text).toBe('********1212');
-    expect(lines[1].text).toBe('je veux parler à un agent');
+    expect(lines.map((l) => l.text)).toEqual(['********1212', '********1212', 'je veux parler à un agent']);
   });
 });
 

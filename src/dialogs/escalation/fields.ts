@@ -147,7 +147,7 @@ export class FieldReader {
           this.yesNo.isOnlyYesOrNo(t),
         );
         if (yesNo) return { ok: false, problem: `escalation:field.${kind}.yesNo` };
-        return { ok: true, value: { text: redactLine(text) } };
+        return { ok: true, value: { text: redactLine(text, { spoken: true }) } };
       }
       case 'correction': {
         const choice = this.choice('correction', text);

@@ -1,4 +1,4 @@
-import { maskNam, parseNam, redactNams } from '../../nlu/nam';
+import { maskNam, type Nam, parseNam, redactNams } from '../../nlu/nam';
 
 /** Longest line kept in a transcript; an agent needs the gist, not pasted documents. */
 export const MAX_LINE_LENGTH = 500;
@@ -65,10 +65,20 @@ export function looksLikeSecretAnswer(text: string): boolean {
  *   typed-form search cannot recognise.
  * @param passwords hides every word shaped like a password (the default): what users write to an agent or
  *   the bot, and what the bot says back of it (« aucun médicament ne correspond à … »).
+ * @param spoken the line is the user's own words, which speech recognition may have written as a NAM in words
+ *   (« BOUM cinquante-cinq zéro huit douze douze »): when it reads as one, only its last four are kept.
  */
-export function redactLine(text: string, options: { nam?: boolean; passwords?: boolean } = {}): string {
+export function redactLine(
+  text: string,
+  options: { nam?: boolean; passwords?: boolean; spoken?: boolean } = {},
+): string {
   let line = redactNams(text).replace(TEMPORARY_PASSWORD, PASSWORD_MASK);
   if (options.passwords !== false) line = redactPasswordLike(line);
+  if (options.spoken && !options.nam) {
+    // What the typed-form search left may still read as a NAM said in words: then only its last four remain.
+    const nam = spokenNam(line);
+    if (nam) line = nam.masked();
+  }
   if (options.nam) {
     const parsed = parseNam(line);
     if (parsed.ok) line = parsed.nam.masked();
@@ -76,6 +86,20 @@ export function redactLine(text: string, options: { nam?: boolean; passwords?: b
     else line = maskNam(line.replace(/\s+/g, ''));
   }
   return line.length > MAX_LINE_LENGTH ? `${line.slice(0, MAX_LINE_LENGTH - 1)}…` : line;
+}
+
+/**
+ * A NAM said in words somewhere in the line (« le dossier de BOUM cinquante-cinq zéro huit douze douze »),
+ * read from each word on, since words before it (« de » is also a letter's name) would be read as letters.
+ */
+function spokenNam(line: string): Nam | undefined {
+  const words = line.split(/\s+/).filter(Boolean);
+  // Four letters and eight digits take at least two words; a line without eight digits' worth is skipped.
+  for (let i = 0; i + 1 < words.length; i += 1) {
+    const parsed = parseNam(words.slice(i).join(' '));
+    if (parsed.ok) return parsed.nam;
+  }
+  return undefined;
 }
 
 /** The user name in a message (« CE100001 », « ip 123 456 »), normalised, or undefined. */
