@@ -7,7 +7,7 @@ import {
 } from './dialogs/shared/dialogLibrary';
 import { expectInput, silenceOf } from './voice/voiceTurn';
 import { commitReplies, ReplyHold } from './replyHold';
-import { DEFAULT_LANGUAGE } from './i18n';
+import { DEFAULT_LANGUAGE, type Language } from './i18n';
 import { ROOT, type RootDialog, type RootOptions } from './dialogs/rootDialog';
 import { LANGUAGE_KEY, type Responder } from './dialogs/shared/responder';
 import type { StateAccessors } from './state';
@@ -19,6 +19,38 @@ import { forgetTrailingPound, takeTrailingPound } from './dialogs/shared/keyEntr
  * of a DialogContext's state manager (DialogManager sets the same key from its `stateConfiguration`).
  */
 const STATE_MANAGER_CONFIGURATION = 'DialogStateManagerConfiguration';
+
+/** How many users' language choice {@link RecentLanguages} keeps: a few bytes each. */
+const RECENT_LANGUAGES_MAX = 20_000;
+
+/**
+ * The language each recent user's last saved turn was in, when it is not the default: with the storage
+ * unreachable the user's profile cannot be read, and the "temporarily unavailable" apology must still come in
+ * the language the user chose. Bounded: the least recently saved are forgotten first.
+ */
+class RecentLanguages {
+  private readonly byUser = new Map<string, Language>();
+
+  private static keyOf(context: TurnContext): string | undefined {
+    const { channelId, from } = context.activity;
+    return channelId && from?.id ? `${channelId}/${from.id}` : undefined;
+  }
+
+  get(context: TurnContext): Language | undefined {
+    const key = RecentLanguages.keyOf(context);
+    return key === undefined ? undefined : this.byUser.get(key);
+  }
+
+  remember(context: TurnContext, language: Language): void {
+    const key = RecentLanguages.keyOf(context);
+    if (key === undefined) return;
+    this.byUser.delete(key);
+    if (language === DEFAULT_LANGUAGE) return;
+    this.byUser.set(key, language);
+    if (this.byUser.size > RECENT_LANGUAGES_MAX)
+      this.byUser.delete(this.byUser.keys().next().value as string);
+  }
+}
 
 /** What the bot needs, built in src/index.ts. */
 export interface BotDependencies {
@@ -50,6 +82,7 @@ export class RamqBot extends ActivityHandler {
    * turn's CPU. The scopes it holds keep nothing of a turn; they read everything from the DialogContext.
    */
   private stateManagerConfiguration: DialogStateManagerConfiguration | undefined;
+  private readonly recentLanguages = new RecentLanguages();
 
   constructor(private readonly deps: BotDependencies) {
     super();
@@ -115,6 +148,9 @@ export class RamqBot extends ActivityHandler {
     if (this.stateManagerConfiguration) {
       context.turnState.set(STATE_MANAGER_CONFIGURATION, this.stateManagerConfiguration);
     }
+    // Until the profile is read, and for the apology if it cannot be: the language of the user's last saved turn.
+    const remembered = this.recentLanguages.get(context);
+    if (remembered) context.turnState.set(LANGUAGE_KEY, remembered);
     await this.deps.state.loadTurn(context);
     // Here rather than on the adapter, so that every way of running the bot (tests included) gets it.
     await new MiddlewareSet(...(this.deps.turnMiddleware ?? [])).run(context, async () => {
@@ -124,6 +160,7 @@ export class RamqBot extends ActivityHandler {
         await super.run(context);
         this.stateManagerConfiguration ??= context.turnState.get(STATE_MANAGER_CONFIGURATION);
         await this.deps.state.saveTurn(context);
+        this.recentLanguages.remember(context, this.deps.responder.language(context));
         // The replies describe the state, now saved, conversation and user alike.
         commitReplies(context);
       } catch (error) {
