@@ -24,3 +24,43 @@ export class ConcurrentTurnError extends DomainError {
     this.name = 'ConcurrentTurnError';
   }
 }
+
+/** A Redis call that got no answer in time (a frozen or overloaded server). */
+export class RedisTimeoutError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'RedisTimeoutError';
+  }
+}
+
+/**
+ * node-redis's errors for a Redis that is unreachable, stalled, or refusing commands (out of memory, read-only):
+ * known by class name, so that memory storage never loads node-redis.
+ */
+const REDIS_FAILURES = new Set([
+  'ClientOfflineError',
+  'ClientClosedError',
+  'SocketClosedUnexpectedlyError',
+  'DisconnectsClientError',
+  'ConnectionTimeoutError',
+  'SocketTimeoutError',
+  'ErrorReply',
+  'SimpleError',
+  RedisTimeoutError.name,
+]);
+
+/**
+ * The locale key of what the user is told about a failed turn. The error may come wrapped: botbuilder-dialogs
+ * wraps what a dialog throws (a Redis outage met by the accounts or escalation stores in the middle of a turn) in
+ * a DialogContextError that keeps it as `error`.
+ */
+export function userMessageKeyOf(error: unknown): string {
+  let current: unknown = error;
+  for (let depth = 0; depth < 5 && current instanceof Error; depth += 1) {
+    if (current instanceof DomainError) return current.userMessageKey;
+    if (REDIS_FAILURES.has(current.constructor?.name)) return 'common:temporarilyUnavailable';
+    const wrapped = current as Error & { error?: unknown };
+    current = wrapped.error instanceof Error ? wrapped.error : wrapped.cause;
+  }
+  return 'common:error';
+}

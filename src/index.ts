@@ -1,7 +1,7 @@
 import { ActivityTypes, CloudAdapter, type Storage, TurnContext } from 'botbuilder';
 import { RamqBot } from './bot';
 import { PendingWrites } from './pendingWrites';
-import { ConcurrentTurnError, DomainError } from './errors';
+import { ConcurrentTurnError, userMessageKeyOf } from './errors';
 import { repliesCommitted } from './replyHold';
 import { GuardedStorage } from './services/guardedStorage';
 import { isLoopbackServiceUrl } from './services/inboundActivity';
@@ -334,7 +334,7 @@ export async function buildApplication(
     }
     try {
       const t = responder.translator(context);
-      const key = error instanceof DomainError ? error.userMessageKey : 'common:error';
+      const key = userMessageKeyOf(error);
       await responder.send(context, [{ key, vars: { phones: phonesInline(t, centre) } }]);
     } catch {
       // The channel itself may be what failed; nothing more can be said to the user.

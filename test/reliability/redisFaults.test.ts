@@ -1,4 +1,5 @@
 import type { Application } from '../../src/index';
+import { passJulieReset, passwordCardValue } from '../helpers/accounts';
 import { createTestApp, postTurn, textOf } from '../helpers/bot';
 import {
   describeWithRedisServer,
@@ -118,6 +119,28 @@ describeWithRedisServer('Redis faults', () => {
     },
     60_000,
   );
+
+  it('says "temporarily unavailable" when Redis refuses a write in the middle of a password reset', async () => {
+    const conversation = 'fault-conv-reset';
+    const said = await passJulieReset(async (text) => (await say(baseUrl, conversation, text)).text);
+    expect(said[said.length - 1]).toMatch(/nouveau mot de passe/i);
+    const card = passwordCardValue('new', 'Sirop-Erable-Beauce-7431');
+    // The turn's state is read, then the account's write is refused.
+    await redis.command('CONFIG', 'SET', 'maxmemory-policy', 'noeviction');
+    await redis.command('CONFIG', 'SET', 'maxmemory', '1');
+    try {
+      const { activities } = await postTurn(baseUrl, { conversation: { id: conversation }, value: card });
+      const refused = textOf(activities);
+      expect(refused).toContain('temporairement indisponible');
+      expect(refused).toContain('418 643-8210');
+    } finally {
+      await redis.command('CONFIG', 'SET', 'maxmemory', '0');
+    }
+    expect(await becomesReady(baseUrl)).toBe(true);
+    // Nothing was changed: the same card, sent again, sets the password.
+    const { activities } = await postTurn(baseUrl, { conversation: { id: conversation }, value: card });
+    expect(textOf(activities)).toMatch(/nouveau mot de passe est enregistré/i);
+  }, 60_000);
 
   it('stop(), which SIGTERM runs, ends within seconds while Redis is frozen', async () => {
     const frozen = await startThrowawayRedis();

@@ -1,4 +1,5 @@
 import { createHash, randomBytes, randomUUID } from 'node:crypto';
+import { RedisTimeoutError } from '../../errors';
 import type { AppRedisClient } from '../redisClient';
 import type { AccountRecord, AccountStore, ChallengeRecord, DraftRecord, FailureKind } from './accountStore';
 
@@ -197,7 +198,7 @@ export class RedisAccountStore implements AccountStore {
     let timer: NodeJS.Timeout | undefined;
     const timeout = new Promise<never>((_, reject) => {
       timer = setTimeout(
-        () => reject(new Error(`Accounts: Redis did not answer within ${this.timeoutMs} ms.`)),
+        () => reject(new RedisTimeoutError(`Accounts: Redis did not answer within ${this.timeoutMs} ms.`)),
         this.timeoutMs,
       );
     });
