@@ -385,6 +385,30 @@ export function accountServiceContract(factory: ServicesFactory): void {
       ).resolves.toEqual({ ok: true });
     });
 
+    it('takes the password just chosen, sent again, as that choice confirmed, but refuses it a while later', async () => {
+      // A "temporarily unavailable" can follow a change that Redis applied all the same: the user sends it again.
+      const { services, clock } = await factory();
+      const [chosen] = STRONG_PASSWORDS;
+      await expect(
+        services.accounts.changePassword(JULIE.userName, chosen, attemptFrom('a'), 'reset'),
+      ).resolves.toEqual({ ok: true });
+      clock.advance(2 * MINUTE);
+      await expect(
+        services.accounts.changePassword(JULIE.userName, chosen, attemptFrom('a'), 'reset'),
+      ).resolves.toEqual({ ok: true });
+      await expect(
+        services.accounts.authenticate(JULIE.userName, chosen, attemptFrom('b')),
+      ).resolves.toMatchObject({ kind: 'authenticated' });
+      // Still one change: the demo password is still among the last five.
+      await expect(
+        services.accounts.changePassword(JULIE.userName, JULIE.password, attemptFrom('c'), 'reset'),
+      ).resolves.toEqual({ ok: false, reason: 'recentlyUsed' });
+      clock.advance(20 * MINUTE);
+      await expect(
+        services.accounts.changePassword(JULIE.userName, chosen, attemptFrom('d'), 'reset'),
+      ).resolves.toEqual({ ok: false, reason: 'recentlyUsed' });
+    });
+
     it('issues a temporary password valid 24 hours that must be changed, then refuses it as the new password', async () => {
       const { services, clock } = await factory();
       const temporary = await services.accounts.issueTemporaryPassword(JULIE.userName, attemptFrom());

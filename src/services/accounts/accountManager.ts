@@ -27,6 +27,12 @@ import {
 
 const MINUTE = 60_000;
 
+/**
+ * How long after choosing a password the same password, sent again, is taken as that choice confirmed rather
+ * than refused as one of the last five: long enough for a retry after a "temporarily unavailable".
+ */
+const SAME_PASSWORD_AGAIN_MS = 15 * 60_000;
+
 /** The numbers of the security rules (issue 3); tests may shorten none of them, only move the clock. */
 export interface AccountRules {
   failedRoundsBeforeLock: number;
@@ -226,11 +232,17 @@ export class AccountManager implements AccountService {
     const account = await this.requireAccount(userName);
     const verdict = await this.policy.evaluate(newPassword, userName, account.displayName.split(/\s+/));
     if (!verdict.ok) return verdict;
-    if (await this.recentlyUsed(account, newPassword)) return { ok: false, reason: 'recentlyUsed' };
-    const hash = await hashSecret(newPassword);
-    account.password = { hash, temporary: false };
-    account.passwordHistory = [hash, ...account.passwordHistory].slice(0, this.rules.passwordHistory);
-    await this.save(account);
+    // The same password sent again just after it was saved: the turn that saved it may have lost its answer
+    // (Redis applied the write after the connection that carried it was dropped) and told the user it failed.
+    const again = await this.justChosen(account, newPassword);
+    if (!again) {
+      if (await this.recentlyUsed(account, newPassword)) return { ok: false, reason: 'recentlyUsed' };
+      const hash = await hashSecret(newPassword);
+      account.password = { hash, temporary: false, setAt: this.clock.now().toISOString() };
+      account.passwordHistory = [hash, ...account.passwordHistory].slice(0, this.rules.passwordHistory);
+      await this.save(account);
+    }
+    // Again too: the turn that lost its answer most likely lost its audit line with it.
     await this.record(
       reason === 'reset' ? 'passwordReset' : 'passwordChanged',
       'success',
@@ -333,6 +345,15 @@ export class AccountManager implements AccountService {
       'account locked after repeated failures',
     );
     return { count, locked: until };
+  }
+
+  /** Whether the candidate is the permanent password the user chose within the last few minutes. */
+  private async justChosen(account: AccountRecord, candidate: string): Promise<boolean> {
+    const current = account.password;
+    if (!current || current.temporary || !current.setAt) return false;
+    const age = this.now() - Date.parse(current.setAt);
+    if (!(age >= 0 && age <= SAME_PASSWORD_AGAIN_MS)) return false;
+    return verifySecret(candidate, current.hash);
   }
 
   private async recentlyUsed(account: AccountRecord, candidate: string): Promise<boolean> {

@@ -5,6 +5,8 @@ export interface StoredPassword {
   temporary: boolean;
   /** ISO date-time; only for temporary passwords. */
   expiresAt?: string;
+  /** ISO date-time the user chose this (permanent) password; absent from older records. */
+  setAt?: string;
 }
 
 /** One chosen secret question with the hash of its normalized answer. */
