@@ -1,6 +1,7 @@
 import { createHash, randomUUID } from 'node:crypto';
 import type { Storage, StoreItem, StoreItems } from 'botbuilder';
 import type { RedisClientType } from 'redis';
+import { RedisTimeoutError } from '../errors';
 import { type StoredText, type TextStorage, type TextWrite, eTagConflict } from './textStorage';
 
 /** The node-redis commands {@link RedisStorage} uses; a client from `createRedisClient` satisfies it. */
@@ -81,6 +82,45 @@ end
 return 1
 `;
 const WRITE_IF_MATCH_SHA1 = createHash('sha1').update(WRITE_IF_MATCH_LUA).digest('hex');
+
+// Puts back what a write reported as failed replaced, if it landed all the same and nothing was written since:
+// every key must still hold that write's eTag. For each key KEYS[i], three arguments from ARGV[3(i-1)+1]: the
+// eTag the failed write gave it; the value to put back ('' = none, the key is deleted); its expiry in seconds.
+const UNDO_IF_LANDED_LUA = `
+for i = 1, #KEYS do
+  local current = redis.call('GET', KEYS[i])
+  if not current or string.match(current, '^{"eTag":"([^"]*)"') ~= ARGV[(i - 1) * 3 + 1] then
+    return 0
+  end
+end
+for i = 1, #KEYS do
+  local base = (i - 1) * 3
+  local ttl = tonumber(ARGV[base + 3])
+  if ARGV[base + 2] == '' then
+    redis.call('DEL', KEYS[i])
+  elseif ttl > 0 then
+    redis.call('SET', KEYS[i], ARGV[base + 2], 'EX', ttl)
+  else
+    redis.call('SET', KEYS[i], ARGV[base + 2])
+  end
+end
+return 1
+`;
+
+/**
+ * Errors after which a write may still be applied: its connection dropped once it was sent (Redis frozen, the
+ * network cut), or no answer came in time. Not ClientOfflineError (never sent) nor an error reply (refused).
+ */
+const MAYBE_APPLIED_ERRORS = new Set([
+  'SocketClosedUnexpectedlyError',
+  'DisconnectsClientError',
+  RedisTimeoutError.name,
+]);
+
+/** How long a write that may have been applied waits for Redis to answer again before it is left as it is. */
+const UNDO_WAIT_MS = 60_000;
+/** After the reconnection: time for Redis to run what the dropped connection had already delivered. */
+const UNDO_SETTLE_MS = 250;
 
 const DEFAULT_OPERATION_TIMEOUT_MS = 3000;
 
@@ -224,6 +264,7 @@ export class RedisStorage implements Storage, TextStorage {
       outcome = await this.bounded('write', this.writeIfMatch(redisKeys, args));
     } catch (error) {
       if (await this.landedDespite(error, redisKeys, eTags)) return eTags;
+      this.undoIfLanded(error, writes, redisKeys, eTags);
       throw error;
     }
     if (outcome !== 1) throw eTagConflict(writes.map((w) => w.key).join('", "'));
@@ -247,6 +288,32 @@ export class RedisStorage implements Storage, TextStorage {
     } catch {
       return false;
     }
+  }
+
+  /**
+   * A write reported as failed may still be applied later: Redis runs what a dropped connection had delivered
+   * once it answers again, and a command that timed out is still queued. The turn's replies were dropped and the
+   * user told to try again, so such a write must not take effect: once Redis answers, what it replaced is put
+   * back, provided nothing was written since. Runs in the background; needs every write's `previousText`.
+   */
+  private undoIfLanded(error: unknown, writes: TextWrite[], redisKeys: string[], eTags: string[]): void {
+    const awaitReconnection = this.awaitReconnection;
+    if (!awaitReconnection || !MAYBE_APPLIED_ERRORS.has((error as Error)?.constructor?.name)) return;
+    const restored: string[] = [];
+    for (const [i, w] of writes.entries()) {
+      if (w.previousText === undefined || w.expectedETag === undefined || w.expectedETag === '*') return;
+      const before = w.expectedETag === null ? '' : withETag(w.expectedETag, w.previousText);
+      restored.push(eTags[i], before, this.ttlArgument(w.key));
+    }
+    const undo = async () => {
+      if (!(await awaitReconnection(UNDO_WAIT_MS))) return;
+      await new Promise((resolve) => setTimeout(resolve, UNDO_SETTLE_MS).unref());
+      await this.bounded(
+        'write',
+        this.client.eval(UNDO_IF_LANDED_LUA, { keys: redisKeys, arguments: restored }),
+      );
+    };
+    undo().catch(() => undefined);
   }
 
   private ttlArgument(key: string): string {
@@ -300,7 +367,9 @@ export class RedisStorage implements Storage, TextStorage {
       timer = setTimeout(
         () =>
           reject(
-            new Error(`Storage: Redis ${operation} did not complete within ${this.operationTimeoutMs} ms.`),
+            new RedisTimeoutError(
+              `Storage: Redis ${operation} did not complete within ${this.operationTimeoutMs} ms.`,
+            ),
           ),
         this.operationTimeoutMs,
       );

@@ -38,6 +38,12 @@ export interface TextWrite {
   key: string;
   text: string;
   expectedETag: string | null | undefined;
+  /**
+   * The text read with `expectedETag`, which this write replaces: given, a storage that cannot tell whether a
+   * failed write was applied (its connection dropped after sending it) may put it back, so that a write
+   * reported as failed does not take effect all the same.
+   */
+  previousText?: string;
 }
 
 /** The error every storage gives on an eTag conflict (GuardedStorage recognizes its wording). */

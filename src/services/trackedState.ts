@@ -120,9 +120,15 @@ export async function saveTogether(
   const storage = storageOf(changed[0].owner);
   const text = textStorage(storage);
   const keys = await Promise.all(changed.map((c) => c.owner.keyFor(context)));
-  if (changed.length > 1 && text.writeTexts && changed.every((c) => storageOf(c.owner) === storage)) {
+  // One change too: a write carries the text it replaces (see TextWrite.previousText).
+  if (text.writeTexts && changed.every((c) => storageOf(c.owner) === storage)) {
     const eTags = await text.writeTexts(
-      changed.map((c, i) => ({ key: keys[i], text: c.text, expectedETag: c.cached.eTag })),
+      changed.map((c, i) => ({
+        key: keys[i],
+        text: c.text,
+        expectedETag: c.cached.eTag,
+        previousText: c.cached.hash,
+      })),
     );
     changed.forEach((c, i) => remembered(c.cached, c.text, eTags[i]));
     return;

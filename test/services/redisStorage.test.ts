@@ -469,6 +469,38 @@ describeWithRedisServer('RedisStorage when Redis fails (throw-away redis-server)
     }
   });
 
+  it('puts back what a write replaced when Redis applies it after reporting it failed (frozen server)', async () => {
+    const stopWatching = watchForStalls(client, { probeEveryMs: 100, stallAfterMs: 400, logger });
+    try {
+      const storage = new RedisStorage({
+        client,
+        keyPrefix: 'undo:',
+        awaitReconnection: (maxMs) => whenReady(client, maxMs),
+      });
+      const first = await storage.writeText('k', '{"step":1}', null);
+      server.pause();
+      let write: Awaited<ReturnType<typeof timed>>;
+      try {
+        // Sent before the freeze is noticed: Redis runs it once it answers again, after the watch dropped it.
+        write = await timed(() =>
+          storage.writeTexts([
+            { key: 'k', text: '{"step":2}', expectedETag: first, previousText: '{"step":1}' },
+          ]),
+        );
+      } finally {
+        server.resume();
+      }
+      expect(write.error).toBeInstanceOf(Error);
+      await waitUntil(() => pingRedis(client, 200), 10_000);
+      // The caller was told the write failed: the state is as it was, eTag included, so its retry applies.
+      await waitUntil(async () => (await storage.readTexts(['k']))[0]?.text === '{"step":1}', 3_000);
+      expect((await storage.readTexts(['k']))[0]).toEqual({ eTag: first, text: '{"step":1}' });
+      await expect(storage.writeText('k', '{"step":2}', first)).resolves.toEqual(expect.any(String));
+    } finally {
+      stopWatching();
+    }
+  });
+
   it('bounds calls when the server stops answering without closing the connection', async () => {
     const storage = new RedisStorage({ client, keyPrefix: 'stall:', operationTimeoutMs: 500 });
     await storage.write({ k: { v: 1 } });
