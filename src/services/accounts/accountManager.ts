@@ -121,6 +121,23 @@ export class AccountManager implements AccountService {
       await this.record('refusedWhileLocked', 'refused', userName, attempt);
       return { kind: 'locked', until };
     }
+    const overdue = await this.overdueLock(userName, attempt);
+    if (overdue) return { kind: 'locked', until: overdue };
+    return undefined;
+  }
+
+  /**
+   * Locks the user name now if failures already reached the limit without locking it: Redis counted the last
+   * failure but its answer was lost (a dropped connection), so the turn failed before it could set the lock.
+   */
+  private async overdueLock(userName: string, attempt: AttemptContext): Promise<Date | undefined> {
+    const now = this.now();
+    for (const kind of ['password', 'secretQuestions'] as const) {
+      const limit =
+        kind === 'password' ? this.rules.failedPasswordsBeforeLock : this.rules.failedRoundsBeforeLock;
+      const count = await this.store.countFailures(kind, userName, now, this.rules.failureWindowMs);
+      if (count >= limit) return this.lock(kind, userName, attempt);
+    }
     return undefined;
   }
 
@@ -335,6 +352,11 @@ export class AccountManager implements AccountService {
       kind === 'password' ? this.rules.failedPasswordsBeforeLock : this.rules.failedRoundsBeforeLock;
     const count = await this.store.recordFailure(kind, userName, this.now(), this.rules.failureWindowMs);
     if (count < limit) return { count };
+    return { count, locked: await this.lock(kind, userName, attempt) };
+  }
+
+  /** Locks the user name after too many failures of that kind; returns the end of the lock. */
+  private async lock(kind: FailureKind, userName: string, attempt: AttemptContext): Promise<Date> {
     const until = new Date(this.now() + this.rules.lockMs);
     await this.store.setLock(userName, until.getTime(), this.rules.lockMs);
     // A fresh count after the lock: the user gets the full number of tries again once it ends.
@@ -344,7 +366,7 @@ export class AccountManager implements AccountService {
       { event: 'accounts', action: 'lockout', user: hashId(userName), kind, until: until.toISOString() },
       'account locked after repeated failures',
     );
-    return { count, locked: until };
+    return until;
   }
 
   /** Whether the candidate is the permanent password the user chose within the last few minutes. */

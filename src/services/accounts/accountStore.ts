@@ -78,6 +78,8 @@ export interface AccountStore {
 
   /** Records one failure at `nowMs` and returns how many of that kind fall within the window ending now. */
   recordFailure(kind: FailureKind, userName: string, nowMs: number, windowMs: number): Promise<number>;
+  /** How many failures of that kind fall within the window ending at `nowMs`, without recording one. */
+  countFailures(kind: FailureKind, userName: string, nowMs: number, windowMs: number): Promise<number>;
   clearFailures(userName: string): Promise<void>;
   /** The end of the user name's lock (epoch ms), if one was set; the caller compares it with its clock. */
   getLock(userName: string): Promise<number | undefined>;

@@ -78,6 +78,10 @@ export class MemoryAccountStore implements AccountStore {
     return recent.length;
   }
 
+  async countFailures(kind: FailureKind, userName: string, nowMs: number, windowMs: number): Promise<number> {
+    return (this.failures.get(`${kind}:${userName}`) ?? []).filter((t) => t > nowMs - windowMs).length;
+  }
+
   async clearFailures(userName: string): Promise<void> {
     this.failures.delete(`password:${userName}`);
     this.failures.delete(`secretQuestions:${userName}`);

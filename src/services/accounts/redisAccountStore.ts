@@ -6,7 +6,7 @@ import type { AccountRecord, AccountStore, ChallengeRecord, DraftRecord, Failure
 /** The node-redis commands the account store and audit log use. */
 export type AccountRedisClient = Pick<
   AppRedisClient,
-  'get' | 'set' | 'del' | 'incr' | 'expire' | 'pExpire' | 'eval' | 'evalSha' | 'xAdd' | 'xRevRange'
+  'get' | 'set' | 'del' | 'incr' | 'expire' | 'pExpire' | 'eval' | 'evalSha' | 'xAdd' | 'xRevRange' | 'zCount'
 >;
 
 /** Options of {@link RedisAccountStore}. */
@@ -122,6 +122,11 @@ export class RedisAccountStore implements AccountStore {
       [String(nowMs), String(windowMs), `${nowMs}:${randomUUID()}`, String(windowMs * 2)],
     );
     return Number(count);
+  }
+
+  async countFailures(kind: FailureKind, userName: string, nowMs: number, windowMs: number): Promise<number> {
+    const key = this.key(`failures:${kind}:${userName}`);
+    return Number(await this.bounded(this.client.zCount(key, `(${nowMs - windowMs}`, '+inf')));
   }
 
   async clearFailures(userName: string): Promise<void> {

@@ -1,0 +1,67 @@
+import { AccountManager } from '../../../src/services/accounts/accountManager';
+import type { FailureKind } from '../../../src/services/accounts/accountStore';
+import { MemoryAuditLog } from '../../../src/services/accounts/auditLog';
+import { demoAccountRecords } from '../../../src/services/accounts/demoAccounts';
+import { MemoryAccountStore } from '../../../src/services/accounts/memoryAccountStore';
+import { PasswordPolicy } from '../../../src/services/accounts/passwordPolicy';
+import { loadSecretQuestionCatalogue } from '../../../src/services/accounts/secretQuestionCatalogue';
+import { FixedClock } from '../../../src/services/clock';
+import { createLogger } from '../../../src/services/logger';
+import { attemptFrom, CLOCK_START, JULIE } from '../../helpers/accounts';
+
+jest.setTimeout(60_000);
+
+/** A store whose next failure count is applied but its answer lost, as when Redis's connection drops. */
+class AnswerLosingStore extends MemoryAccountStore {
+  loseNextFailureAnswer = false;
+
+  override async recordFailure(kind: FailureKind, userName: string, nowMs: number, windowMs: number) {
+    const count = await super.recordFailure(kind, userName, nowMs, windowMs);
+    if (this.loseNextFailureAnswer) {
+      this.loseNextFailureAnswer = false;
+      throw new Error('Socket closed unexpectedly');
+    }
+    return count;
+  }
+}
+
+describe('AccountManager when a failure is counted but its answer is lost', () => {
+  it('locks the user name at the next attempt instead of allowing another round', async () => {
+    const clock = new FixedClock(CLOCK_START);
+    const catalogue = loadSecretQuestionCatalogue();
+    const store = new AnswerLosingStore(clock);
+    for (const record of await demoAccountRecords(clock, catalogue)) await store.seedAccount(record);
+    const audit = new MemoryAuditLog();
+    const accounts = new AccountManager({
+      store,
+      audit,
+      catalogue,
+      policy: new PasswordPolicy(),
+      clock,
+      logger: createLogger('silent'),
+    });
+    const failRound = async (conversation: string) => {
+      const start = await accounts.startChallenge(JULIE.userName, 'reset', attemptFrom(conversation));
+      if (start.kind !== 'challenge') return start;
+      for (let i = 0; i < start.questionIds.length; i += 1) {
+        await accounts.answerChallenge(start.challengeId, i, 'mauvaise réponse');
+      }
+      return accounts.finishChallenge(start.challengeId, attemptFrom(conversation));
+    };
+
+    expect(await failRound('a')).toMatchObject({ kind: 'failed' });
+    expect(await failRound('b')).toMatchObject({ kind: 'failed' });
+    // The third failure is counted, but the turn fails before the lock is set.
+    store.loseNextFailureAnswer = true;
+    await expect(failRound('c')).rejects.toThrow(/Socket closed/);
+
+    const next = await accounts.startChallenge(JULIE.userName, 'reset', attemptFrom('d'));
+    expect(next).toMatchObject({ kind: 'locked', until: new Date(CLOCK_START.getTime() + 30 * 60_000) });
+    expect((await audit.recent()).filter((e) => e.action === 'lockout')).toHaveLength(1);
+    await expect(
+      accounts.authenticate(JULIE.userName, JULIE.password, attemptFrom('e')),
+    ).resolves.toMatchObject({
+      kind: 'locked',
+    });
+  });
+});
