@@ -279,6 +279,24 @@ export function accountServiceContract(factory: ServicesFactory): void {
     });
   });
 
+  describe('the last answer of a round sent twice at once', () => {
+    it('ends the round once and counts one failed round, not two', async () => {
+      const { services } = await factory();
+      const challenge = asChallenge(
+        await services.accounts.startChallenge(JULIE.userName, 'reset', attemptFrom('twice')),
+      );
+      await answerRound(services, challenge, JULIE.answers, 0);
+      const outcomes = await Promise.all([
+        services.accounts.finishChallenge(challenge.challengeId, attemptFrom('twice')),
+        services.accounts.finishChallenge(challenge.challengeId, attemptFrom('twice')),
+      ]);
+      expect(outcomes.map((o) => o.kind).sort()).toEqual(['expired', 'failed']);
+      // Two more failed rounds, not one, before the lock.
+      expect(await failRound(services, JULIE.userName, 'after-1')).toMatchObject({ kind: 'failed' });
+      expect(await failRound(services, JULIE.userName, 'after-2')).toMatchObject({ kind: 'locked' });
+    });
+  });
+
   describe('password failures', () => {
     it('locks after five wrong passwords within 30 minutes, even across conversations', async () => {
       const { services, clock } = await factory();

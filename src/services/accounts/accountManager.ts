@@ -189,8 +189,10 @@ export class AccountManager implements AccountService {
 
   async finishChallenge(challengeId: string, attempt: AttemptContext): Promise<ChallengeOutcome> {
     const challenge = await this.store.getChallenge(challengeId);
-    await this.store.deleteChallenge(challengeId);
-    if (!challenge || challenge.expiresAt <= this.now()) return { kind: 'expired' };
+    // Taken by whoever deletes it: the same last answer sent twice at once (a double click, two instances)
+    // reads the challenge twice, but must end, and count as a failed round, once.
+    const taken = await this.store.deleteChallenge(challengeId);
+    if (!challenge || !taken || challenge.expiresAt <= this.now()) return { kind: 'expired' };
     const { userName, purpose } = challenge;
     // Another conversation may have locked the name while this one was answering.
     const until = await this.lockedUntil(userName);

@@ -70,7 +70,8 @@ export interface AccountStore {
 
   getChallenge(id: string): Promise<ChallengeRecord | undefined>;
   putChallenge(id: string, record: ChallengeRecord): Promise<void>;
-  deleteChallenge(id: string): Promise<void>;
+  /** Deletes the challenge; true when this call deleted it (of two at once, only one does). */
+  deleteChallenge(id: string): Promise<boolean>;
 
   getDraft(id: string): Promise<DraftRecord | undefined>;
   putDraft(id: string, record: DraftRecord): Promise<void>;

@@ -52,8 +52,8 @@ export class MemoryAccountStore implements AccountStore {
     this.challenges.set(id, copy(record));
   }
 
-  async deleteChallenge(id: string): Promise<void> {
-    this.challenges.delete(id);
+  async deleteChallenge(id: string): Promise<boolean> {
+    return this.challenges.delete(id);
   }
 
   async getDraft(id: string): Promise<DraftRecord | undefined> {

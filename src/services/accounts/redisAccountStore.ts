@@ -99,8 +99,8 @@ export class RedisAccountStore implements AccountStore {
     await this.setJson(`challenge:${id}`, record, CHALLENGE_TTL_MS);
   }
 
-  async deleteChallenge(id: string): Promise<void> {
-    await this.bounded(this.client.del(this.key(`challenge:${id}`)));
+  async deleteChallenge(id: string): Promise<boolean> {
+    return Number(await this.bounded(this.client.del(this.key(`challenge:${id}`)))) === 1;
   }
 
   async getDraft(id: string): Promise<DraftRecord | undefined> {
