@@ -184,7 +184,8 @@ export class AccountManager implements AccountService {
     const matches = await verifySecret(normalizeAnswer(answer), stored ?? (await this.decoyHash));
     challenge.answered += 1;
     if (matches && stored) challenge.correct += 1;
-    await this.store.putChallenge(challengeId, challenge);
+    // Not put back if the same answer, sent twice at once, already ended the round meanwhile.
+    await this.store.updateChallenge(challengeId, challenge);
   }
 
   async finishChallenge(challengeId: string, attempt: AttemptContext): Promise<ChallengeOutcome> {

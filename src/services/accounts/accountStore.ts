@@ -70,6 +70,8 @@ export interface AccountStore {
 
   getChallenge(id: string): Promise<ChallengeRecord | undefined>;
   putChallenge(id: string, record: ChallengeRecord): Promise<void>;
+  /** Replaces the challenge only if it still exists: one finished (deleted) meanwhile stays finished. */
+  updateChallenge(id: string, record: ChallengeRecord): Promise<void>;
   /** Deletes the challenge; true when this call deleted it (of two at once, only one does). */
   deleteChallenge(id: string): Promise<boolean>;
 

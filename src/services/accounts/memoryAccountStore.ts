@@ -52,6 +52,10 @@ export class MemoryAccountStore implements AccountStore {
     this.challenges.set(id, copy(record));
   }
 
+  async updateChallenge(id: string, record: ChallengeRecord): Promise<void> {
+    if (this.challenges.has(id)) this.challenges.set(id, copy(record));
+  }
+
   async deleteChallenge(id: string): Promise<boolean> {
     return this.challenges.delete(id);
   }

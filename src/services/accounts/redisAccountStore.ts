@@ -99,6 +99,15 @@ export class RedisAccountStore implements AccountStore {
     await this.setJson(`challenge:${id}`, record, CHALLENGE_TTL_MS);
   }
 
+  async updateChallenge(id: string, record: ChallengeRecord): Promise<void> {
+    await this.bounded(
+      this.client.set(this.key(`challenge:${id}`), JSON.stringify(record), {
+        condition: 'XX',
+        expiration: { type: 'PX', value: CHALLENGE_TTL_MS },
+      }),
+    );
+  }
+
   async deleteChallenge(id: string): Promise<boolean> {
     return Number(await this.bounded(this.client.del(this.key(`challenge:${id}`)))) === 1;
   }

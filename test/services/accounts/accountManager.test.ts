@@ -1,5 +1,5 @@
 import { AccountManager } from '../../../src/services/accounts/accountManager';
-import type { FailureKind } from '../../../src/services/accounts/accountStore';
+import type { AccountRecord, FailureKind } from '../../../src/services/accounts/accountStore';
 import { MemoryAuditLog } from '../../../src/services/accounts/auditLog';
 import { demoAccountRecords } from '../../../src/services/accounts/demoAccounts';
 import { MemoryAccountStore } from '../../../src/services/accounts/memoryAccountStore';
@@ -63,5 +63,62 @@ describe('AccountManager when a failure is counted but its answer is lost', () =
     ).resolves.toMatchObject({
       kind: 'locked',
     });
+  });
+});
+
+/** A store that can hold the next account read, as a slow secret check holds one of two turns. */
+class GatedStore extends MemoryAccountStore {
+  gate: Promise<void> | undefined;
+
+  override async getAccount(userName: string): Promise<AccountRecord | undefined> {
+    const gate = this.gate;
+    this.gate = undefined;
+    if (gate) await gate;
+    return super.getAccount(userName);
+  }
+}
+
+describe('AccountManager when the last answer of a round comes twice at once', () => {
+  it('counts one failed round even when the slower answer is saved after the round ended', async () => {
+    const clock = new FixedClock(CLOCK_START);
+    const catalogue = loadSecretQuestionCatalogue();
+    const store = new GatedStore(clock);
+    for (const record of await demoAccountRecords(clock, catalogue)) await store.seedAccount(record);
+    const accounts = new AccountManager({
+      store,
+      audit: new MemoryAuditLog(),
+      catalogue,
+      policy: new PasswordPolicy(),
+      clock,
+      logger: createLogger('silent'),
+    });
+    const round = async (conversation: string) => {
+      const start = await accounts.startChallenge(JULIE.userName, 'reset', attemptFrom(conversation));
+      if (start.kind !== 'challenge') throw new Error(start.kind);
+      return start.challengeId;
+    };
+
+    const id = await round('twice');
+    await accounts.answerChallenge(id, 0, 'mauvaise réponse');
+    await accounts.answerChallenge(id, 1, 'mauvaise réponse');
+    let release = () => undefined as void;
+    store.gate = new Promise<void>((resolve) => (release = resolve));
+    // The slower turn has read the challenge; the faster one answers and ends the round meanwhile.
+    const slower = accounts.answerChallenge(id, 2, 'mauvaise réponse');
+    await accounts.answerChallenge(id, 2, 'mauvaise réponse');
+    expect(await accounts.finishChallenge(id, attemptFrom('twice'))).toMatchObject({ kind: 'failed' });
+    release();
+    await slower;
+    expect(await accounts.finishChallenge(id, attemptFrom('twice'))).toEqual({ kind: 'expired' });
+
+    // Two more failed rounds, not one, before the lock.
+    for (const [conversation, kind] of [
+      ['after-1', 'failed'],
+      ['after-2', 'locked'],
+    ]) {
+      const next = await round(conversation);
+      for (let i = 0; i < 3; i += 1) await accounts.answerChallenge(next, i, 'mauvaise réponse');
+      expect(await accounts.finishChallenge(next, attemptFrom(conversation))).toMatchObject({ kind });
+    }
   });
 });
