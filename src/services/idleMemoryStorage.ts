@@ -46,7 +46,7 @@ export class IdleMemoryStorage implements Storage, TextStorage {
     if (!keys) return Promise.reject(new ReferenceError('Keys are required when reading.'));
     const items: StoreItems = {};
     for (const key of keys) {
-      const entry = this.entries.get(key);
+      const entry = this.live(key);
       if (!entry) continue;
       this.touch(key, entry);
       const item = JSON.parse(entry.text) as StoreItem;
@@ -76,7 +76,7 @@ export class IdleMemoryStorage implements Storage, TextStorage {
   readTexts(keys: string[]): Promise<Array<StoredText | undefined>> {
     return Promise.resolve(
       keys.map((key) => {
-        const entry = this.entries.get(key);
+        const entry = this.live(key);
         if (!entry) return undefined;
         this.touch(key, entry);
         return { text: entry.text, eTag: entry.eTag };
@@ -91,9 +91,20 @@ export class IdleMemoryStorage implements Storage, TextStorage {
 
   writeTexts(writes: TextWrite[]): Promise<string[]> {
     // Everything is checked before anything is stored: all or nothing.
-    const refused = writes.find((w) => !eTagAllows(w.expectedETag, this.entries.get(w.key)?.eTag));
+    const refused = writes.find((w) => !eTagAllows(w.expectedETag, this.live(w.key)?.eTag));
     if (refused) return Promise.reject(eTagConflict(refused.key));
     return Promise.resolve(writes.map((w) => this.store(w.key, w.text, w.expectedETag) as string));
+  }
+
+  /**
+   * The item, unless its idle period has passed: sweeps run only on writes, at most every `sweepEveryMs`, so
+   * after a quiet spell an item past its time may still be held; it is gone all the same, as in Redis.
+   */
+  private live(key: string): Entry | undefined {
+    const entry = this.entries.get(key);
+    if (entry?.expiresAt === undefined || this.now() <= entry.expiresAt) return entry;
+    this.entries.delete(key);
+    return undefined;
   }
 
   /**
@@ -122,7 +133,7 @@ export class IdleMemoryStorage implements Storage, TextStorage {
 
   /** Stores the text unless the eTag forbids it; returns the new eTag, or undefined on a conflict. */
   private store(key: string, text: string, expectedETag: string | null | undefined): string | undefined {
-    if (!eTagAllows(expectedETag, this.entries.get(key)?.eTag)) return undefined;
+    if (!eTagAllows(expectedETag, this.live(key)?.eTag)) return undefined;
     const now = this.now();
     const idleMs = this.options.idleMsFor(key);
     const eTag = String(this.nextETag++);

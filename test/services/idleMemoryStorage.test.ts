@@ -102,6 +102,18 @@ describe('IdleMemoryStorage', () => {
     expect(Object.keys(await store.read(['other/key']))).toEqual(['other/key']);
   });
 
+  it('forgets an idle conversation after a quiet spell, before any write sweeps it', async () => {
+    const store = storage();
+    await store.write({ 'webchat/conversations/c1/': { step: 'secretQuestion' } });
+    const { eTag } = (await store.readTexts(['webchat/conversations/c1/']))[0]!;
+    // Nothing written since (a quiet night): the next read is the conversation's own next turn.
+    now = 5_000;
+    expect(await store.read(['webchat/conversations/c1/'])).toEqual({});
+    expect(await store.readTexts(['webchat/conversations/c1/'])).toEqual([undefined]);
+    // Begun afresh, it is written as new, not refused as a conflict with the forgotten item.
+    await expect(store.writeText('webchat/conversations/c1/', '{}', null)).resolves.not.toBe(eTag);
+  });
+
   it('stays bounded across many conversations', async () => {
     const store = storage();
     for (let i = 0; i < 5_000; i += 1) {
