@@ -105,7 +105,11 @@ const schema = z
       .string()
       .regex(/^https?:\/\/\S+$/, { message: 'expected the http(s) base URL of the request API' })
       .optional(),
-    REQUESTS_API_TIMEOUT_MS: positiveInt('a whole number of milliseconds greater than 0'),
+    // Node's timers overflow past 2^31 - 1 ms and then fire after 1 ms: every call would time out at once. A
+    // turn waiting more than a minute for the API is of no use anyway: the channel gave up long before.
+    REQUESTS_API_TIMEOUT_MS: positiveInt('a whole number of milliseconds from 1 to 60000').max(60_000, {
+      message: 'expected a whole number of milliseconds from 1 to 60000',
+    }),
     REQUESTS_API_RETRIES: z.coerce
       .number({ message: 'expected 0, 1 or 2 retries' })
       .int({ message: 'expected 0, 1 or 2 retries' })

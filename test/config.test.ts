@@ -55,6 +55,8 @@ describe('loadConfig', () => {
     [{ TRUST_PROXY_HOPS: '-1' }, 'TRUST_PROXY_HOPS: expected the number of proxies'],
     [{ TRUST_PROXY_HOPS: 'yes' }, 'TRUST_PROXY_HOPS: expected the number of proxies'],
     [{ MEMORY_STORAGE_MAX_ITEMS: '0' }, 'MEMORY_STORAGE_MAX_ITEMS: expected a whole number of items'],
+    // Beyond 2^31 - 1 ms Node's timer fires after 1 ms: every request-status call timed out at once.
+    [{ REQUESTS_API_TIMEOUT_MS: '3000000000' }, 'REQUESTS_API_TIMEOUT_MS: expected a whole number of'],
   ])('rejects %p naming the variable and what it expects', (env, expected) => {
     expect(problemsOf(env as Record<string, string>).join('\n')).toContain(expected);
   });
