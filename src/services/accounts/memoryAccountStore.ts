@@ -2,6 +2,11 @@ import { randomBytes } from 'node:crypto';
 import type { Clock } from '../clock';
 import type { AccountRecord, AccountStore, ChallengeRecord, DraftRecord, FailureKind } from './accountStore';
 
+/** How long a conversation's attempt count outlives its last attempt: as long as in Redis. */
+const CONVERSATION_ATTEMPTS_TTL_MS = 24 * 3600 * 1000;
+/** Expired counters and locks are looked for at most this often (each look goes through them all). */
+const COUNTER_SWEEP_EVERY_MS = 60_000;
+
 function copy<T>(value: T): T {
   return structuredClone(value);
 }
@@ -14,12 +19,15 @@ export class MemoryAccountStore implements AccountStore {
   private readonly accounts = new Map<string, AccountRecord>();
   private readonly challenges = new Map<string, ChallengeRecord>();
   private readonly drafts = new Map<string, DraftRecord>();
-  private readonly failures = new Map<string, number[]>();
-  private readonly locks = new Map<string, number>();
-  private readonly attempts = new Map<string, number>();
+  // Counters and locks expire as their Redis keys do; otherwise every conversation that ever tried to sign in,
+  // and every user name ever mistyped, would stay in memory until the process ends.
+  private readonly failures = new Map<string, { times: number[]; expiresAt: number }>();
+  private readonly locks = new Map<string, { until: number; expiresAt: number }>();
+  private readonly attempts = new Map<string, { count: number; expiresAt: number }>();
+  private lastCounterSweep = 0;
   private readonly key = randomBytes(32);
 
-  /** @param clock - used only to drop expired challenges and drafts, so that memory stays bounded. */
+  /** @param clock - used only to expire challenges, drafts, counters and locks, so that memory stays bounded. */
   constructor(private readonly clock: Clock) {}
 
   async getAccount(userName: string): Promise<AccountRecord | undefined> {
@@ -75,10 +83,11 @@ export class MemoryAccountStore implements AccountStore {
   }
 
   async recordFailure(kind: FailureKind, userName: string, nowMs: number, windowMs: number): Promise<number> {
+    this.sweepCounters();
     const key = `${kind}:${userName}`;
-    const recent = (this.failures.get(key) ?? []).filter((t) => t > nowMs - windowMs);
+    const recent = (this.failures.get(key)?.times ?? []).filter((t) => t > nowMs - windowMs);
     recent.push(nowMs);
-    this.failures.set(key, recent);
+    this.failures.set(key, { times: recent, expiresAt: nowMs + windowMs * 2 });
     return recent.length;
   }
 
@@ -92,11 +101,13 @@ export class MemoryAccountStore implements AccountStore {
   }
 
   async getLock(userName: string): Promise<number | undefined> {
-    return this.locks.get(userName);
+    const lock = this.locks.get(userName);
+    return lock && lock.expiresAt > this.now() ? lock.until : undefined;
   }
 
-  async setLock(userName: string, untilMs: number): Promise<void> {
-    this.locks.set(userName, untilMs);
+  async setLock(userName: string, untilMs: number, durationMs: number): Promise<void> {
+    this.sweepCounters();
+    this.locks.set(userName, { until: untilMs, expiresAt: this.now() + Math.max(1, durationMs) });
   }
 
   async clearLock(userName: string): Promise<void> {
@@ -104,18 +115,46 @@ export class MemoryAccountStore implements AccountStore {
   }
 
   async conversationAttempts(conversationKey: string): Promise<number> {
-    return this.attempts.get(conversationKey) ?? 0;
+    return this.attemptsNow(conversationKey);
   }
 
   async addConversationAttempt(conversationKey: string): Promise<number> {
-    const total = (this.attempts.get(conversationKey) ?? 0) + 1;
-    this.attempts.set(conversationKey, total);
+    this.sweepCounters();
+    // No await between the read and the write: two attempts at once both count.
+    const total = this.attemptsNow(conversationKey) + 1;
+    this.attempts.set(conversationKey, {
+      count: total,
+      expiresAt: this.now() + CONVERSATION_ATTEMPTS_TTL_MS,
+    });
     return total;
+  }
+
+  /** Counters and locks held, expired ones not swept yet included; for tests and diagnostics. */
+  get counterCount(): number {
+    return this.failures.size + this.locks.size + this.attempts.size;
   }
 
   /** Drops expired entries when adding one, so abandoned challenges and drafts do not accumulate. */
   private sweep(map: Map<string, { expiresAt: number }>): void {
-    const now = this.clock.now().getTime();
+    const now = this.now();
     for (const [id, record] of map) if (record.expiresAt <= now) map.delete(id);
+  }
+
+  /** Drops expired failure counts, locks and conversation counts, at most every minute. */
+  private sweepCounters(): void {
+    if (this.now() - this.lastCounterSweep < COUNTER_SWEEP_EVERY_MS) return;
+    this.lastCounterSweep = this.now();
+    this.sweep(this.failures);
+    this.sweep(this.locks);
+    this.sweep(this.attempts);
+  }
+
+  private attemptsNow(conversationKey: string): number {
+    const found = this.attempts.get(conversationKey);
+    return found && found.expiresAt > this.now() ? found.count : 0;
+  }
+
+  private now(): number {
+    return this.clock.now().getTime();
   }
 }
