@@ -52,6 +52,14 @@ import { TrackedConversationState, TrackedUserState } from './services/trackedSt
  */
 const REDIS_CLOSE_TIMEOUT_MS = 2_000;
 
+/**
+ * How long shutdown waits for requests in flight before it drops their connections. Once the server is closed
+ * Node no longer enforces its request timeouts, so a client sending its body a byte at a time (or never
+ * finishing it) kept a SIGTERM waiting forever. Longer than any turn takes with the default settings, and
+ * shorter than the 30 seconds a platform (Kubernetes, App Service) waits before it kills the process.
+ */
+export const SHUTDOWN_DRAIN_MS = 25_000;
+
 /** How long the memory storage keeps a user who does not come back (user state: language, Teams link). */
 const USER_STATE_IDLE_MS = 24 * 60 * 60_000;
 
@@ -80,8 +88,11 @@ export interface Application {
   audit: AuditLog;
   /** Starts listening; resolves with the base URL. */
   start(): Promise<string>;
-  /** Stops accepting, lets turns in flight finish, closes storage. */
-  stop(): Promise<void>;
+  /**
+   * Stops accepting, lets turns in flight finish (for at most `drainMs`, {@link SHUTDOWN_DRAIN_MS} by default),
+   * closes storage.
+   */
+  stop(options?: { drainMs?: number }): Promise<void>;
   isReady(): Promise<boolean>;
 }
 
@@ -401,18 +412,25 @@ export async function buildApplication(
       escalation.hub.start();
       return baseUrl;
     },
-    async stop() {
+    async stop({ drainMs = SHUTDOWN_DRAIN_MS } = {}) {
       localChat?.close();
       await new Promise<void>((resolve) => {
-        http.server.close(() => resolve());
+        const drained = () => {
+          clearInterval(waitForTurns);
+          clearTimeout(deadline);
+          resolve();
+        };
+        http.server.close(drained);
         http.server.server.closeIdleConnections?.();
         const waitForTurns = setInterval(() => {
           http.server.server.closeIdleConnections?.();
-          if (http.inFlight() === 0) {
-            clearInterval(waitForTurns);
-            resolve();
-          }
+          if (http.inFlight() === 0) drained();
         }, 50);
+        const deadline = setTimeout(() => {
+          logger.warn({ inFlight: http.inFlight(), drainMs }, 'shutdown: requests still open are dropped');
+          http.server.server.closeAllConnections?.();
+          drained();
+        }, drainMs);
       });
       await voiceLine.timers.stop();
       await escalation.hub.stop();

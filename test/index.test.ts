@@ -1,5 +1,6 @@
 import type { ChildProcessWithoutNullStreams } from 'node:child_process';
-import { postTurn, textOf } from './helpers/bot';
+import net from 'node:net';
+import { createTestApp, postTurn, textOf } from './helpers/bot';
 import { startBuiltBot as startBot } from './helpers/process';
 
 function exitOf(child: ChildProcessWithoutNullStreams): Promise<number | null> {
@@ -33,4 +34,32 @@ describe('the bot process', () => {
     expect(await exited).toBe(0);
     await expect(fetch(`${url}/healthz`)).rejects.toThrow();
   });
+});
+
+describe('stop()', () => {
+  it('drops a request whose body never finishes once the drain period is over, instead of waiting forever', async () => {
+    const app = await createTestApp();
+    const baseUrl = await app.start();
+    const socket = net.connect(Number(new URL(baseUrl).port), '127.0.0.1');
+    socket.on('error', () => undefined);
+    const closed = new Promise<void>((resolve) => socket.once('close', () => resolve()));
+    // Headers, then a first byte of the body and nothing more: Node's request timeout, which would end it,
+    // is no longer enforced once the server is closed.
+    socket.write(
+      'POST /api/messages HTTP/1.1\r\nHost: bot\r\nContent-Type: application/json\r\nContent-Length: 100\r\n\r\n{',
+    );
+    for (let i = 0; i < 100 && app.http.inFlight() === 0; i += 1) await new Promise((r) => setTimeout(r, 20));
+    expect(app.http.inFlight()).toBe(1);
+
+    const stopped = app.stop({ drainMs: 300 }).then(() => true);
+    const timely = await Promise.race([
+      stopped,
+      new Promise<false>((r) => setTimeout(() => r(false), 5_000)),
+    ]);
+    // Ended by the test otherwise, so that a failure does not leave the server open.
+    socket.destroy();
+    await stopped;
+    await closed;
+    expect(timely).toBe(true);
+  }, 15_000);
 });
