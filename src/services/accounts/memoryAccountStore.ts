@@ -92,7 +92,7 @@ export class MemoryAccountStore implements AccountStore {
   }
 
   async countFailures(kind: FailureKind, userName: string, nowMs: number, windowMs: number): Promise<number> {
-    return (this.failures.get(`${kind}:${userName}`) ?? []).filter((t) => t > nowMs - windowMs).length;
+    return (this.failures.get(`${kind}:${userName}`)?.times ?? []).filter((t) => t > nowMs - windowMs).length;
   }
 
   async clearFailures(userName: string): Promise<void> {
