@@ -26,6 +26,11 @@ export interface NoInputTimerStore {
   cancel(key: string): Promise<void>;
   /** Removes and returns up to `limit` timers due at `now`. */
   claimDue(now: number, limit: number): Promise<NoInputTimer[]>;
+  /**
+   * False while the store's connection is being made or remade: polling then waits without a warning (the
+   * connection logs its own trouble). Absent: always reachable.
+   */
+  reachable?(): boolean;
 }
 
 /** The conversation's timer key. */
@@ -61,7 +66,7 @@ export class MemoryNoInputTimerStore implements NoInputTimerStore {
 }
 
 /** The node-redis commands {@link RedisNoInputTimerStore} uses. */
-export type NoInputRedisClient = Pick<RedisClientType, 'eval'>;
+export type NoInputRedisClient = Pick<RedisClientType, 'eval'> & { readonly isReady?: boolean };
 
 // KEYS[1]: sorted set of keys by due time; KEYS[2]: hash of key → timer JSON. Both carry the same hash tag so
 // they live in one Redis Cluster slot, as a script touching both requires.
@@ -113,6 +118,10 @@ export class RedisNoInputTimerStore implements NoInputTimerStore {
 
   async cancel(key: string): Promise<void> {
     await this.client.eval(CANCEL_LUA, { keys: this.keys, arguments: [key] });
+  }
+
+  reachable(): boolean {
+    return this.client.isReady !== false;
   }
 
   async claimDue(now: number, limit: number): Promise<NoInputTimer[]> {
@@ -200,7 +209,8 @@ export class NoInputTimers {
 
   /** Claims and fires the due timers once; exposed for tests. */
   async poll(): Promise<void> {
-    if (this.polling) return;
+    // At every start the first polls come before Redis has answered: not an outage worth a warning.
+    if (this.polling || this.options.store.reachable?.() === false) return;
     this.polling = true;
     try {
       const due = await this.options.store.claimDue(Date.now(), this.options.batchSize ?? 50);

@@ -154,6 +154,34 @@ describeWithRedis('RedisNoInputTimerStore (shared Redis)', () => {
     expect(claimed[1].length).toBeGreaterThan(0);
   });
 
+  it('waits without a warning while its client is still connecting, then fires what is due', async () => {
+    const connecting = createRedisClient(redisTestUrl());
+    const warnings: string[] = [];
+    const fired: string[] = [];
+    const timers = new NoInputTimers({
+      store: new RedisNoInputTimerStore(connecting, `${prefix}connecting:`),
+      noInputMs: 0,
+      logger: { warn: (_o, msg) => warnings.push(msg), error: (_o, msg) => warnings.push(msg) },
+      fire: async (t) => {
+        fired.push(t.key);
+      },
+    });
+    try {
+      const connected = connecting.connect();
+      await timers.poll();
+      expect(warnings).toEqual([]);
+      await connected;
+      await timers.arm(reference('late'), 0);
+      await timers.poll();
+      await timers.stop();
+      expect(fired).toHaveLength(1);
+      expect(warnings).toEqual([]);
+    } finally {
+      // Not close(): it would wait for a connection still being made, should an expectation fail first.
+      connecting.destroy();
+    }
+  });
+
   it('keeps its keys under the bot prefix', async () => {
     const store = new RedisNoInputTimerStore(clients[0], `${prefix}keys:`);
     await store.schedule(timer('k', 1));
