@@ -319,6 +319,28 @@ describe('escalation over HTTP during business hours (Monday 30 November 2026, 1
     expect(await app.escalation.store.active()).toEqual([]);
   });
 
+  it('closes a request nobody took, whose user never answered the call-back offer, a day after it was made', async () => {
+    const { connector, app } = driver;
+    const julie = teamsAgent(driver, AGENT_A, 'Julie Agente');
+    await julie.send('aide agent');
+    const user = webUser(driver, 'conv-stale');
+    await user('agent');
+    const id = escalationIdIn(connector.textTo('conv-stale'));
+    clock.advance(11 * 60_000);
+    await app.escalation.hub.sweep();
+    expect((await app.escalation.store.get(id))?.status).toBe('timedOut');
+    clock.advance(23 * 3600_000);
+    await app.escalation.hub.sweep();
+    expect((await app.escalation.store.get(id))?.status).toBe('timedOut');
+    clock.advance(3600_000);
+    await app.escalation.hub.sweep();
+    expect((await app.escalation.store.get(id))?.status).toBe('closed');
+    expect(await app.escalation.store.active()).toEqual([]);
+    await julie.send('file');
+    const queue = JSON.stringify(connector.to(julie.conversationId).slice(-1)[0].activity.attachments);
+    expect(queue).not.toContain(id);
+  });
+
   it('offers a call-back when nobody accepts within ESCALATION_WAIT_MINUTES, and shows it to agents at once', async () => {
     const { connector, app } = driver;
     const julie = teamsAgent(driver, AGENT_A, 'Julie Agente');
