@@ -179,7 +179,8 @@ export class TranscriptRecorder implements Middleware {
     if (!text?.trim() && value !== undefined) return { at, from: 'user', text: '', withheld: 'card' };
     if (leaf && SECRET_ADJACENT_DIALOGS.has(leaf)) {
       const answer = normalizeText(text ?? '').replace(/#$/, '');
-      if (!this.yesNoWords.has(answer) && !/^\d+$/.test(answer)) {
+      // A question's number has one or two digits; a longer number (a year, a code) may be a secret answer.
+      if (!this.yesNoWords.has(answer) && !/^\d{1,2}$/.test(answer)) {
         return { at, from: 'user', text: '', withheld: 'secret' };
       }
     }
