@@ -232,7 +232,11 @@ describe('TranscriptRecorder on the phone, a NAM said in words at another questi
     await adapter.send('je veux parler à un agent').startTest();
     const lines = await store.recent(key);
     expect(JSON.stringify(lines)).not.toMatch(/cinquante|BOUM/);
-    expect(lines.map((l) => l.text)).toEqual(['********1212', '********1212', 'je veux parler à un agent']);
+    expect(lines.map((l) => l.text)).toEqual([
+      'pour ********1212 humira',
+      'le dossier de ********1212',
+      'je veux parler à un agent',
+    ]);
   });
 });
 

@@ -1,4 +1,5 @@
-import { maskNam, type Nam, parseNam, redactNams } from '../../nlu/nam';
+import { maskNam, parseNam, redactNams, spokenDigitRuns } from '../../nlu/nam';
+import { normalizeText } from '../../nlu/normalize';
 
 /** Longest line kept in a transcript; an agent needs the gist, not pasted documents. */
 export const MAX_LINE_LENGTH = 500;
@@ -74,11 +75,8 @@ export function redactLine(
 ): string {
   let line = redactNams(text).replace(TEMPORARY_PASSWORD, PASSWORD_MASK);
   if (options.passwords !== false) line = redactPasswordLike(line);
-  if (options.spoken && !options.nam) {
-    // What the typed-form search left may still read as a NAM said in words: then only its last four remain.
-    const nam = spokenNam(line);
-    if (nam) line = nam.masked();
-  }
+  // What the typed-form search left may still hold a NAM said in words: that span keeps only its last four.
+  if (options.spoken && !options.nam) line = maskSpokenNam(line);
   if (options.nam) {
     const parsed = parseNam(line);
     if (parsed.ok) line = parsed.nam.masked();
@@ -88,18 +86,45 @@ export function redactLine(
   return line.length > MAX_LINE_LENGTH ? `${line.slice(0, MAX_LINE_LENGTH - 1)}…` : line;
 }
 
+/** The most words a NAM said in words takes: four letters and eight digits, each a word, and a little slack. */
+const SPOKEN_NAM_MAX_WORDS = 16;
+
 /**
- * A NAM said in words somewhere in the line (« le dossier de BOUM cinquante-cinq zéro huit douze douze »),
- * read from each word on, since words before it (« de » is also a letter's name) would be read as letters.
+ * Masks a NAM said in words somewhere in the line (« le dossier de BOUM cinquante-cinq zéro huit douze douze
+ * pour Humira »): the shortest run of words from each word on that reads as one, so that the words around it
+ * (« de » is also a letter's name) neither hide it nor are lost.
  */
-function spokenNam(line: string): Nam | undefined {
+function maskSpokenNam(line: string): string {
+  if (!mayHoldEightDigits(line)) return line;
   const words = line.split(/\s+/).filter(Boolean);
-  // Four letters and eight digits take at least two words; a line without eight digits' worth is skipped.
   for (let i = 0; i + 1 < words.length; i += 1) {
-    const parsed = parseNam(words.slice(i).join(' '));
-    if (parsed.ok) return parsed.nam;
+    // Four letters and eight digits take at least two words.
+    for (let j = i + 2; j <= Math.min(words.length, i + SPOKEN_NAM_MAX_WORDS); j += 1) {
+      let parsed = parseNam(words.slice(i, j).join(' '));
+      if (!parsed.ok) continue;
+      // The reading skips words it does not know (« pour », « et »): they stay in the line.
+      let start = i;
+      for (let next = parseNam(words.slice(start + 1, j).join(' ')); next.ok;) {
+        parsed = next;
+        start += 1;
+        next = parseNam(words.slice(start + 1, j).join(' '));
+      }
+      const rest = maskSpokenNam(words.slice(j).join(' '));
+      return [...words.slice(0, start), parsed.nam.masked(), ...(rest ? [rest] : [])].join(' ');
+    }
   }
-  return undefined;
+  return line;
+}
+
+/**
+ * Whether the line says enough digits for a NAM's eight, « double » counted as two more: reading every run of
+ * words costs milliseconds, and almost no line says a NAM.
+ */
+function mayHoldEightDigits(line: string): boolean {
+  const normalized = normalizeText(line);
+  const digits = spokenDigitRuns(normalized).reduce((sum, run) => sum + run.length, 0);
+  const doubled = normalized.split(' ').filter((t) => t === 'double' || t === 'fois').length;
+  return digits + 2 * doubled >= 8;
 }
 
 /** The user name in a message (« CE100001 », « ip 123 456 »), normalised, or undefined. */

@@ -78,7 +78,7 @@ describe('call-back answers (FieldReader)', () => {
       ['mon mot de passe Pharmacie-Rimouski-2026 est refusé', { text: 'mon mot de passe •••• est refusé' }],
       ['Demande pour BOUM  5508  1212 svp', { text: 'Demande pour ********1212 svp' }],
       ['Demande pour BOUM 550 812 12', { text: 'Demande pour ********1212' }],
-      ['le dossier de BOUM cinquante-cinq zéro huit douze douze', { text: '********1212' }],
+      ['le dossier de BOUM cinquante-cinq zéro huit douze douze', { text: 'le dossier de ********1212' }],
     ])('reason %p (a sentence stays in the user’s words, NAM and password masked)', (text, value) => {
       expect(reader.read('reason', text)).toEqual({ ok: true, value });
     });

@@ -1,0 +1,26 @@
+import { redactLine } from '../../../src/services/escalation/redaction';
+
+describe('redactLine on a spoken line', () => {
+  it.each([
+    [
+      'a NAM in the middle keeps the words around it',
+      'le dossier de BOUM cinquante-cinq zéro huit douze douze pour Humira',
+      'le dossier de ********1212 pour Humira',
+    ],
+    [
+      'a NAM followed by words that are also letter names',
+      'pour BOUM cinquante-cinq zéro huit douze douze de madame a',
+      'pour ********1212 de madame a',
+    ],
+    [
+      'two NAMs in one line',
+      'BOUM cinquante-cinq zéro huit douze douze et TREM cinquante-cinq zéro huit douze treize',
+      '********1212 et ********1213',
+    ],
+    ['a line without a NAM is left as said', 'je veux parler à un agent', 'je veux parler à un agent'],
+  ])('%s', (_case, said, kept) => {
+    const line = redactLine(said, { spoken: true });
+    expect(line).toBe(kept);
+    expect(line).not.toMatch(/cinquante-cinq zéro huit/);
+  });
+});
