@@ -132,12 +132,14 @@ export class AccountManager implements AccountService {
    */
   private async overdueLock(userName: string, attempt: AttemptContext): Promise<Date | undefined> {
     const now = this.now();
-    for (const kind of ['password', 'secretQuestions'] as const) {
-      const limit =
-        kind === 'password' ? this.rules.failedPasswordsBeforeLock : this.rules.failedRoundsBeforeLock;
-      const count = await this.store.countFailures(kind, userName, now, this.rules.failureWindowMs);
-      if (count >= limit) return this.lock(kind, userName, attempt);
-    }
+    // Side by side: this runs before every sign-in and every round.
+    const [passwords, rounds] = await Promise.all(
+      (['password', 'secretQuestions'] as const).map((kind) =>
+        this.store.countFailures(kind, userName, now, this.rules.failureWindowMs),
+      ),
+    );
+    if (passwords >= this.rules.failedPasswordsBeforeLock) return this.lock('password', userName, attempt);
+    if (rounds >= this.rules.failedRoundsBeforeLock) return this.lock('secretQuestions', userName, attempt);
     return undefined;
   }
 
