@@ -105,6 +105,8 @@ export async function createAccountServices(options: AccountServicesOptions): Pr
           { event: 'accounts', err: { name: (error as Error)?.name } },
           'demo accounts not written yet: waiting for Redis',
         );
+        // Redis answered but refused (loading, a timeout): nothing may come to fire 'ready' again.
+        if (options.redisClient?.isReady) retry();
       }
     }
     // Written again, where absent, each time the connection comes back: a Redis that keeps nothing on disk
