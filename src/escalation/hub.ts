@@ -20,7 +20,7 @@ import { isoDate, type BusinessHours } from '../services/businessHours';
 import type { CentreInfo } from '../services/centre';
 import type { Clock } from '../services/clock';
 import type { AgentAuditAction, AgentAuditLog } from '../services/escalation/agentAudit';
-import { OPEN_ESCALATION_MAX_AGE_MS, type EscalationStore } from '../services/escalation/escalationStore';
+import { isPastMaxAge, type EscalationStore } from '../services/escalation/escalationStore';
 import { findCallbackReference, findEscalationId, newEscalationId } from '../services/escalation/ids';
 import { findUserName, redactLine } from '../services/escalation/redaction';
 import type { TranscriptStore } from '../services/escalation/transcriptStore';
@@ -992,8 +992,7 @@ export class EscalationHub {
     // A request nobody took, whose user never came back to the call-back offer, would otherwise stay on the
     // agents' queue card (and in the store) for good: after a day it is closed.
     for (const escalation of await store.active()) {
-      if (escalation.status !== 'timedOut') continue;
-      if (now.getTime() - Date.parse(escalation.createdAt) <= OPEN_ESCALATION_MAX_AGE_MS) continue;
+      if (escalation.status !== 'timedOut' || !isPastMaxAge(escalation, now.toISOString())) continue;
       if (await store.close(escalation.id, 'timedOut', now.toISOString()))
         this.options.logger.info(
           { event: 'escalation', action: 'closedStale', escalation: escalation.id },

@@ -116,8 +116,12 @@ export const OPEN_ESCALATION_MAX_AGE_MS = 24 * 3600 * 1000;
  * {@link OPEN_ESCALATION_MAX_AGE_MS}.
  */
 export function givesWayToNewRequest(open: Escalation, now: string): boolean {
-  if (open.status === 'timedOut') return true;
-  return Date.parse(now) - Date.parse(open.createdAt) > OPEN_ESCALATION_MAX_AGE_MS;
+  return open.status === 'timedOut' || isPastMaxAge(open, now);
+}
+
+/** True when the escalation was made more than {@link OPEN_ESCALATION_MAX_AGE_MS} before `now`. */
+export function isPastMaxAge(escalation: Escalation, now: string): boolean {
+  return Date.parse(now) - Date.parse(escalation.createdAt) > OPEN_ESCALATION_MAX_AGE_MS;
 }
 
 /** Closed escalations and done call-backs are kept this long for agents' questions, then forgotten. */
