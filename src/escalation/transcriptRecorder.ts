@@ -4,7 +4,7 @@ import { PASSWORD_CARD_PROMPT } from '../dialogs/accounts/passwordCardPrompt';
 import { SECRET_ANSWER_PROMPT } from '../dialogs/accounts/secretAnswerPrompt';
 import { USER_NAME_PROMPT } from '../dialogs/accounts/userNamePrompt';
 import { QUESTION_PICK_PROMPT } from '../dialogs/accounts/questionPickPrompt';
-import { YES_NO_PROMPT as ACCOUNTS_YES_NO_PROMPT } from '../dialogs/accounts/yesNoPrompt';
+import { YES_NO_PROMPT as ACCOUNTS_YES_NO_PROMPT, YesNoWords } from '../dialogs/accounts/yesNoPrompt';
 import { NAM_PROMPT } from '../dialogs/requestStatus/namPrompt';
 import { cardFallbackText } from '../dialogs/shared/cards';
 import { keypadKey } from '../dialogs/shared/dtmf';
@@ -112,15 +112,11 @@ export interface TranscriptRecorderOptions {
 export class TranscriptRecorder implements Middleware {
   private readonly signatures: Array<{ reason: EscalationReason; text: string }> = [];
 
-  /** What the accounts' yes/no questions understand (and their keypad keys), normalized. */
-  private readonly yesNoWords = new Set(['1', '2']);
+  /** What the accounts' yes/no questions understand. */
+  private readonly yesNoWords: YesNoWords;
 
   constructor(private readonly options: TranscriptRecorderOptions) {
-    for (const lang of LANGUAGES) {
-      for (const key of ['accounts:words.yes', 'accounts:words.no']) {
-        for (const word of options.messages.list(lang, key)) this.yesNoWords.add(normalizeText(word));
-      }
-    }
+    this.yesNoWords = new YesNoWords(options.messages);
     for (const [reason, key] of REASON_KEYS) {
       for (const lang of LANGUAGES) {
         if (!options.messages.has(lang, key)) continue;
@@ -178,9 +174,9 @@ export class TranscriptRecorder implements Middleware {
     }
     if (!text?.trim() && value !== undefined) return { at, from: 'user', text: '', withheld: 'card' };
     if (leaf && SECRET_ADJACENT_DIALOGS.has(leaf)) {
-      const answer = normalizeText(text ?? '').replace(/#$/, '');
       // A question's number has one or two digits; a longer number (a year, a code) may be a secret answer.
-      if (!this.yesNoWords.has(answer) && !/^\d{1,2}$/.test(answer)) {
+      const number = /^\d{1,2}$/.test(normalizeText(text ?? '').replace(/#$/, ''));
+      if (!number && this.yesNoWords.recognize(text) === undefined) {
         return { at, from: 'user', text: '', withheld: 'secret' };
       }
     }

@@ -5,7 +5,7 @@ import {
   type DialogInstance,
   type DialogTurnResult,
 } from '../shared/dialogLibrary';
-import { LANGUAGES } from '../../i18n';
+import { LANGUAGES, type Messages } from '../../i18n';
 import { normalizeText } from '../../nlu/normalize';
 import type { DialogDependencies } from '../shared/dependencies';
 import type { Part } from '../shared/responder';
@@ -27,20 +27,41 @@ interface YesNoState {
 }
 
 /**
+ * The accounts' yes and no, in both languages ("oui", "ben oui", "yes"), and keypad 1 = yes, 2 = no: read by
+ * {@link YesNoPrompt}, and by whatever must tell such an answer from anything else typed there.
+ */
+export class YesNoWords {
+  private readonly yes: Set<string>;
+  private readonly no: Set<string>;
+
+  constructor(messages: Messages) {
+    const words = (key: string) =>
+      new Set(LANGUAGES.flatMap((l) => messages.list(l, key)).map(normalizeText));
+    this.yes = words('accounts:words.yes');
+    this.no = words('accounts:words.no');
+  }
+
+  /** True for yes, false for no, undefined otherwise. */
+  recognize(text: string | undefined): boolean | undefined {
+    const normalized = normalizeText(text ?? '').replace(/#$/, '');
+    if (!normalized) return undefined;
+    if (normalized === '1' || this.yes.has(normalized)) return true;
+    if (normalized === '2' || this.no.has(normalized)) return false;
+    return undefined;
+  }
+}
+
+/**
  * A yes/no question understood in both languages ("oui", "ben oui", "yes", keypad 1 = yes, 2 = no). It never
  * loops forever: after two answers it cannot read, it takes the answer as no. « * » or « répéter » asks again
  * without counting as an answer.
  */
 export class YesNoPrompt extends Dialog<YesNoPromptOptions> {
-  private readonly yes: Set<string>;
-  private readonly no: Set<string>;
+  private readonly words: YesNoWords;
 
   constructor(private readonly deps: DialogDependencies) {
     super(YES_NO_PROMPT);
-    const words = (key: string) =>
-      new Set(LANGUAGES.flatMap((l) => deps.responder.messages.list(l, key)).map(normalizeText));
-    this.yes = words('accounts:words.yes');
-    this.no = words('accounts:words.no');
+    this.words = new YesNoWords(deps.responder.messages);
   }
 
   override async beginDialog(dc: DialogContext, options?: YesNoPromptOptions): Promise<DialogTurnResult> {
@@ -72,11 +93,7 @@ export class YesNoPrompt extends Dialog<YesNoPromptOptions> {
 
   /** True for yes, false for no, undefined otherwise. */
   recognize(text: string | undefined): boolean | undefined {
-    const normalized = normalizeText(text ?? '').replace(/#$/, '');
-    if (!normalized) return undefined;
-    if (normalized === '1' || this.yes.has(normalized)) return true;
-    if (normalized === '2' || this.no.has(normalized)) return false;
-    return undefined;
+    return this.words.recognize(text);
   }
 
   private async ask(context: TurnContext, question: Part[]): Promise<void> {
