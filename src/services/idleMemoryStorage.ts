@@ -102,7 +102,7 @@ export class IdleMemoryStorage implements Storage, TextStorage {
    */
   private live(key: string): Entry | undefined {
     const entry = this.entries.get(key);
-    if (entry?.expiresAt === undefined || this.now() <= entry.expiresAt) return entry;
+    if (!entry || !expired(entry, this.now())) return entry;
     this.entries.delete(key);
     return undefined;
   }
@@ -122,7 +122,7 @@ export class IdleMemoryStorage implements Storage, TextStorage {
   sweep(now: number = this.now()): void {
     this.lastSweep = now;
     for (const [key, entry] of this.entries) {
-      if (entry.expiresAt !== undefined && now > entry.expiresAt) this.entries.delete(key);
+      if (expired(entry, now)) this.entries.delete(key);
     }
   }
 
@@ -157,4 +157,9 @@ export class IdleMemoryStorage implements Storage, TextStorage {
     }
     onEvicted?.(evicted);
   }
+}
+
+/** Whether the item's idle period has passed at `now`: the same test for a read and for a sweep. */
+function expired(entry: Entry, now: number): boolean {
+  return entry.expiresAt !== undefined && now > entry.expiresAt;
 }
