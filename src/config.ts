@@ -134,6 +134,12 @@ const schema = z
       .string()
       .regex(/^\S+$/, { message: 'expected a Teams channel conversation id such as 19:abc@thread.tacv2' })
       .optional(),
+    HANDOFF_STATUS_SENDERS: z
+      .string()
+      .regex(/^[^\s,]+(\s*,\s*[^\s,]+)*$/, {
+        message: 'expected the external hub sender ids (from.id) separated by commas',
+      })
+      .optional(),
     ESCALATION_WAIT_MINUTES: positiveInt('a whole number of minutes greater than 0'),
     CENTRE_EXTRA_CLOSURES: z
       .string()
@@ -234,6 +240,11 @@ export interface Config {
     agentIds: string[];
     /** AGENT_HUB_CONVERSATION: the agents' Teams channel, if any. */
     hubConversation?: string;
+    /**
+     * HANDOFF_STATUS_SENDERS: the `from.id` of an external hub allowed to post `handoff.status`; none by default,
+     * since a Direct Line client can post any event under any id it is not bound to.
+     */
+    handoffStatusSenders: string[];
     /** ESCALATION_WAIT_MINUTES: after this long without an agent, the user is offered a call-back. */
     waitMinutes: number;
     /** CENTRE_EXTRA_CLOSURES: the Centre's own closed days (YYYY-MM-DD, ranges with "..", yearly MM-DD). */
@@ -292,6 +303,7 @@ export function loadConfig(env: NodeJS.ProcessEnv): Config {
     'STATE_SEAL_KEY',
     'AGENT_IDS',
     'AGENT_HUB_CONVERSATION',
+    'HANDOFF_STATUS_SENDERS',
     'CENTRE_EXTRA_CLOSURES',
   ];
   for (const key of [...Object.keys(DEFAULTS), ...optional]) {
@@ -358,6 +370,10 @@ export function loadConfig(env: NodeJS.ProcessEnv): Config {
         .map((id) => id.trim().toLowerCase())
         .filter(Boolean),
       hubConversation: e.AGENT_HUB_CONVERSATION,
+      handoffStatusSenders: (e.HANDOFF_STATUS_SENDERS ?? '')
+        .split(',')
+        .map((id) => id.trim())
+        .filter(Boolean),
       waitMinutes: e.ESCALATION_WAIT_MINUTES,
       extraClosures: (e.CENTRE_EXTRA_CLOSURES ?? '')
         .split(',')

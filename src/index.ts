@@ -242,6 +242,7 @@ export async function buildApplication(
     settings: {
       agentIds: new Set(config.escalation.agentIds),
       hubConversation: config.escalation.hubConversation,
+      handoffStatusSenders: new Set(config.escalation.handoffStatusSenders),
       waitMinutes: config.escalation.waitMinutes,
       passwordCardSeconds: 120,
     },

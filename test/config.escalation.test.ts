@@ -5,6 +5,7 @@ describe('escalation configuration', () => {
     expect(loadConfig({}).escalation).toEqual({
       agentIds: [],
       hubConversation: undefined,
+      handoffStatusSenders: [],
       waitMinutes: 10,
       extraClosures: [],
     });
@@ -16,6 +17,7 @@ describe('escalation configuration', () => {
       { agentIds: ['0b7c1f3e-0000-4000-8000-00000000000a', '0b7c1f3e-0000-4000-8000-00000000000b'] },
     ],
     [{ AGENT_HUB_CONVERSATION: '19:abc@thread.tacv2' }, { hubConversation: '19:abc@thread.tacv2' }],
+    [{ HANDOFF_STATUS_SENDERS: ' omnichannel , hub-2 ' }, { handoffStatusSenders: ['omnichannel', 'hub-2'] }],
     [{ ESCALATION_WAIT_MINUTES: '5' }, { waitMinutes: 5 }],
     [
       { CENTRE_EXTRA_CLOSURES: '2026-12-24..2027-01-02, 04-06 ,2026-11-30' },
@@ -37,6 +39,10 @@ describe('escalation configuration', () => {
     [
       { AGENT_HUB_CONVERSATION: 'two words' },
       'AGENT_HUB_CONVERSATION: expected a Teams channel conversation id',
+    ],
+    [
+      { HANDOFF_STATUS_SENDERS: 'omnichannel,,hub-2' },
+      'HANDOFF_STATUS_SENDERS: expected the external hub sender ids (from.id) separated by commas',
     ],
     [{ CENTRE_EXTRA_CLOSURES: '2026-12-24,Noël' }, 'CENTRE_EXTRA_CLOSURES: "Noël": expected YYYY-MM-DD'],
   ])('refuses %j', (env, message) => {

@@ -80,6 +80,8 @@ export interface EscalationSettings {
   agentIds: ReadonlySet<string>;
   /** AGENT_HUB_CONVERSATION: the agents' Teams channel conversation id. */
   hubConversation?: string;
+  /** HANDOFF_STATUS_SENDERS: the external hub's sender ids, the only ones whose `handoff.status` counts. */
+  handoffStatusSenders: ReadonlySet<string>;
   /** ESCALATION_WAIT_MINUTES. */
   waitMinutes: number;
   /** After this long a temporary-password card is replaced even if the agent did not say it was noted. */
@@ -443,13 +445,13 @@ export class EscalationHub {
       'escalation',
     );
     if (!escalation || escalation.status === 'closed') return;
-    // The channel or the contact centre reports the hand-off; a Direct Line client can post any event, and
-    // the waiting user must not mark their own request as taken (or closed) by an agent.
+    // A Direct Line client can post any event, under any id it is not bound to: only the configured hub may
+    // say that an agent took (or closed) the request, never the waiting user or whoever speaks for them.
     const sender = context.activity.from?.id;
-    if (sender !== undefined && sender === escalation.userReference.user?.id) {
+    if (sender === undefined || !this.options.settings.handoffStatusSenders.has(sender)) {
       this.options.logger.warn(
         { event: 'escalation', action: 'handoffStatusRefused', escalation: escalation.id },
-        'handoff.status sent by the waiting user: ignored',
+        'handoff.status from a sender not in HANDOFF_STATUS_SENDERS: ignored',
       );
       return;
     }

@@ -70,7 +70,13 @@ async function startDriver(
   const connector = new RecordingConnector();
   await connector.start();
   const app = await createTestApp(
-    { LOCAL_CHAT: 'false', AGENT_IDS: `${AGENT_A},${AGENT_B}`, AGENT_HUB_CONVERSATION: HUB, ...env },
+    {
+      LOCAL_CHAT: 'false',
+      AGENT_IDS: `${AGENT_A},${AGENT_B}`,
+      AGENT_HUB_CONVERSATION: HUB,
+      HANDOFF_STATUS_SENDERS: 'omnichannel',
+      ...env,
+    },
     { ...(clock ? { clock } : {}), ...(storage ? { storage } : {}) },
   );
   const baseUrl = await app.start();
@@ -538,7 +544,10 @@ describe('escalation over HTTP during business hours (Monday 30 November 2026, 1
     expect(text).toContain("La conversation avec l'agent est terminée.");
     expect(text).toContain("Que puis-je faire d'autre pour vous?");
   });
-  it('ignores a handoff.status the waiting user posts themselves: the request stays in the queue', async () => {
+  it.each([
+    ['the waiting user themselves', { id: 'user-conv-forged', role: 'user' }],
+    ['a sender not in HANDOFF_STATUS_SENDERS', { id: 'omnichannel-2', name: 'Omnichannel' }],
+  ])('ignores a handoff.status posted by %s: the request stays in the queue', async (_who, from) => {
     const { connector } = driver;
     const julie = teamsAgent(driver, AGENT_A, 'Julie Agente');
     await julie.send('aide agent');
@@ -551,7 +560,7 @@ describe('escalation over HTTP during business hours (Monday 30 November 2026, 1
         name: 'handoff.status',
         value: { state },
         channelId: 'webchat',
-        from: { id: 'user-conv-forged', role: 'user' },
+        from,
         conversation: { id: 'conv-forged' },
       });
     let mark = connector.calls.length;
