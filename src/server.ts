@@ -1,3 +1,4 @@
+import { STATUS_CODES } from 'node:http';
 import { isIP } from 'node:net';
 import restify, { type Request, type Response, type Server } from 'restify';
 import type { Activity, CloudAdapter, TurnContext } from 'botbuilder';
@@ -277,9 +278,20 @@ export function createBotServer(options: ServerOptions): BotServer {
 
   server.on(
     'restifyError',
-    (req: Request, res: Response, err: Error & { statusCode?: number }, cb: () => void) => {
-      if ((err.statusCode ?? 500) >= 500)
-        logger.error({ err: { name: err.name }, path: req.path() }, 'server error');
+    (
+      req: Request,
+      res: Response,
+      err: Error & { statusCode?: number; code?: string; toJSON?: () => unknown },
+      cb: () => void,
+    ) => {
+      const status = err.statusCode ?? 500;
+      if (status >= 500) logger.error({ err: { name: err.name }, path: req.path() }, 'server error');
+      // restify answers with the error's message, which quotes the request: JSON.parse's message holds the
+      // text around the fault (a NAM or a password pasted in the wrong place), a 404 names the path. Only the
+      // error's code and the status's standard reason are sent back.
+      const body = { code: err.code ?? err.name, message: STATUS_CODES[status] ?? 'Error' };
+      err.toJSON = () => body;
+      err.toString = () => body.message;
       return cb();
     },
   );

@@ -199,6 +199,34 @@ describe('HTTP server', () => {
     });
     expect(response.status).toBe(400);
   });
+
+  it('never quotes what the client sent in the error body of a request it refuses', async () => {
+    // Node's JSON.parse quotes the text around the error, and restify puts that message, and the path of an
+    // unknown route, in its answer: a NAM or a password pasted in the wrong place came back in the 4xx body.
+    const secret = 'BOUM55081212';
+    const refused = [
+      { path: '/api/messages', body: secret },
+      { path: '/api/messages', body: `{"text": ${secret}}` },
+      { path: '/api/messages', body: `{"text":"Pharmacie-Rimouski-2026"` },
+      { path: '/directline/conversations', body: `{"text": ${secret}}` },
+      { path: `/api/messages/${secret}`, body: '{}' },
+      { path: `/${secret}`, body: '{}' },
+    ];
+    for (const { path, body } of refused) {
+      const response = await fetch(`${baseUrl}${path}`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body,
+      });
+      const text = await response.text();
+      expect({ path, status: response.status < 500 && response.status >= 400 }).toEqual({
+        path,
+        status: true,
+      });
+      expect({ path, body: text }).toEqual({ path, body: expect.not.stringMatching(/BOUM|5508|Pharmacie/) });
+      expect(JSON.parse(text)).toEqual({ code: expect.any(String), message: expect.any(String) });
+    }
+  });
 });
 
 describe('HTTP server with a Microsoft app id', () => {
