@@ -14,6 +14,11 @@ export interface ConversationFlags {
   welcomed?: boolean;
   /** A keypad entry just ended without "#": one "#" right after is the caller's habit, not an answer. */
   poundAfterEntry?: boolean;
+  /**
+   * Messages still to be read, in the transcript, as possible secret answers although no secret question is
+   * asked any more: a round just ended (see TranscriptRecorder).
+   */
+  afterSecrets?: number;
 }
 
 /** The typed state accessors, named once. */

@@ -54,6 +54,13 @@ export const SECRET_ADJACENT_DIALOGS: ReadonlySet<string> = new Set([
   QUESTION_PICK_PROMPT,
 ]);
 
+/**
+ * Messages after the last secret question of a round that are read like answers at {@link SECRET_ADJACENT_DIALOGS}:
+ * the round ends (passed, given up, locked) and the menu is back, but people who did not notice say an answer
+ * again, or send one they had already typed (« Filou » where the menu is asked, next to the question it answers).
+ */
+export const MESSAGES_GUARDED_AFTER_SECRETS = 2;
+
 /** Dialogs whose answer is a NAM: masked to its last four even when spelled or spoken. */
 export const NAM_DIALOGS: ReadonlySet<string> = new Set([NAM_PROMPT]);
 
@@ -93,7 +100,7 @@ export function leafOfState(state: DialogState | undefined): string | undefined 
 /** What the recorder needs. */
 export interface TranscriptRecorderOptions {
   store: TranscriptStore;
-  state: Pick<StateAccessors, 'dialogState'>;
+  state: Pick<StateAccessors, 'dialogState' | 'conversationFlags'>;
   messages: Messages;
   clock: Clock;
   /** Conversations not to record (the agents' own). */
@@ -135,6 +142,8 @@ export class TranscriptRecorder implements Middleware {
     const { activity } = context;
     if (activity.type !== ActivityTypes.Message || this.options.skip?.(context)) return next();
     const leaf = leafOfState(await this.options.state.dialogState.get(context));
+    // Counted before the dialogs run, so the change is saved with the turn's state.
+    const guarded = await this.guardAfterSecrets(context, leaf);
     const outgoing: Partial<Activity>[] = [];
     context.onSendActivities(async (_ctx, activities, nextSend) => {
       // On Teams and Web Chat menus and results are cards without text: their fallback text is what was read.
@@ -148,7 +157,7 @@ export class TranscriptRecorder implements Middleware {
     await next();
 
     const at = this.options.clock.now().toISOString();
-    const entries: TranscriptEntry[] = [this.userEntry(context, leaf, at)];
+    const entries: TranscriptEntry[] = [this.userEntry(context, leaf, at, guarded)];
     const reason = context.turnState.get(REASON) as EscalationReason | undefined;
     for (const reply of outgoing) {
       const text = (reply.text ?? '').trim();
@@ -167,13 +176,37 @@ export class TranscriptRecorder implements Middleware {
     );
   }
 
-  private userEntry(context: TurnContext, leaf: string | undefined, at: string): TranscriptEntry {
+  /**
+   * Whether this message comes just after a round of secret questions (see {@link MESSAGES_GUARDED_AFTER_SECRETS}).
+   * Each message answering a secret or a question between secrets starts the count again.
+   */
+  private async guardAfterSecrets(context: TurnContext, leaf: string | undefined): Promise<boolean> {
+    const answering =
+      leaf !== undefined && (SENSITIVE_DIALOGS.has(leaf) || SECRET_ADJACENT_DIALOGS.has(leaf));
+    const flags = await this.options.state.conversationFlags.get(context, {});
+    const left = flags.afterSecrets ?? 0;
+    const guarded = !answering && left > 0;
+    const next = answering ? MESSAGES_GUARDED_AFTER_SECRETS : guarded ? left - 1 : left;
+    if (next !== left) {
+      if (next > 0) flags.afterSecrets = next;
+      else delete flags.afterSecrets;
+      await this.options.state.conversationFlags.set(context, flags);
+    }
+    return guarded;
+  }
+
+  private userEntry(
+    context: TurnContext,
+    leaf: string | undefined,
+    at: string,
+    afterSecrets = false,
+  ): TranscriptEntry {
     const { text, value } = context.activity;
     if (context.turnState.get(SENSITIVE) || (leaf && SENSITIVE_DIALOGS.has(leaf))) {
       return { at, from: 'user', text: '', withheld: 'secret' };
     }
     if (!text?.trim() && value !== undefined) return { at, from: 'user', text: '', withheld: 'card' };
-    if (leaf && SECRET_ADJACENT_DIALOGS.has(leaf)) {
+    if ((leaf && SECRET_ADJACENT_DIALOGS.has(leaf)) || afterSecrets) {
       // A question's number has one or two digits; a longer number (a year, a code) may be a secret answer.
       const number = /^\d{1,2}$/.test(normalizeText(text ?? '').replace(/#$/, ''));
       if (!number && this.yesNoWords.recognize(text) === undefined) {

@@ -1,8 +1,9 @@
 import { findUserName, looksLikeSecretAnswer, redactLine } from '../../src/services/escalation/redaction';
-import { ConversationState, MemoryStorage, TestAdapter, UserState } from 'botbuilder';
+import { type Activity, ConversationState, MemoryStorage, TestAdapter, UserState } from 'botbuilder';
 import { leafOfState, markSensitiveTurn, TranscriptRecorder } from '../../src/escalation/transcriptRecorder';
 import { Messages } from '../../src/i18n';
 import { FixedClock } from '../../src/services/clock';
+import { hashId } from '../../src/services/logger';
 import { MemoryTranscriptStore } from '../../src/services/escalation/transcriptStore';
 import type { TranscriptEntry } from '../../src/services/escalation/types';
 import { PendingWrites } from '../../src/pendingWrites';
@@ -11,7 +12,7 @@ import { QUESTION_PICK_PROMPT } from '../../src/dialogs/accounts/questionPickPro
 import { keypressActivity, type KeypadKey } from '../../src/dialogs/shared/dtmf';
 import { createStateAccessors } from '../../src/state';
 import type { Application } from '../../src/index';
-import { DEMO_SECRETS, JULIE } from '../helpers/accounts';
+import { DEMO_SECRETS, JULIE, julieAnswerFor } from '../helpers/accounts';
 import { createTestApp, TestClient, textOf } from '../helpers/bot';
 
 /** The escalation the client's last replies announced. */
@@ -347,6 +348,51 @@ describe('TranscriptRecorder in the running bot', () => {
     for (const input of ['bonjour', '1', '1', JULIE.userName, 'a', 'b', 'c', 'non']) await other.say(input);
     const second = await escalationOf(ownApp, textOf(await other.say('agent')));
     expect(second.transcript.some((e) => e.from === 'user' && e.text === 'non')).toBe(true);
+  });
+
+  it('withholds a secret answer typed just after a round that said no, keeps a menu number', async () => {
+    const ownApp = await createTestApp({ CLOCK_NOW: '2026-11-30T10:00:00-05:00' });
+    const client = new TestClient(ownApp);
+    for (const input of ['bonjour', '1', '1', JULIE.userName]) await client.say(input);
+    for (const wrong of ['pas sûr', 'aucune idée', 'je ne sais plus']) await client.say(wrong);
+    // « Voulez-vous réessayer? » « non »: the round is over, the menu is back, and the user remembers one.
+    await client.say('non');
+    await client.say(JULIE.answers.firstPet);
+    await client.say('2');
+    const escalation = await escalationOf(ownApp, textOf(await client.say('agent')));
+    expect(JSON.stringify(escalation)).not.toContain(JULIE.answers.firstPet);
+    expect(escalation.transcript.some((e) => e.from === 'user' && e.text === '2')).toBe(true);
+  });
+
+  it('withholds secret answers a caller says again once the round passed and the menu is back', async () => {
+    const ownApp = await createTestApp({ CLOCK_NOW: '2026-11-30T10:00:00-05:00' });
+    const client = new TestClient(ownApp, {
+      channelId: 'telephony',
+      locale: 'fr-CA',
+      conversationId: 'call-after-round',
+    });
+    const said = (replies: Partial<Activity>[]) =>
+      `${textOf(replies)} ${replies.map((a) => a.speak ?? '').join(' ')}`;
+    await client.say('1');
+    await client.say('1');
+    let replies = await client.say('2100001#');
+    const given: string[] = [];
+    for (let round = 0; round < 3; round += 1) {
+      given.push(julieAnswerFor(said(replies)));
+      replies = await client.say(given[round]);
+    }
+    expect(said(replies)).toMatch(/mot de passe temporaire/);
+    // The temporary password is dictated, then the menu; the caller repeats two of the answers just given.
+    await client.say(given[0]);
+    await client.say(given[2]);
+    await new Promise((resolve) => setImmediate(resolve));
+    const lines = await ownApp.escalation.transcripts.recent(hashId('telephony/call-after-round'));
+    const dump = JSON.stringify(lines);
+    for (const answer of given) expect(dump).not.toContain(answer);
+    expect(lines.filter((e) => e.from === 'user').slice(-2)).toEqual([
+      expect.objectContaining({ withheld: 'secret' }),
+      expect.objectContaining({ withheld: 'secret' }),
+    ]);
   });
 
   it('never keeps a password, even typed in clear instead of in the card; the verified user name is kept', async () => {
