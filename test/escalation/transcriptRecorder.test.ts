@@ -34,6 +34,13 @@ describe('redactLine', () => {
     ['NAM with hyphens', 'TREJ-8501-0101', '********0101'],
     ['temporary password shape', 'votre mot de passe : K7PM-4QX2-9R', 'votre mot de passe : ••••'],
     [
+      'temporary password copied with spaces',
+      'le mot de passe temporaire k7pm 4qx2 9r ne marche pas',
+      'le mot de passe temporaire •••• ne marche pas',
+    ],
+    ['temporary password with spaces and dashes', 'K7PM - 4QX2 - 9R', '••••'],
+    ['three short words that are not one', 'je le fais avec elle un jour', 'je le fais avec elle un jour'],
+    [
       'ordinary text',
       'Bonjour, mon mot de passe ne fonctionne plus',
       'Bonjour, mon mot de passe ne fonctionne plus',

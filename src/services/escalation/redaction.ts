@@ -7,6 +7,9 @@ export const MAX_LINE_LENGTH = 500;
 // Temporary passwords look like `K7PM-4QX2-9R` (accounts' generator, no 0/O/1/I): never in a transcript, even
 // if some future message displayed one.
 const TEMPORARY_PASSWORD = /\b[A-HJ-NP-Z2-9]{4}-[A-HJ-NP-Z2-9]{4}-[A-HJ-NP-Z2-9]{2}\b/gi;
+// The same, copied from the dictation with spaces for the dashes (« K7PM 4QX2 9R »): three short words, which
+// the password-shaped search never looks at. Masked only with a digit in it, or « avec elle un » would be.
+const SPACED_TEMPORARY_PASSWORD = /\b[A-HJ-NP-Z2-9]{4}[\s-]+[A-HJ-NP-Z2-9]{4}[\s-]+[A-HJ-NP-Z2-9]{2}\b/gi;
 
 /** What replaces a temporary password in a redacted line. */
 export const PASSWORD_MASK = '••••';
@@ -73,7 +76,9 @@ export function redactLine(
   text: string,
   options: { nam?: boolean; passwords?: boolean; spoken?: boolean } = {},
 ): string {
-  let line = redactNams(text).replace(TEMPORARY_PASSWORD, PASSWORD_MASK);
+  let line = redactNams(text)
+    .replace(TEMPORARY_PASSWORD, PASSWORD_MASK)
+    .replace(SPACED_TEMPORARY_PASSWORD, (found) => (/\d/.test(found) ? PASSWORD_MASK : found));
   if (options.passwords !== false) line = redactPasswordLike(line);
   // What the typed-form search left may still hold a NAM said in words: that span keeps only its last four.
   if (options.spoken && !options.nam) line = maskSpokenNam(line);
