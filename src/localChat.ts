@@ -847,8 +847,10 @@ export function registerLocalChat(server: restify.Server, options: LocalChatOpti
         id = `${conversation.id}|typing`;
         activity.id = id;
       } else {
-        // Clients have no use for the connector URL: it is stored without it and sent to the bot with it.
-        const { serviceUrl: _forBotOnly, ...forClients } = activity;
+        // Clients have no use for the connector URL: it is stored without it and sent to the bot with it. Nor
+        // for the value of a card they submitted, which may be a password: every poll would return it, for as
+        // long as the conversation lasts, after the bot said the field was removed from the conversation.
+        const { serviceUrl: _forBotOnly, value: _cardInputsForBotOnly, ...forClients } = activity;
         id = append(conversation, forClients).activity.id;
         activity.id = id;
       }

@@ -313,6 +313,33 @@ describe('registerLocalChat', () => {
       expect(client.watermarks[client.watermarks.length - 1]).toBe(client.seen.length);
     });
 
+    it('keeps no card value in the conversation its clients read back, only what was typed', async () => {
+      // A password card is submitted as `value` without text; the bot gets it, but the copy every poll returns
+      // kept it for the conversation's life while the bot said the field was removed from the conversation.
+      const client = await Client.start(srv.base);
+      const posted = await client.send({
+        type: 'message',
+        value: { accountsCard: 'current', password: 'Pharmacie-Rimouski-2026' },
+        channelData: { clientActivityID: 'card-1' },
+      });
+      expect(posted.status).toBe(200);
+      await client.waitFor((a) => a.type === 'message' && a.replyToId === posted.json.id);
+      await client.send({ type: 'message', text: 'allô' });
+      await client.waitFor(fromBot('echo: allô'));
+      const { json } = await call(
+        srv.base,
+        'GET',
+        `/directline/conversations/${client.conversationId}/activities`,
+        {
+          token: client.token,
+        },
+      );
+      expect(JSON.stringify(json)).not.toContain('Pharmacie-Rimouski-2026');
+      const mine = (json.activities as Json[]).find((a) => a.id === posted.json.id);
+      expect(mine).toMatchObject({ type: 'message', channelData: { clientActivityID: 'card-1' } });
+      expect(mine?.value).toBeUndefined();
+    });
+
     it('returns nothing new when polled again with the last watermark', async () => {
       const client = await Client.start(srv.base);
       await client.waitFor(fromBot('Bonjour! Je suis le robot écho.'));
