@@ -342,8 +342,9 @@ export class RequestStatusDialog extends FlowDialog<RequestStatusOptions> {
       }
       case 'none': {
         // Echo what was not found, masked and cut: the user may have typed anything, even a NAM or a password
-        // (redactLine hides both), or markdown (escaped on screens by `echo`).
-        const shown = redactLine(answer).slice(0, 60);
+        // (redactLine hides both), or markdown (escaped on screens by `echo`). A NAM in words too (« bé o u emme
+        // cinq cinq… »): the NAM question reads it as one, on the phone and in chat alike.
+        const shown = redactLine(answer, { spoken: true }).slice(0, 60);
         const prompt: ChoicePromptOptions = {
           lead: [{ key: 'requests:medication.none', echo: { answer: shown } }],
           prompt: 'requests:medication.noneWhat',

@@ -102,6 +102,27 @@ describe('request status privacy', () => {
     expect(bot.logLines.join('\n')).not.toMatch(/550812/);
   });
 
+  it.each([
+    ['telephony', 'bé o u emme cinq cinq zéro huit un deux un deux'],
+    ['telephony', 'boum cinquante-cinq zéro huit douze douze'],
+    ['test', 'B comme Bernard O U M cinquante-cinq zéro huit douze douze'],
+  ])(
+    'on %s, does not quote back a NAM said in words where a medication is asked: %s',
+    async (channelId, said) => {
+      // The NAM question reads these as a NAM; quoted back whole in « aucun médicament ne correspond à … », it
+      // reached the reply's text (what the channel displays and keeps) and the agents' transcript.
+      const bot = await createRequestStatusBot({ session: SIGNED_IN });
+      const client = new TestClient(bot.app, { channelId });
+      for (const input of ['bonjour', '1', '2', 'BOUM 5508 1212']) await client.say(input);
+      if (channelId === 'telephony') await client.say('1');
+      const replies = await client.say(said);
+      const text = replies.map((a) => a.text ?? '').join('\n');
+      expect(text).toContain('aucun médicament');
+      expect(text).not.toContain(said.split(' ').slice(-3).join(' '));
+      expect(text).toMatch(/1212/);
+    },
+  );
+
   it('keeps a NAM typed in the opening sentence out of state and logs, and uses it', async () => {
     const bot = await createRequestStatusBot();
     const chat = bot.client();
