@@ -441,7 +441,13 @@ export class EscalationHub {
     const link = await this.link.get(context);
     const escalation = link ? await store.get(link.id) : undefined;
     this.options.logger.info(
-      { event: 'escalation', action: 'handoffStatus', state, escalation: link?.id },
+      {
+        event: 'escalation',
+        action: 'handoffStatus',
+        // Any client can post this event: only the states the hub knows are logged, never the text it sent.
+        state: state === undefined || HANDOFF_STATES.has(state) ? state : 'other',
+        escalation: link?.id,
+      },
       'escalation',
     );
     if (!escalation || escalation.status === 'closed') return;
@@ -1186,6 +1192,9 @@ export function inferReason(transcript: TranscriptEntry[]): EscalationReason {
   const recent = transcript.slice(-6);
   return [...recent].reverse().find((e) => e.reason)?.reason ?? 'userRequest';
 }
+
+/** The `handoff.status` states an external hub sends that the bot acts on. */
+const HANDOFF_STATES: ReadonlySet<string> = new Set(['accepted', 'failed', 'completed']);
 
 /** The state of a `handoff.status` event's value, sent as an object or as a JSON string. */
 export function handoffState(value: unknown): string | undefined {

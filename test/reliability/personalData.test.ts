@@ -107,4 +107,20 @@ describe('no personal data where it does not belong', () => {
       });
     }
   }, 60_000);
+
+  it('logs no text a client put in a handoff.status event, which anyone can post', async () => {
+    const before = lines.length;
+    const { status } = await postTurn(baseUrl, {
+      type: 'event',
+      name: 'handoff.status',
+      channelId: 'webchat',
+      conversation: { id: 'pii-handoff' },
+      value: { state: `accepted ${NAM} ${NEW_PASSWORD}` },
+    });
+    expect(status).toBeLessThan(300);
+    const logged = lines.slice(before).join('\n');
+    expect(logged).toContain('handoffStatus');
+    expect(logged).not.toContain(NAM.toLowerCase());
+    expect(logged).not.toContain(NEW_PASSWORD.toLowerCase());
+  });
 });
