@@ -11,10 +11,16 @@ import { keypadKey } from '../dialogs/shared/dtmf';
 import { isVoiceChannel } from '../dialogs/shared/ssml';
 import { LANGUAGES, type Messages } from '../i18n';
 import { normalizeText } from '../nlu/normalize';
+import { SpelledInputParser } from '../nlu/spelling';
 import type { PendingWrites } from '../pendingWrites';
 import type { Clock } from '../services/clock';
 import { hashId } from '../services/logger';
-import { findUserName, looksLikeSecretAnswer, redactLine } from '../services/escalation/redaction';
+import {
+  findUserName,
+  isTemporaryPasswordValue,
+  looksLikeSecretAnswer,
+  redactLine,
+} from '../services/escalation/redaction';
 import type { TranscriptStore } from '../services/escalation/transcriptStore';
 import type { EscalationReason, TranscriptEntry } from '../services/escalation/types';
 import type { StateAccessors } from '../state';
@@ -122,8 +128,12 @@ export class TranscriptRecorder implements Middleware {
   /** What the accounts' yes/no questions understand. */
   private readonly yesNoWords: YesNoWords;
 
+  /** Reads codes spelled out (« k sept p m… »), as the user-name question does. */
+  private readonly spelling: SpelledInputParser;
+
   constructor(private readonly options: TranscriptRecorderOptions) {
     this.yesNoWords = new YesNoWords(options.messages);
+    this.spelling = SpelledInputParser.for(options.messages);
     for (const [reason, key] of REASON_KEYS) {
       for (const lang of LANGUAGES) {
         if (!options.messages.has(lang, key)) continue;
@@ -195,6 +205,11 @@ export class TranscriptRecorder implements Middleware {
     return guarded;
   }
 
+  private spellsTemporaryPassword(text: string): boolean {
+    const reading = this.spelling.parse(text);
+    return reading.complete && isTemporaryPasswordValue(reading.value);
+  }
+
   private userEntry(
     context: TurnContext,
     leaf: string | undefined,
@@ -219,7 +234,11 @@ export class TranscriptRecorder implements Middleware {
     }
     const userName = findUserName(text ?? '');
     // Asked for a user name, people often type their password instead: withheld unless it reads as a sentence.
-    if (leaf === USER_NAME_PROMPT && looksLikeSecretAnswer(text ?? '')) {
+    // Or they spell the temporary password the bot dictated, a character a word (« K 7 P M 4 Q X 2 9 R »).
+    if (
+      leaf === USER_NAME_PROMPT &&
+      (looksLikeSecretAnswer(text ?? '') || this.spellsTemporaryPassword(text ?? ''))
+    ) {
       return { at, from: 'user', text: '', withheld: 'secret' };
     }
     const entry: TranscriptEntry = {

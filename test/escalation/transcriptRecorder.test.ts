@@ -402,6 +402,31 @@ describe('TranscriptRecorder in the running bot', () => {
     ]);
   });
 
+  it.each([
+    ['telephony', 'K 7 P M 4 Q X 2 9 R'],
+    ['telephony', 'k sept p m quatre q x deux neuf r'],
+    ['telephony', 'K comme Kilo 7 P M 4 Q X 2 9 R'],
+    ['webchat', 'k 7 p m 4 q x 2 9 r'],
+  ])(
+    'on %s, withholds a temporary password spelled where the user name is asked: %s',
+    async (channelId, said) => {
+      // The bot dictates temporary passwords character by character; said back the same way, they are ten short
+      // words, which the password-shaped and the temporary-password searches never see.
+      const client = new TestClient(app, { channelId, locale: 'fr-CA', conversationId: `spelled-${said}` });
+      for (const input of ['1', '1']) await client.say(input);
+      await client.say(said);
+      await client.say('c e 1 0 0 0 0 1');
+      await new Promise((resolve) => setImmediate(resolve));
+      const lines = await app.escalation.transcripts.recent(hashId(`${channelId}/spelled-${said}`));
+      const users = lines.filter((e) => e.from === 'user');
+      expect(users.slice(-2)).toEqual([
+        expect.objectContaining({ text: '', withheld: 'secret' }),
+        // A user name spelled the same way is kept: the agent needs it.
+        expect.objectContaining({ text: 'c e 1 0 0 0 0 1' }),
+      ]);
+    },
+  );
+
   it('never keeps a password, even typed in clear instead of in the card; the verified user name is kept', async () => {
     const client = new TestClient(app);
     for (const input of ['bonjour', '1', '3', JULIE.userName]) await client.say(input);

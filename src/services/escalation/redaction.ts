@@ -11,6 +11,14 @@ const TEMPORARY_PASSWORD = /\b[A-HJ-NP-Z2-9]{4}-[A-HJ-NP-Z2-9]{4}-[A-HJ-NP-Z2-9]
 // the password-shaped search never looks at. Masked only with a digit in it, or « avec elle un » would be.
 const SPACED_TEMPORARY_PASSWORD = /\b[A-HJ-NP-Z2-9]{4}[\s-]+[A-HJ-NP-Z2-9]{4}[\s-]+[A-HJ-NP-Z2-9]{2}\b/gi;
 
+/**
+ * True for the letters and digits of a temporary password read in one piece (`K7PM4QX29R`), as a spelled answer
+ * gives them; one without a digit is taken for a word.
+ */
+export function isTemporaryPasswordValue(value: string): boolean {
+  return /^[A-HJ-NP-Z2-9]{10}$/i.test(value) && /\d/.test(value);
+}
+
 /** What replaces a temporary password in a redacted line. */
 export const PASSWORD_MASK = '••••';
 
