@@ -328,7 +328,10 @@ export class EscalationHub {
         return true;
       }
       if (text.trim()) {
-        await store.addPending(escalation.id, { at: clock.now().toISOString(), text: redactLine(text) });
+        await store.addPending(escalation.id, {
+          at: clock.now().toISOString(),
+          text: redactLine(text, USER_WORDS),
+        });
       }
       const position = (await store.position(escalation.id)) ?? 1;
       await responder.send(context, [{ key: 'escalation:wait.kept', vars: { position } }]);
@@ -812,12 +815,16 @@ export class EscalationHub {
       // The agent cannot be reached right now: keep the message with the escalation rather than lose it.
       await this.options.store.addPending(escalation.id, {
         at: this.options.clock.now().toISOString(),
-        text: redactLine(text),
+        text: redactLine(text, USER_WORDS),
       });
       return;
     }
     await this.sendTo(session.agent.reference, session.agent.language, [
-      { key: 'escalation:relay.fromUser', vars: { id: escalation.id }, echo: { text: redactLine(text) } },
+      {
+        key: 'escalation:relay.fromUser',
+        vars: { id: escalation.id },
+        echo: { text: redactLine(text, USER_WORDS) },
+      },
     ]);
   }
 
@@ -1192,6 +1199,9 @@ export function inferReason(transcript: TranscriptEntry[]): EscalationReason {
   const recent = transcript.slice(-6);
   return [...recent].reverse().find((e) => e.reason)?.reason ?? 'userRequest';
 }
+
+/** How a user's words are masked for agents: a NAM in words too, which the NAM question reads as one. */
+const USER_WORDS = { spoken: true } as const;
 
 /** The `handoff.status` states an external hub sends that the bot acts on. */
 const HANDOFF_STATES: ReadonlySet<string> = new Set(['accepted', 'failed', 'completed']);

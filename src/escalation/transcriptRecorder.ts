@@ -8,7 +8,6 @@ import { YES_NO_PROMPT as ACCOUNTS_YES_NO_PROMPT, YesNoWords } from '../dialogs/
 import { NAM_PROMPT } from '../dialogs/requestStatus/namPrompt';
 import { cardFallbackText } from '../dialogs/shared/cards';
 import { keypadKey } from '../dialogs/shared/dtmf';
-import { isVoiceChannel } from '../dialogs/shared/ssml';
 import { LANGUAGES, type Messages } from '../i18n';
 import { normalizeText } from '../nlu/normalize';
 import { SpelledInputParser } from '../nlu/spelling';
@@ -246,8 +245,9 @@ export class TranscriptRecorder implements Middleware {
       from: 'user',
       text: redactLine(text ?? '', {
         nam: leaf !== undefined && NAM_DIALOGS.has(leaf),
-        // A caller may say a NAM at any question (« pour BOUM cinquante-cinq zéro huit douze douze »).
-        spoken: isVoiceChannel(context.activity.channelId),
+        // A caller may say a NAM at any question (« pour BOUM cinquante-cinq zéro huit douze douze »), and a
+        // chat user may write one so: the NAM question reads it in words on every channel.
+        spoken: true,
       }),
     };
     if (userName) entry.userNameCandidate = userName;

@@ -483,6 +483,19 @@ describe('TranscriptRecorder in the running bot', () => {
     expect(escalation.transcript.some((e) => e.from === 'bot' && e.text.includes('Bonjour!'))).toBe(true);
   });
 
+  it('masks a NAM written in words in a chat, which the bot reads as one, in the transcript and while waiting', async () => {
+    const client = new TestClient(app, { channelId: 'webchat' });
+    await client.say('bonjour');
+    await client.say('où en est la demande de bé o u emme cinq cinq zéro huit un deux un deux');
+    const escalation = await escalationOf(app, textOf(await client.say('agent')));
+    // Written to the agent while waiting: kept with the request until an agent takes it.
+    await client.say('le NAM est B comme Bernard O U M cinquante-cinq zéro huit douze douze');
+    const stored = JSON.stringify(await app.escalation.store.get(escalation.id));
+    expect(stored).not.toContain('zéro huit un deux un deux');
+    expect(stored).not.toContain('zéro huit douze douze');
+    expect(stored).toContain('********1212');
+  });
+
   it('masks a NAM typed with irregular spacing, which the bot still reads as one', async () => {
     const client = new TestClient(app);
     await client.say('bonjour');
