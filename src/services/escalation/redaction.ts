@@ -22,6 +22,10 @@ export function isTemporaryPasswordValue(value: string): boolean {
 /** What replaces a temporary password in a redacted line. */
 export const PASSWORD_MASK = '••••';
 
+// A pre-filled form's single-use download link (`/forms/<43-character token>`): whoever reads the transcript
+// could take the user's form with it before the user does.
+const FORM_LINK_TOKEN = /\/forms\/[A-Za-z0-9_-]{43}/g;
+
 // IP or CE followed by six digits: the online services' user names (issue 3).
 const USER_NAME = /\b(IP|CE)[\s-]?(\d{3})\s?(\d{3})\b/i;
 
@@ -85,6 +89,7 @@ export function redactLine(
   options: { nam?: boolean; passwords?: boolean; spoken?: boolean } = {},
 ): string {
   let line = redactNams(text)
+    .replace(FORM_LINK_TOKEN, `/forms/${PASSWORD_MASK}`)
     .replace(TEMPORARY_PASSWORD, PASSWORD_MASK)
     .replace(SPACED_TEMPORARY_PASSWORD, (found) => (/\d/.test(found) ? PASSWORD_MASK : found));
   if (options.passwords !== false) line = redactPasswordLike(line);

@@ -24,3 +24,17 @@ describe('redactLine on a spoken line', () => {
     expect(line).not.toMatch(/cinquante-cinq zéro huit/);
   });
 });
+
+describe('redactLine on a form download link', () => {
+  const token = 'Ab3_-x'.repeat(7) + 'Q';
+
+  it.each([
+    ['a bare link', `Téléchargez-le ici : https://bot.example.ca/forms/${token}`],
+    ['a link in parentheses', `le formulaire (https://bot.example.ca/forms/${token}) expire dans 15 minutes`],
+    ['a markdown link', `[Formulaire 4313 (PDF)](http://localhost:3978/forms/${token})`],
+  ])('hides the single-use token of %s, not the rest of the line', (_case, line) => {
+    const kept = redactLine(line, { passwords: false });
+    expect(kept).not.toContain(token);
+    expect(kept).toContain('/forms/••••');
+  });
+});
