@@ -34,6 +34,24 @@ export class RedisTimeoutError extends Error {
 }
 
 /**
+ * Errors after which a write may still be applied: its connection dropped once it was sent (Redis frozen, the
+ * network cut), or no answer came in time. Not ClientOfflineError (never sent) nor an error reply (refused).
+ */
+const MAYBE_APPLIED_ERRORS = new Set([
+  'SocketClosedUnexpectedlyError',
+  'DisconnectsClientError',
+  RedisTimeoutError.name,
+]);
+
+/**
+ * Whether a Redis write that failed with `error` may take effect all the same: Redis runs what a dropped
+ * connection had delivered once it answers again, and a command that timed out is still queued.
+ */
+export function writeMayHaveLanded(error: unknown): boolean {
+  return MAYBE_APPLIED_ERRORS.has((error as Error)?.constructor?.name);
+}
+
+/**
  * node-redis's errors for a Redis that is unreachable, stalled, or refusing commands (out of memory, read-only):
  * known by class name, so that memory storage never loads node-redis.
  */

@@ -123,6 +123,7 @@ export async function buildApplication(
   let closeStorage = async () => undefined as void;
   let pingStorage = async () => true;
   let redisClient: AppRedisClient | undefined;
+  let awaitRedisReconnection: ((maxMs: number) => Promise<boolean>) | undefined;
   if (overrides.storage) {
     storage = overrides.storage;
   } else if (config.storage === 'redis') {
@@ -140,6 +141,7 @@ export async function buildApplication(
       ttlSeconds: (key) => (isConversationKey(key) ? idleSeconds : undefined),
       awaitReconnection: (maxMs) => whenReady(client, maxMs),
     });
+    awaitRedisReconnection = (maxMs) => whenReady(client, maxMs);
     // A write, not a PING: ready means able to save conversations.
     pingStorage = () => pingRedis(client, 1000, `${config.redisKeyPrefix}readyz`);
     closeStorage = async () => {
@@ -225,6 +227,7 @@ export async function buildApplication(
     strength,
     storage: redisClient ? 'redis' : 'memory',
     redisClient,
+    awaitRedisReconnection,
     keyPrefix: config.redisKeyPrefix,
     demoData: config.demoData,
     clock,

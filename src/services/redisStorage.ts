@@ -1,7 +1,7 @@
 import { createHash, randomUUID } from 'node:crypto';
 import type { Storage, StoreItem, StoreItems } from 'botbuilder';
 import type { RedisClientType } from 'redis';
-import { RedisTimeoutError } from '../errors';
+import { RedisTimeoutError, writeMayHaveLanded } from '../errors';
 import { type StoredText, type TextStorage, type TextWrite, eTagConflict } from './textStorage';
 
 /** The node-redis commands {@link RedisStorage} uses; a client from `createRedisClient` satisfies it. */
@@ -107,20 +107,10 @@ end
 return 1
 `;
 
-/**
- * Errors after which a write may still be applied: its connection dropped once it was sent (Redis frozen, the
- * network cut), or no answer came in time. Not ClientOfflineError (never sent) nor an error reply (refused).
- */
-const MAYBE_APPLIED_ERRORS = new Set([
-  'SocketClosedUnexpectedlyError',
-  'DisconnectsClientError',
-  RedisTimeoutError.name,
-]);
-
 /** How long a write that may have been applied waits for Redis to answer again before it is left as it is. */
-const UNDO_WAIT_MS = 60_000;
+export const UNDO_WAIT_MS = 60_000;
 /** After the reconnection: time for Redis to run what the dropped connection had already delivered. */
-const UNDO_SETTLE_MS = 250;
+export const UNDO_SETTLE_MS = 250;
 
 const DEFAULT_OPERATION_TIMEOUT_MS = 3000;
 
@@ -298,7 +288,7 @@ export class RedisStorage implements Storage, TextStorage {
    */
   private undoIfLanded(error: unknown, writes: TextWrite[], redisKeys: string[], eTags: string[]): void {
     const awaitReconnection = this.awaitReconnection;
-    if (!awaitReconnection || !MAYBE_APPLIED_ERRORS.has((error as Error)?.constructor?.name)) return;
+    if (!awaitReconnection || !writeMayHaveLanded(error)) return;
     const restored: string[] = [];
     for (const [i, w] of writes.entries()) {
       if (w.previousText === undefined || w.expectedETag === undefined || w.expectedETag === '*') return;

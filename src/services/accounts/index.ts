@@ -24,6 +24,8 @@ export interface AccountServicesOptions {
   storage: 'memory' | 'redis';
   /** Required with `storage: 'redis'`: a client from createRedisClient, connected or connecting. */
   redisClient?: AppRedisClient;
+  /** With Redis: resolves true once the client is ready again (whenReady), so failed writes can be undone. */
+  awaitRedisReconnection?: (maxMs: number) => Promise<boolean>;
   /** The bot's REDIS_KEY_PREFIX; account keys go under `<keyPrefix>accounts:`. */
   keyPrefix: string;
   /** DEMO_DATA: create the demo accounts of data/demoAccounts.json. */
@@ -60,7 +62,11 @@ export async function createAccountServices(options: AccountServicesOptions): Pr
     if (!options.redisClient)
       throw new TypeError('createAccountServices: storage "redis" needs a redisClient');
     const keyPrefix = `${options.keyPrefix}accounts:`;
-    store = new RedisAccountStore({ client: options.redisClient, keyPrefix });
+    store = new RedisAccountStore({
+      client: options.redisClient,
+      keyPrefix,
+      awaitReconnection: options.awaitRedisReconnection,
+    });
     audit = new RedisAuditLog({ client: options.redisClient, key: `${keyPrefix}audit` });
   } else {
     store = new MemoryAccountStore(options.clock);

@@ -1,6 +1,7 @@
 import { createHash, randomBytes, randomUUID } from 'node:crypto';
-import { RedisTimeoutError } from '../../errors';
+import { RedisTimeoutError, writeMayHaveLanded } from '../../errors';
 import type { AppRedisClient } from '../redisClient';
+import { UNDO_SETTLE_MS, UNDO_WAIT_MS } from '../redisStorage';
 import type { AccountRecord, AccountStore, ChallengeRecord, DraftRecord, FailureKind } from './accountStore';
 
 /** The node-redis commands the account store and audit log use. */
@@ -16,6 +17,11 @@ export interface RedisAccountStoreOptions {
   keyPrefix: string;
   /** Upper bound for one Redis call; default 3000 ms (a stalled server must not freeze a turn). */
   operationTimeoutMs?: number;
+  /**
+   * Resolves true once the client is connected again (at once if it is), false after `maxMs`: lets an account
+   * write reported as failed be undone if Redis applies it later. Without it, such a write is left as it is.
+   */
+  awaitReconnection?: (maxMs: number) => Promise<boolean>;
 }
 
 // Redis TTLs here only collect garbage, in real time: the rules themselves (windows, lock ends, expiry of
@@ -44,6 +50,23 @@ redis.call('SET', KEYS[1], ARGV[1])
 return 1
 `;
 
+// KEYS[1]: account key; ARGV[1]: the record a failed write sent; ARGV[2]: the one it replaced ('' = none).
+// Puts the replaced record back, only if the failed write is what the key holds: nothing was written since.
+const UNDO_PUT_LUA = `
+if redis.call('GET', KEYS[1]) ~= ARGV[1] then
+  return 0
+end
+if ARGV[2] == '' then
+  redis.call('DEL', KEYS[1])
+else
+  redis.call('SET', KEYS[1], ARGV[2])
+end
+return 1
+`;
+
+/** Accounts whose stored text this process last read, for undoing a failed write; more are forgotten. */
+const MAX_REMEMBERED_READS = 1000;
+
 const sha1 = (text: string) => createHash('sha1').update(text).digest('hex');
 const SCRIPTS = {
   recordFailure: { lua: RECORD_FAILURE_LUA, sha: sha1(RECORD_FAILURE_LUA) },
@@ -58,19 +81,54 @@ export class RedisAccountStore implements AccountStore {
   private readonly client: AccountRedisClient;
   private readonly prefix: string;
   private readonly timeoutMs: number;
+  private readonly awaitReconnection: ((maxMs: number) => Promise<boolean>) | undefined;
+  /** Each account's text as last read here ('' when absent): what a failed write replaced. */
+  private readonly lastRead = new Map<string, string>();
 
   constructor(options: RedisAccountStoreOptions) {
     this.client = options.client;
     this.prefix = options.keyPrefix;
     this.timeoutMs = options.operationTimeoutMs ?? 3000;
+    this.awaitReconnection = options.awaitReconnection;
   }
 
   async getAccount(userName: string): Promise<AccountRecord | undefined> {
-    return this.getJson<AccountRecord>(`user:${userName}`);
+    const raw = await this.bounded(this.client.get(this.key(`user:${userName}`)));
+    this.lastRead.delete(userName);
+    this.lastRead.set(userName, typeof raw === 'string' ? raw : '');
+    if (this.lastRead.size > MAX_REMEMBERED_READS) this.lastRead.delete(this.lastRead.keys().next().value!);
+    return parseJson<AccountRecord>('user', raw);
   }
 
+  /**
+   * Writes the account. A write reported as failed may still be applied later (Redis frozen once it was sent):
+   * the user was told the service is unavailable, so a new password or new secret questions must not take
+   * effect behind their back. Once Redis answers again, what it replaced is put back, unless written since.
+   */
   async putAccount(record: AccountRecord): Promise<void> {
-    await this.bounded(this.client.set(this.key(`user:${record.userName}`), JSON.stringify(record)));
+    const key = this.key(`user:${record.userName}`);
+    const text = JSON.stringify(record);
+    const replaced = this.lastRead.get(record.userName);
+    try {
+      await this.bounded(this.client.set(key, text));
+    } catch (error) {
+      if (replaced !== undefined && writeMayHaveLanded(error)) this.undoIfLanded(key, text, replaced);
+      throw error;
+    }
+    this.lastRead.set(record.userName, text);
+  }
+
+  /** In the background: puts `replaced` back under `key` if Redis, once it answers, holds `written` there. */
+  private undoIfLanded(key: string, written: string, replaced: string): void {
+    const awaitReconnection = this.awaitReconnection;
+    if (!awaitReconnection) return;
+    const undo = async () => {
+      if (!(await awaitReconnection(UNDO_WAIT_MS))) return;
+      // After the reconnection: time for Redis to run what the dropped connection had already delivered.
+      await new Promise((resolve) => setTimeout(resolve, UNDO_SETTLE_MS).unref());
+      await this.bounded(this.client.eval(UNDO_PUT_LUA, { keys: [key], arguments: [written, replaced] }));
+    };
+    undo().catch(() => undefined);
   }
 
   async seedAccount(record: AccountRecord): Promise<'written' | 'kept'> {
@@ -181,14 +239,7 @@ export class RedisAccountStore implements AccountStore {
   }
 
   private async getJson<T>(suffix: string): Promise<T | undefined> {
-    const raw = await this.bounded(this.client.get(this.key(suffix)));
-    if (typeof raw !== 'string') return undefined;
-    try {
-      return JSON.parse(raw) as T;
-    } catch {
-      // No cause and no value: the text could hold hashes, which have no place in logs.
-      throw new Error(`Accounts: stored value for "${suffix.split(':')[0]}" is not valid JSON.`);
-    }
+    return parseJson<T>(suffix.split(':')[0], await this.bounded(this.client.get(this.key(suffix))));
   }
 
   private async setJson(suffix: string, value: object, ttlMs: number): Promise<void> {
@@ -223,5 +274,16 @@ export class RedisAccountStore implements AccountStore {
     } finally {
       clearTimeout(timer);
     }
+  }
+}
+
+/** A stored record, or undefined when absent; `kind` names it in the error (never the value). */
+function parseJson<T>(kind: string, raw: unknown): T | undefined {
+  if (typeof raw !== 'string') return undefined;
+  try {
+    return JSON.parse(raw) as T;
+  } catch {
+    // No cause and no value: the text could hold hashes, which have no place in logs.
+    throw new Error(`Accounts: stored value for "${kind}" is not valid JSON.`);
   }
 }
