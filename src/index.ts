@@ -249,7 +249,9 @@ export async function buildApplication(
       waitMinutes: config.escalation.waitMinutes,
       passwordCardSeconds: 120,
     },
-    redis: redisClient ? { client: redisClient, keyPrefix: config.redisKeyPrefix } : undefined,
+    redis: redisClient
+      ? { client: redisClient, keyPrefix: config.redisKeyPrefix, awaitReconnection: awaitRedisReconnection }
+      : undefined,
     transcriptTtlSeconds: idleSeconds,
     accounts: accountServices.accounts,
     continueConversation: (reference, logic) =>

@@ -30,7 +30,12 @@ export interface EscalationFeatureOptions {
   hours: BusinessHours;
   settings: EscalationSettings;
   /** Shared stores in Redis when given (STORAGE=redis), this process's memory otherwise. */
-  redis?: { client: AppRedisClient; keyPrefix: string };
+  redis?: {
+    client: AppRedisClient;
+    keyPrefix: string;
+    /** Resolves true once the client is ready again (whenReady), so a request reported as failed can be withdrawn. */
+    awaitReconnection?: (maxMs: number) => Promise<boolean>;
+  };
   /** How long a conversation's transcript lines are kept (the conversation idle time). */
   transcriptTtlSeconds: number;
   accounts?: AccountService;
@@ -62,7 +67,9 @@ export function createEscalationFeature(options: EscalationFeatureOptions): Esca
   const now = () => deps.clock.now().getTime();
   const store =
     options.store ??
-    (redis ? new RedisEscalationStore(redis.client, redis.keyPrefix) : new MemoryEscalationStore(now));
+    (redis
+      ? new RedisEscalationStore(redis.client, redis.keyPrefix, redis.awaitReconnection)
+      : new MemoryEscalationStore(now));
   const audit =
     options.audit ??
     (redis

@@ -1,6 +1,8 @@
 import { createHash } from 'node:crypto';
 import type { ConversationReference } from 'botbuilder';
+import { writeMayHaveLanded } from '../../errors';
 import type { AppRedisClient } from '../redisClient';
+import { UNDO_SETTLE_MS, UNDO_WAIT_MS } from '../redisStorage';
 import {
   conversationKeyOf,
   givesWayToNewRequest,
@@ -166,9 +168,14 @@ type StoredFields = Record<string, string>;
 export class RedisEscalationStore implements EscalationStore {
   private readonly base: string;
 
+  /**
+   * @param awaitReconnection - resolves true once the client is connected again (at once if it is), false after
+   * `maxMs`: lets a request reported as failed be withdrawn if Redis queues it later. Without it, it stays.
+   */
   constructor(
     private readonly client: EscalationRedisClient,
     keyPrefix: string,
+    private readonly awaitReconnection?: (maxMs: number) => Promise<boolean>,
   ) {
     this.base = `${keyPrefix}{escalation}:`;
   }
@@ -177,16 +184,23 @@ export class RedisEscalationStore implements EscalationStore {
     const { status: _s, agent: _a, acceptedAt: _ac, closedAt: _c, closeReason: _r, ...data } = escalation;
     // Without a conversation id, the escalation's own id stands alone.
     const conversation = hashKey(conversationKeyOf(escalation) ?? `escalation|${escalation.id}`);
-    const [kind, id, position] = (await this.client.eval(CREATE_LUA, {
-      keys: [
-        this.key(escalation.id),
-        this.k('queue'),
-        this.k('active'),
-        this.k('seq'),
-        this.k(`conversation:${conversation}`),
-      ],
-      arguments: [escalation.id, JSON.stringify(data), this.k('e:')],
-    })) as [string, string, number];
+    let created: [string, string, number];
+    try {
+      created = (await this.client.eval(CREATE_LUA, {
+        keys: [
+          this.key(escalation.id),
+          this.k('queue'),
+          this.k('active'),
+          this.k('seq'),
+          this.k(`conversation:${conversation}`),
+        ],
+        arguments: [escalation.id, JSON.stringify(data), this.k('e:')],
+      })) as [string, string, number];
+    } catch (error) {
+      if (writeMayHaveLanded(error)) this.withdrawIfLanded(escalation);
+      throw error;
+    }
+    const [kind, id, position] = created;
     if (kind === 'created') return { kind, position: Number(position) };
     const open = await this.get(id);
     // Closed between the script and this read: the caller's request is then queued after all.
@@ -197,6 +211,24 @@ export class RedisEscalationStore implements EscalationStore {
       return this.create(escalation);
     }
     return { kind: 'existing', escalation: open, position: Number(position) || undefined };
+  }
+
+  /**
+   * In the background: a request reported as failed (the user was told the service is unavailable, agents were
+   * not told) may still be queued once Redis answers again (it was on a connection dropped under it). Agents
+   * must not find it waiting: once Redis answers, it is closed if it is there and still waiting.
+   */
+  private withdrawIfLanded(escalation: Escalation): void {
+    const awaitReconnection = this.awaitReconnection;
+    if (!awaitReconnection) return;
+    const withdraw = async () => {
+      if (!(await awaitReconnection(UNDO_WAIT_MS))) return;
+      // After the reconnection: time for Redis to run what the dropped connection had already delivered.
+      await new Promise((resolve) => setTimeout(resolve, UNDO_SETTLE_MS).unref());
+      if ((await this.get(escalation.id))?.status !== 'waiting') return;
+      await this.close(escalation.id, 'userCancelled', escalation.createdAt);
+    };
+    withdraw().catch(() => undefined);
   }
 
   async get(id: string): Promise<Escalation | undefined> {
