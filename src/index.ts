@@ -128,13 +128,17 @@ export async function buildApplication(
     storage = overrides.storage;
   } else if (config.storage === 'redis') {
     // Loaded only here: the Redis client's modules cost 170 ms of start-up that memory storage does not need.
-    const { createRedisClient, pingRedis, watchForStalls, whenReady } =
+    const { createRedisClient, pingRedis, watchForStalls, whenReady, writeProbeOnFreshConnection } =
       await import('./services/redisClient');
     const client = createRedisClient(config.redisUrl, logger);
     redisClient = client;
     // Not awaited: connect() only settles once Redis answers; until then /readyz says 503 and turns fail politely.
     client.connect().catch(() => undefined);
-    const stopWatching = watchForStalls(client, { logger });
+    const stopWatching = watchForStalls(client, {
+      logger,
+      // A Redis that holds writes but answers connections and PINGs would otherwise stall each new connection.
+      verifyBeforeReconnect: () => writeProbeOnFreshConnection(client, `${config.redisKeyPrefix}readyz`, 750),
+    });
     storage = new RedisStorage({
       client,
       keyPrefix: config.redisKeyPrefix,

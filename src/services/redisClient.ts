@@ -156,6 +156,14 @@ export interface StallWatchOptions {
   probeEveryMs?: number;
   /** How long a probe may go unanswered before the connection is declared stalled. Default 750 ms. */
   stallAfterMs?: number;
+  /**
+   * Asked, every `probeEveryMs`, after a stalled connection was dropped and before a new one is opened: the
+   * client reconnects only once it resolves true. Without it the client reconnects at once, which is right
+   * for a frozen server (the new connection is not ready, so commands fail at once) but not for one that
+   * accepts connections and PINGs while holding every write (`CLIENT PAUSE … WRITE`, a long script): each
+   * new connection would stall the next write for another `stallAfterMs`, two or three times in one turn.
+   */
+  verifyBeforeReconnect?: () => Promise<boolean>;
   logger?: RedisLogger;
 }
 
@@ -173,8 +181,24 @@ export interface StallWatchOptions {
 export function watchForStalls(client: StallWatchedClient, options: StallWatchOptions = {}): () => void {
   const probeEveryMs = options.probeEveryMs ?? 250;
   const stallAfterMs = options.stallAfterMs ?? 750;
+  const verify = options.verifyBeforeReconnect;
   let probing = false;
   let stopped = false;
+  /** Set while a dropped connection waits for `verifyBeforeReconnect` before reopening. */
+  let reconnecting = false;
+
+  const reconnectOnceVerified = async () => {
+    while (!stopped) {
+      const ok = await verify!().catch(() => false);
+      if (stopped) break;
+      if (ok) {
+        client.connect().catch(() => undefined);
+        break;
+      }
+      await new Promise((resolve) => setTimeout(resolve, probeEveryMs).unref());
+    }
+    reconnecting = false;
+  };
   /** When the watch last dropped a stalled connection, until a probe is answered again. */
   let droppedAt: number | undefined;
 
@@ -206,9 +230,19 @@ export function watchForStalls(client: StallWatchedClient, options: StallWatchOp
       options.logger?.error({ stallAfterMs }, 'Redis stopped answering: reconnecting');
       droppedAt = Date.now();
       client.destroy();
-      client.connect().catch(() => undefined);
+      if (verify) {
+        // Closed meanwhile: commands fail at once (the client is closed) rather than stall a turn again.
+        reconnecting = true;
+        void reconnectOnceVerified();
+      } else {
+        client.connect().catch(() => undefined);
+      }
     }
     const ok = await ping;
+    if (reconnecting) {
+      probing = false;
+      return;
+    }
     if (ok && droppedAt !== undefined) {
       // node-redis reports the reconnection of a closed connection; this one the watch closed itself.
       const details = { outageMs: Date.now() - droppedAt };
@@ -276,4 +310,34 @@ export function describeRedisError(err: unknown): { name: string; code?: string;
     ...(typeof code === 'string' ? { code } : {}),
     message: err.message.replace(CREDENTIALS_IN_URL, '$1***@'),
   };
+}
+
+/**
+ * A `verifyBeforeReconnect` for {@link watchForStalls}: opens a short-lived second connection and tells whether
+ * Redis takes a write of `probeKey` on it within `timeoutMs`. Never throws. The connection is dropped either
+ * way; a probe write that Redis runs later only refreshes a throw-away key.
+ */
+export async function writeProbeOnFreshConnection(
+  client: AppRedisClient,
+  probeKey: string,
+  timeoutMs: number,
+): Promise<boolean> {
+  const fresh = client.duplicate({ socket: { connectTimeout: timeoutMs, reconnectStrategy: false } });
+  fresh.on('error', () => undefined);
+  let timer: NodeJS.Timeout | undefined;
+  const timedOut = new Promise<false>((resolve) => {
+    timer = setTimeout(() => resolve(false), timeoutMs);
+  });
+  const attempt = fresh.connect().then(() => pingRedis(fresh, timeoutMs, probeKey));
+  try {
+    return await Promise.race([attempt.catch(() => false), timedOut]);
+  } finally {
+    clearTimeout(timer);
+    attempt.catch(() => undefined);
+    try {
+      fresh.destroy();
+    } catch {
+      // Not connected yet: nothing to close.
+    }
+  }
 }

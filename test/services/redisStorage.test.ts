@@ -4,6 +4,7 @@ import {
   pingRedis,
   watchForStalls,
   whenReady,
+  writeProbeOnFreshConnection,
   type AppRedisClient,
   type StallWatchedClient,
   type RedisLogger,
@@ -542,6 +543,42 @@ describeWithRedisServer('RedisStorage when Redis fails (throw-away redis-server)
       await waitUntil(async () => logs.some((l) => l.msg === 'Redis answering again'), 2_000);
     } finally {
       stopWatching();
+    }
+  });
+
+  it('fails writes at once, not one stall each, while Redis holds writes but takes connections (CLIENT PAUSE WRITE)', async () => {
+    const admin = client.duplicate();
+    admin.on('error', () => undefined);
+    await admin.connect();
+    const stopWatching = watchForStalls(client, {
+      probeEveryMs: 100,
+      stallAfterMs: 400,
+      logger,
+      verifyBeforeReconnect: () => writeProbeOnFreshConnection(client, 'pause-probe', 300),
+    });
+    try {
+      await client.set('paused', 'before');
+      await admin.sendCommand(['CLIENT', 'PAUSE', '4000', 'WRITE']);
+      try {
+        const first = await timed(() => client.set('paused', '1'));
+        expect(first.error).toBeInstanceOf(Error);
+        expect(first.ms).toBeLessThan(1000);
+        // A turn writes several times (rate limits, account, state): each must not wait out a new stall.
+        for (const value of ['2', '3', '4']) {
+          await new Promise((r) => setTimeout(r, 150));
+          const next = await timed(() => client.set('paused', value));
+          expect(next.error).toBeInstanceOf(Error);
+          expect(next.ms).toBeLessThan(100);
+        }
+      } finally {
+        await admin.sendCommand(['CLIENT', 'UNPAUSE']);
+      }
+      await waitUntil(() => pingRedis(client, 200, 'pause-probe'), 10_000);
+      await client.set('paused', 'after');
+      expect(await client.get('paused')).toBe('after');
+    } finally {
+      stopWatching();
+      admin.destroy();
     }
   });
 
