@@ -201,6 +201,10 @@ export class AccountManager implements AccountService {
     const until = await this.lockedUntil(userName);
     if (until) return { kind: 'locked', until };
     await this.store.addConversationAttempt(hashId(attempt.conversationId));
+    // Counted before the outcome, as a password is: rounds ending at once in several conversations would all
+    // pass the lock check above, and one of many guesses raced together could pass after the limit.
+    const reserved = await this.reserveFailure('secretQuestions', userName, attempt);
+    if (reserved.locked) return { kind: 'locked', until: reserved.locked };
     const total = challenge.questionIds.length;
     if (challenge.answered === total && challenge.correct === total) {
       await this.store.clearFailures(userName);
@@ -208,15 +212,19 @@ export class AccountManager implements AccountService {
       return { kind: 'passed', userName };
     }
     await this.record('secretQuestionRoundFailed', 'failure', userName, attempt, purpose);
-    const failures = await this.fail('secretQuestions', userName, attempt);
-    if (failures.locked) return { kind: 'locked', until: failures.locked };
-    return { kind: 'failed', roundsLeft: this.rules.failedRoundsBeforeLock - failures.count };
+    const locked = await this.lockAtLimit('secretQuestions', userName, reserved.count, attempt);
+    if (locked) return { kind: 'locked', until: locked };
+    return { kind: 'failed', roundsLeft: this.rules.failedRoundsBeforeLock - reserved.count };
   }
 
   async authenticate(userName: string, password: string, attempt: AttemptContext): Promise<PasswordOutcome> {
     const refusal = await this.checkAccess(userName, attempt);
     if (refusal) return refusal;
     await this.store.addConversationAttempt(hashId(attempt.conversationId));
+    // Counted before the check, not after: sign-ins sent at once from several conversations all pass the lock
+    // check before any is found wrong, and counted afterwards each would have had its password checked.
+    const reserved = await this.reserveFailure('password', userName, attempt);
+    if (reserved.locked) return { kind: 'locked', until: reserved.locked };
     const account = await this.store.getAccount(userName);
     const stored = account?.password;
     const candidate = stored?.temporary ? foldTemporary(password) : password;
@@ -241,8 +249,8 @@ export class AccountManager implements AccountService {
       };
     }
     await this.record('authenticationFailed', 'failure', userName, attempt, 'password');
-    const failures = await this.fail('password', userName, attempt);
-    return failures.locked ? { kind: 'locked', until: failures.locked } : { kind: 'failed' };
+    const locked = await this.lockAtLimit('password', userName, reserved.count, attempt);
+    return locked ? { kind: 'locked', until: locked } : { kind: 'failed' };
   }
 
   async changePassword(
@@ -347,17 +355,39 @@ export class AccountManager implements AccountService {
     return until !== undefined && until > this.now() ? new Date(until) : undefined;
   }
 
-  /** Counts a failure and locks the user name when the limit is reached within the window. */
-  private async fail(
+  private limitOf(kind: FailureKind): number {
+    return kind === 'password' ? this.rules.failedPasswordsBeforeLock : this.rules.failedRoundsBeforeLock;
+  }
+
+  /**
+   * Counts an attempt as failed before it is checked; a success clears the count. An attempt counted past
+   * the limit is not checked at all, and is refused as locked: the attempts counted before it, still being
+   * checked in other turns or processes, use up every try the rules allow.
+   */
+  private async reserveFailure(
     kind: FailureKind,
     userName: string,
     attempt: AttemptContext,
   ): Promise<{ count: number; locked?: Date }> {
-    const limit =
-      kind === 'password' ? this.rules.failedPasswordsBeforeLock : this.rules.failedRoundsBeforeLock;
     const count = await this.store.recordFailure(kind, userName, this.now(), this.rules.failureWindowMs);
-    if (count < limit) return { count };
-    return { count, locked: await this.lock(kind, userName, attempt) };
+    // Read after the count: a racing lock clears the count, so a count that starts again is seen with the lock
+    // that cleared it (a sign-in already spends far longer on the secret's hash than on this read).
+    const until = await this.lockedUntil(userName);
+    if (count <= this.limitOf(kind) && !until) return { count };
+    await this.record('refusedWhileLocked', 'refused', userName, attempt);
+    // Not locked here: the attempt at the limit, still being checked, locks the name if it fails (once).
+    return { count, locked: until ?? new Date(this.now() + this.rules.lockMs) };
+  }
+
+  /** Locks the user name when a failed attempt's count reached the limit, unless a racing one locked it. */
+  private async lockAtLimit(
+    kind: FailureKind,
+    userName: string,
+    count: number,
+    attempt: AttemptContext,
+  ): Promise<Date | undefined> {
+    if (count < this.limitOf(kind)) return undefined;
+    return (await this.lockedUntil(userName)) ?? (await this.lock(kind, userName, attempt));
   }
 
   /** Locks the user name after too many failures of that kind; returns the end of the lock. */

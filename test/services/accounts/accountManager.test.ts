@@ -122,3 +122,60 @@ describe('AccountManager when the last answer of a round comes twice at once', (
     }
   });
 });
+
+describe('AccountManager when guesses are raced from many conversations at once', () => {
+  const setUp = async () => {
+    const clock = new FixedClock(CLOCK_START);
+    const catalogue = loadSecretQuestionCatalogue();
+    const store = new MemoryAccountStore(clock);
+    for (const record of await demoAccountRecords(clock, catalogue)) await store.seedAccount(record);
+    const audit = new MemoryAuditLog();
+    const accounts = new AccountManager({
+      store,
+      audit,
+      catalogue,
+      policy: new PasswordPolicy(),
+      clock,
+      logger: createLogger('silent'),
+    });
+    return { accounts, audit };
+  };
+
+  it('checks no more than five passwords, and a right one raced after five wrong ones does not sign in', async () => {
+    const { accounts, audit } = await setUp();
+    // Eleven wrong passwords and the right one, all sent before any is answered.
+    const guesses = [...Array.from({ length: 11 }, (_, i) => `Mauvais-Essai-${i}`), 'Bureau-Levis-2026-Nord'];
+    const outcomes = await Promise.all(
+      guesses.map((guess, i) => accounts.authenticate('CE100002', guess, attemptFrom(`race-${i}`))),
+    );
+    expect(outcomes.filter((o) => o.kind === 'failed')).toHaveLength(4);
+    expect(outcomes.filter((o) => o.kind === 'locked')).toHaveLength(8);
+    expect(outcomes[outcomes.length - 1]).toMatchObject({ kind: 'locked' });
+    expect((await audit.recent()).filter((e) => e.action === 'lockout')).toHaveLength(1);
+    await expect(
+      accounts.authenticate('CE100002', 'Bureau-Levis-2026-Nord', attemptFrom('after')),
+    ).resolves.toMatchObject({ kind: 'locked' });
+  });
+
+  it('ends no more than three rounds of secret questions, and a right round raced after them does not pass', async () => {
+    const { accounts } = await setUp();
+    const rounds = [];
+    for (let i = 0; i < 6; i += 1) {
+      const start = await accounts.startChallenge(JULIE.userName, 'reset', attemptFrom(`round-${i}`));
+      if (start.kind !== 'challenge') throw new Error(start.kind);
+      const right = i === 5;
+      for (const [position, questionId] of start.questionIds.entries()) {
+        await accounts.answerChallenge(
+          start.challengeId,
+          position,
+          right ? JULIE.answers[questionId] : 'mauvaise réponse',
+        );
+      }
+      rounds.push({ id: start.challengeId, conversation: `round-${i}` });
+    }
+    const outcomes = await Promise.all(
+      rounds.map((r) => accounts.finishChallenge(r.id, attemptFrom(r.conversation))),
+    );
+    expect(outcomes.map((o) => o.kind)).toEqual(['failed', 'failed', 'locked', 'locked', 'locked', 'locked']);
+  });
+});
