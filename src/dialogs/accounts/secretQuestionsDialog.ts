@@ -209,7 +209,8 @@ export class SecretQuestionsDialog extends FlowDialog<SecretQuestionsOptions> {
       return step.endDialog();
     }
     const outcome = await this.accounts.commitDraft(draftId, attemptOf(step.context));
-    commitReplies(step.context);
+    // Only a save outlives a refused state write; « délai écoulé » from a turn that lost a race must not go out.
+    if (outcome === 'saved') commitReplies(step.context);
     await this.deps.responder.send(step.context, [
       outcome === 'saved' ? 'accounts:setup.saved' : 'accounts:setup.expired',
     ]);

@@ -318,7 +318,7 @@ export class AccountManager implements AccountService {
 
   async addDraftAnswer(draftId: string, questionId: string, answer: string): Promise<DraftAnswerVerdict> {
     const draft = await this.store.getDraft(draftId);
-    if (!draft || draft.expiresAt <= this.now()) return 'expired';
+    if (!draft || draft.committed || draft.expiresAt <= this.now()) return 'expired';
     if (!this.catalogue.has(questionId)) return 'unknownQuestion';
     if (draft.answers.some((a) => a.questionId === questionId)) return 'alreadyChosen';
     const normalized = normalizeAnswer(answer);
@@ -333,11 +333,14 @@ export class AccountManager implements AccountService {
   async commitDraft(draftId: string, attempt: AttemptContext): Promise<DraftCommit> {
     const draft = await this.store.getDraft(draftId);
     if (!draft || draft.expiresAt <= this.now()) return 'expired';
+    // Saved by the same confirmation sent just before: telling this one « rien n'a été enregistré » was false.
+    if (draft.committed) return 'saved';
     if (draft.answers.length !== QUESTIONS_PER_ACCOUNT) return 'incomplete';
     const account = await this.requireAccount(draft.userName);
     account.secretAnswers = draft.answers;
     await this.save(account);
-    await this.store.deleteDraft(draftId);
+    // Kept, without its answers, until it would have expired, instead of deleted (see DraftRecord.committed).
+    await this.store.putDraft(draftId, { ...draft, answers: [], committed: true });
     await this.record('secretQuestionsChanged', 'success', draft.userName, attempt);
     return 'saved';
   }

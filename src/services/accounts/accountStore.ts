@@ -49,6 +49,11 @@ export interface DraftRecord {
   answers: StoredSecretAnswer[];
   /** Epoch ms, by the bot's clock. */
   expiresAt: number;
+  /**
+   * Set, with the answers dropped, once the draft is saved to the account: the same confirmation sent twice
+   * at once (a double click, two instances) then finds it saved rather than gone, as if it had expired.
+   */
+  committed?: boolean;
 }
 
 /** The two kinds of failure counted per user name. */

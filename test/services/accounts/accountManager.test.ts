@@ -179,3 +179,32 @@ describe('AccountManager when guesses are raced from many conversations at once'
     expect(outcomes.map((o) => o.kind)).toEqual(['failed', 'failed', 'locked', 'locked', 'locked', 'locked']);
   });
 });
+
+describe('AccountManager when the confirmation of new secret questions comes twice', () => {
+  it('answers « saved » to both, and saves and audits them once', async () => {
+    const clock = new FixedClock(CLOCK_START);
+    const catalogue = loadSecretQuestionCatalogue();
+    const store = new MemoryAccountStore(clock);
+    for (const record of await demoAccountRecords(clock, catalogue)) await store.seedAccount(record);
+    const audit = new MemoryAuditLog();
+    const accounts = new AccountManager({
+      store,
+      audit,
+      catalogue,
+      policy: new PasswordPolicy(),
+      clock,
+      logger: createLogger('silent'),
+    });
+    const draftId = await accounts.startSecretQuestionDraft('CE100002');
+    for (const id of catalogue.ids.slice(0, 8)) {
+      expect(await accounts.addDraftAnswer(draftId, id, `Réponse ${id}`)).toBe('saved');
+    }
+    // The turn that lost the race reads the draft after the first one saved it.
+    expect(await accounts.commitDraft(draftId, attemptFrom('twice'))).toBe('saved');
+    expect(await accounts.commitDraft(draftId, attemptFrom('twice'))).toBe('saved');
+    expect((await audit.recent()).filter((e) => e.action === 'secretQuestionsChanged')).toHaveLength(1);
+    // Nothing more can be added to it, and it keeps no answer once saved.
+    expect(await accounts.addDraftAnswer(draftId, catalogue.ids[8], 'Encore')).toBe('expired');
+    expect((await store.getDraft(draftId))?.answers).toEqual([]);
+  });
+});
