@@ -24,8 +24,17 @@ export interface NoInputTimerStore {
   schedule(timer: NoInputTimer): Promise<void>;
   /** Disarms the conversation's timer, if any. */
   cancel(key: string): Promise<void>;
-  /** Removes and returns up to `limit` timers due at `now`. */
+  /**
+   * Hands out up to `limit` timers due at `now`, each to one caller. A store shared by instances keeps each one,
+   * postponed by a lease, until {@link complete}: if the instance sending its reprompt dies on the way, the
+   * timer falls due again for another instance instead of leaving the caller in silence for good.
+   */
   claimDue(now: number, limit: number): Promise<NoInputTimer[]>;
+  /**
+   * The claimed timer's reprompt was sent (or failed for good): removes it unless the conversation re-armed or
+   * cancelled it meanwhile. Absent: {@link claimDue} already removed it.
+   */
+  complete?(timer: NoInputTimer): Promise<void>;
   /**
    * False while the store's connection is being made or remade: polling then waits without a warning (the
    * connection logs its own trouble). Absent: always reachable.
@@ -80,20 +89,39 @@ redis.call('ZREM', KEYS[1], ARGV[1])
 redis.call('HDEL', KEYS[2], ARGV[1])
 return 1
 `;
-// The whole claim runs atomically in Redis: a timer leaves the sorted set in the same step that hands it
-// out, so two instances polling at the same moment can never both get it.
+// The whole claim runs atomically in Redis: a timer is postponed by the lease (ARGV[3], ms) in the same step
+// that hands it out, so two instances polling at the same moment can never both get it; it is removed only
+// once its reprompt went out (COMPLETE_LUA), so that an instance killed on the way does not lose it.
 const CLAIM_LUA = `
 local due = redis.call('ZRANGEBYSCORE', KEYS[1], '-inf', ARGV[1], 'LIMIT', 0, tonumber(ARGV[2]))
 local claimed = {}
 for _, key in ipairs(due) do
-  if redis.call('ZREM', KEYS[1], key) == 1 then
-    local timer = redis.call('HGET', KEYS[2], key)
-    redis.call('HDEL', KEYS[2], key)
-    if timer then table.insert(claimed, timer) end
+  local timer = redis.call('HGET', KEYS[2], key)
+  if timer then
+    redis.call('ZADD', KEYS[1], tonumber(ARGV[1]) + tonumber(ARGV[3]), key)
+    table.insert(claimed, timer)
+  else
+    redis.call('ZREM', KEYS[1], key)
   end
 end
 return claimed
 `;
+// Removes the claimed timer only if it is still the one claimed (ARGV[2], its JSON): the reprompt's own turn,
+// or the caller's answer, may have re-armed or cancelled it meanwhile.
+const COMPLETE_LUA = `
+if redis.call('HGET', KEYS[2], ARGV[1]) == ARGV[2] then
+  redis.call('ZREM', KEYS[1], ARGV[1])
+  redis.call('HDEL', KEYS[2], ARGV[1])
+end
+return 1
+`;
+
+/**
+ * How long a claimed timer waits for its reprompt before another instance may claim it again: well beyond a
+ * proactive turn's usual few hundred milliseconds, so that a slow one is not repeated, and short enough that a
+ * caller whose instance died hears the reprompt within half a minute.
+ */
+export const NO_INPUT_CLAIM_LEASE_MS = 20_000;
 
 /**
  * Timers shared by every bot instance (STORAGE=redis): a sorted set of due times plus a hash of timers, under
@@ -105,6 +133,7 @@ export class RedisNoInputTimerStore implements NoInputTimerStore {
   constructor(
     private readonly client: NoInputRedisClient,
     keyPrefix: string,
+    private readonly leaseMs = NO_INPUT_CLAIM_LEASE_MS,
   ) {
     this.keys = [`${keyPrefix}{voice-no-input}:due`, `${keyPrefix}{voice-no-input}:timers`];
   }
@@ -127,7 +156,7 @@ export class RedisNoInputTimerStore implements NoInputTimerStore {
   async claimDue(now: number, limit: number): Promise<NoInputTimer[]> {
     const claimed = (await this.client.eval(CLAIM_LUA, {
       keys: this.keys,
-      arguments: [String(now), String(limit)],
+      arguments: [String(now), String(limit), String(this.leaseMs)],
     })) as unknown;
     if (!Array.isArray(claimed)) return [];
     return claimed.flatMap((raw) => {
@@ -137,6 +166,11 @@ export class RedisNoInputTimerStore implements NoInputTimerStore {
         return [];
       }
     });
+  }
+
+  async complete(timer: NoInputTimer): Promise<void> {
+    // The same text as scheduled: JSON.parse then JSON.stringify keeps the keys' order and the numbers.
+    await this.client.eval(COMPLETE_LUA, { keys: this.keys, arguments: [timer.key, JSON.stringify(timer)] });
   }
 }
 
@@ -220,6 +254,9 @@ export class NoInputTimers {
           .catch((error: unknown) => {
             this.options.logger.error({ err: { name: (error as Error)?.name } }, 'no-input reprompt failed');
           })
+          // Left in place if this fails: the lease runs out and the reprompt is tried again.
+          .then(() => this.options.store.complete?.(timer))
+          .catch(() => undefined)
           .finally(() => this.inFlight.delete(firing));
         this.inFlight.add(firing);
       }

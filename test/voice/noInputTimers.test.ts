@@ -154,6 +154,24 @@ describeWithRedis('RedisNoInputTimerStore (shared Redis)', () => {
     expect(claimed[1].length).toBeGreaterThan(0);
   });
 
+  it('hands a timer again, after a lease, when the instance that claimed it died before its reprompt went out', async () => {
+    const [a, b] = clients.map((c) => new RedisNoInputTimerStore(c, `${prefix}lease:`, 300));
+    await a.schedule(timer('x', 1000));
+    // Instance a claims it, then is killed before the reprompt's turn ends: it never completes it.
+    expect(await a.claimDue(1000, 10)).toEqual([timer('x', 1000)]);
+    expect(await b.claimDue(1200, 10)).toEqual([]);
+    expect(await b.claimDue(1300, 10)).toEqual([timer('x', 1000)]);
+    await b.complete(timer('x', 1000));
+    expect(await b.claimDue(99_000, 10)).toEqual([]);
+
+    // Re-armed by the reprompt's own turn before the claim completes: the new timer stays.
+    await a.schedule(timer('y', 2000, 0));
+    expect(await a.claimDue(2000, 10)).toEqual([timer('y', 2000, 0)]);
+    await a.schedule(timer('y', 5000, 1));
+    await a.complete(timer('y', 2000, 0));
+    expect(await b.claimDue(5000, 10)).toEqual([timer('y', 5000, 1)]);
+  });
+
   it('waits without a warning while its client is still connecting, then fires what is due', async () => {
     const connecting = createRedisClient(redisTestUrl());
     const warnings: string[] = [];
