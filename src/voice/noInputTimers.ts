@@ -13,6 +13,11 @@ export interface NoInputTimer {
   armedAt: number;
   /** When it fires (ms since the epoch). */
   dueAt: number;
+  /**
+   * Set when a reprompt re-arms: the `armedAt` of the timer it answered. Such a timer does not replace one armed
+   * after that by the caller's own turn (an answer that crossed the reprompt), which starts the count again.
+   */
+  follows?: number;
 }
 
 /**
@@ -20,7 +25,10 @@ export interface NoInputTimer {
  * same store, each timer is handed to exactly one of them, once.
  */
 export interface NoInputTimerStore {
-  /** Arms (or re-arms, replacing) the conversation's timer. */
+  /**
+   * Arms (or re-arms, replacing) the conversation's timer; one that {@link NoInputTimer.follows} a timer is not
+   * armed over a timer armed after that one.
+   */
   schedule(timer: NoInputTimer): Promise<void>;
   /** Disarms the conversation's timer, if any. */
   cancel(key: string): Promise<void>;
@@ -52,6 +60,8 @@ export class MemoryNoInputTimerStore implements NoInputTimerStore {
   private readonly timers = new Map<string, NoInputTimer>();
 
   async schedule(timer: NoInputTimer): Promise<void> {
+    const current = this.timers.get(timer.key);
+    if (timer.follows !== undefined && current && current.armedAt > timer.follows) return;
     this.timers.set(timer.key, timer);
   }
 
@@ -79,7 +89,12 @@ export type NoInputRedisClient = Pick<RedisClientType, 'eval'> & { readonly isRe
 
 // KEYS[1]: sorted set of keys by due time; KEYS[2]: hash of key → timer JSON. Both carry the same hash tag so
 // they live in one Redis Cluster slot, as a script touching both requires.
+// ARGV[4]: the armedAt the new timer follows, or '' (see NoInputTimer.follows).
 const SCHEDULE_LUA = `
+if ARGV[4] ~= '' then
+  local current = redis.call('HGET', KEYS[2], ARGV[1])
+  if current and tonumber(cjson.decode(current).armedAt) > tonumber(ARGV[4]) then return 0 end
+end
 redis.call('HSET', KEYS[2], ARGV[1], ARGV[3])
 redis.call('ZADD', KEYS[1], ARGV[2], ARGV[1])
 return 1
@@ -141,7 +156,7 @@ export class RedisNoInputTimerStore implements NoInputTimerStore {
   async schedule(timer: NoInputTimer): Promise<void> {
     await this.client.eval(SCHEDULE_LUA, {
       keys: this.keys,
-      arguments: [timer.key, String(timer.dueAt), JSON.stringify(timer)],
+      arguments: [timer.key, String(timer.dueAt), JSON.stringify(timer), String(timer.follows ?? '')],
     });
   }
 
@@ -209,8 +224,14 @@ export class NoInputTimers {
   /**
    * Arms the conversation's timer; `attempt` is the number of silent reprompts already made, `playbackMs` how
    * long the caller will still be hearing what was just sent: the silence starts when the prompt ends.
+   * `follows`: for a reprompt's turn, the `armedAt` of the timer that fired it (see NoInputTimer.follows).
    */
-  async arm(reference: Partial<ConversationReference>, attempt: number, playbackMs = 0): Promise<void> {
+  async arm(
+    reference: Partial<ConversationReference>,
+    attempt: number,
+    playbackMs = 0,
+    follows?: number,
+  ): Promise<void> {
     const now = Date.now();
     await this.options.store.schedule({
       key: timerKey(reference),
@@ -218,6 +239,7 @@ export class NoInputTimers {
       attempt,
       armedAt: now,
       dueAt: now + playbackMs + this.options.noInputMs,
+      ...(follows === undefined ? {} : { follows }),
     });
   }
 

@@ -154,7 +154,8 @@ export class VoiceTurnMiddleware implements Middleware {
       this.inBackground(timers.cancel(reference));
     } else if (askedQuestion || context.turnState.get(EXPECT_INPUT)) {
       this.inBackground(
-        timers.arm(reference, silence ? silence.attempt + 1 : 0, playbackMs),
+        // A reprompt's timer must not replace the one the caller's answer, crossing it, has just armed.
+        timers.arm(reference, silence ? silence.attempt + 1 : 0, playbackMs, silence?.armedAt),
         'no-input timer not armed',
       );
     }

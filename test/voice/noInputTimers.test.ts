@@ -48,6 +48,25 @@ function storeContract(make: () => NoInputTimerStore) {
     await store.cancel('telephony/b');
     expect(await store.claimDue(5000, 10)).toEqual([]);
   });
+
+  it("does not let a reprompt's timer replace the one armed since by the caller's answer that crossed it", async () => {
+    const store = make();
+    const fired = timer('a', 1000, 0);
+    await store.schedule(fired);
+    await store.claimDue(1000, 10);
+    // The caller answered while the reprompt was on its way; their turn armed the next question's timer.
+    const answered = { ...timer('a', 4000, 0), armedAt: 1100 };
+    await store.schedule(answered);
+    // The reprompt's turn ends after it and re-arms, counting one more silence.
+    await store.schedule({ ...timer('a', 4500, 1), armedAt: 1500, follows: fired.armedAt });
+    expect(await store.claimDue(5000, 10)).toEqual([answered]);
+    // With no answer in between, the reprompt's timer is armed as usual.
+    await store.schedule(timer('b', 6000, 0));
+    await store.claimDue(6000, 10);
+    const next = { ...timer('b', 9000, 1), follows: 5000 };
+    await store.schedule(next);
+    expect(await store.claimDue(9000, 10)).toEqual([next]);
+  });
 }
 
 describe('MemoryNoInputTimerStore', () => {
