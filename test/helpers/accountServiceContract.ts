@@ -290,10 +290,26 @@ export function accountServiceContract(factory: ServicesFactory): void {
         services.accounts.finishChallenge(challenge.challengeId, attemptFrom('twice')),
         services.accounts.finishChallenge(challenge.challengeId, attemptFrom('twice')),
       ]);
-      expect(outcomes.map((o) => o.kind).sort()).toEqual(['expired', 'failed']);
+      // The slower one is told another turn is ending it, not that it expired (which would contradict it).
+      expect(outcomes.map((o) => o.kind).sort()).toEqual(['failed', 'inProgress']);
       // Two more failed rounds, not one, before the lock.
       expect(await failRound(services, JULIE.userName, 'after-1')).toMatchObject({ kind: 'failed' });
       expect(await failRound(services, JULIE.userName, 'after-2')).toMatchObject({ kind: 'locked' });
+    });
+  });
+
+  describe('the last answer of a round sent twice, the second read after the first ended the round', () => {
+    it('tells the second that the round is being ended by another turn, not that it expired', async () => {
+      const { services } = await factory();
+      const challenge = asChallenge(
+        await services.accounts.startChallenge(JULIE.userName, 'reset', attemptFrom('after')),
+      );
+      await answerRound(services, challenge, JULIE.answers);
+      const finish = () => services.accounts.finishChallenge(challenge.challengeId, attemptFrom('after'));
+      expect(await finish()).toMatchObject({ kind: 'passed' });
+      // The other instance's turn answered the last question too, and ends the round a moment later.
+      await services.accounts.answerChallenge(challenge.challengeId, 2, 'mauvaise réponse');
+      expect(await finish()).toEqual({ kind: 'inProgress' });
     });
   });
 

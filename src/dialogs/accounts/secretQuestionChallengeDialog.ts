@@ -14,6 +14,7 @@ import {
   type SecretAnswerPromptOptions,
 } from './secretAnswerPrompt';
 import { YES_NO_PROMPT, YesNoPrompt, type YesNoPromptOptions } from './yesNoPrompt';
+import { ConcurrentTurnError } from '../../errors';
 
 /** Dialog id, persisted. */
 export const SECRET_QUESTION_CHALLENGE = 'accounts.challenge';
@@ -125,6 +126,9 @@ export class SecretQuestionChallengeDialog extends ComponentDialog<ChallengeOpti
       case 'expired':
         await this.deps.responder.send(step.context, ['accounts:challenge.expired']);
         return step.endDialog({ kind: 'stopped' } satisfies ChallengeResult);
+      case 'inProgress':
+        // The other turn answers for the round; this one is refused like any turn that lost a race.
+        throw new ConcurrentTurnError();
       default: {
         const question: YesNoPromptOptions = {
           question: [

@@ -178,7 +178,7 @@ export class AccountManager implements AccountService {
 
   async answerChallenge(challengeId: string, position: number, answer: string): Promise<void> {
     const challenge = await this.store.getChallenge(challengeId);
-    if (!challenge || challenge.expiresAt <= this.now()) return;
+    if (!challenge || challenge.ended || challenge.expiresAt <= this.now()) return;
     if (position !== challenge.answered || challenge.answered >= challenge.questionIds.length) return;
     const questionId = challenge.questionIds[challenge.answered];
     const account = await this.store.getAccount(challenge.userName);
@@ -192,10 +192,12 @@ export class AccountManager implements AccountService {
 
   async finishChallenge(challengeId: string, attempt: AttemptContext): Promise<ChallengeOutcome> {
     const challenge = await this.store.getChallenge(challengeId);
-    // Taken by whoever deletes it: the same last answer sent twice at once (a double click, two instances)
+    // Taken by whoever ends it: the same last answer sent twice at once (a double click, two instances)
     // reads the challenge twice, but must end, and count as a failed round, once.
-    const taken = await this.store.deleteChallenge(challengeId);
-    if (!challenge || !taken || challenge.expiresAt <= this.now()) return { kind: 'expired' };
+    const taken = await this.store.endChallenge(challengeId);
+    if (!challenge || challenge.expiresAt <= this.now()) return { kind: 'expired' };
+    // Ended by the other turn, before or after this one read it: « délai écoulé » would contradict its reply.
+    if (challenge.ended || !taken) return { kind: 'inProgress' };
     const { userName, purpose } = challenge;
     // Another conversation may have locked the name while this one was answering.
     const until = await this.lockedUntil(userName);

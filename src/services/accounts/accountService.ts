@@ -29,7 +29,12 @@ export type ChallengeOutcome =
   | { kind: 'failed'; roundsLeft: number }
   | { kind: 'locked'; until: Date }
   /** The round was abandoned too long or never existed. */
-  | { kind: 'expired' };
+  | { kind: 'expired' }
+  /**
+   * Another turn is ending this very round at this moment (its last answer sent twice at once, or on two
+   * instances): that turn gives the outcome; this one has nothing true to say about it.
+   */
+  | { kind: 'inProgress' };
 
 /** The verdict on a user name and password. */
 export type PasswordOutcome =

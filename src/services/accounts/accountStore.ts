@@ -41,6 +41,11 @@ export interface ChallengeRecord {
   correct: number;
   /** Epoch ms, by the bot's clock. */
   expiresAt: number;
+  /**
+   * Set by {@link AccountStore.endChallenge}: the round is over, and is kept so until it would have expired, so
+   * that a turn ending it at the same moment learns it was ended by another, not that it expired.
+   */
+  ended?: boolean;
 }
 
 /** Secret questions being chosen: answers are hashed at once and saved only when the user confirms. */
@@ -75,10 +80,10 @@ export interface AccountStore {
 
   getChallenge(id: string): Promise<ChallengeRecord | undefined>;
   putChallenge(id: string, record: ChallengeRecord): Promise<void>;
-  /** Replaces the challenge only if it still exists: one finished (deleted) meanwhile stays finished. */
+  /** Replaces the challenge only if it still exists and has not ended: one ended meanwhile stays ended. */
   updateChallenge(id: string, record: ChallengeRecord): Promise<void>;
-  /** Deletes the challenge; true when this call deleted it (of two at once, only one does). */
-  deleteChallenge(id: string): Promise<boolean>;
+  /** Marks the challenge ended; true when this call ended it (of two at once, only one does). */
+  endChallenge(id: string): Promise<boolean>;
 
   getDraft(id: string): Promise<DraftRecord | undefined>;
   putDraft(id: string, record: DraftRecord): Promise<void>;

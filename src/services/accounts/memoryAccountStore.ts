@@ -61,11 +61,15 @@ export class MemoryAccountStore implements AccountStore {
   }
 
   async updateChallenge(id: string, record: ChallengeRecord): Promise<void> {
-    if (this.challenges.has(id)) this.challenges.set(id, copy(record));
+    const current = this.challenges.get(id);
+    if (current && !current.ended) this.challenges.set(id, copy(record));
   }
 
-  async deleteChallenge(id: string): Promise<boolean> {
-    return this.challenges.delete(id);
+  async endChallenge(id: string): Promise<boolean> {
+    const current = this.challenges.get(id);
+    if (!current || current.ended) return false;
+    this.challenges.set(id, { ...current, ended: true });
+    return true;
   }
 
   async getDraft(id: string): Promise<DraftRecord | undefined> {

@@ -68,7 +68,29 @@ return 1
 const MAX_REMEMBERED_READS = 1000;
 
 const sha1 = (text: string) => createHash('sha1').update(text).digest('hex');
+// KEYS[1]: challenge key. Marks it ended, keeping its expiry; 1 for the one call that did.
+const END_CHALLENGE_LUA = `
+local current = redis.call('GET', KEYS[1])
+if not current or string.find(current, '"ended":true', 1, true) then
+  return 0
+end
+redis.call('SET', KEYS[1], '{"ended":true,' .. string.sub(current, 2), 'KEEPTTL')
+return 1
+`;
+
+// KEYS[1]: challenge key; ARGV[1]: the record, ARGV[2]: its time to live (ms). Only over one not ended.
+const UPDATE_CHALLENGE_LUA = `
+local current = redis.call('GET', KEYS[1])
+if not current or string.find(current, '"ended":true', 1, true) then
+  return 0
+end
+redis.call('SET', KEYS[1], ARGV[1], 'PX', ARGV[2])
+return 1
+`;
+
 const SCRIPTS = {
+  endChallenge: { lua: END_CHALLENGE_LUA, sha: sha1(END_CHALLENGE_LUA) },
+  updateChallenge: { lua: UPDATE_CHALLENGE_LUA, sha: sha1(UPDATE_CHALLENGE_LUA) },
   recordFailure: { lua: RECORD_FAILURE_LUA, sha: sha1(RECORD_FAILURE_LUA) },
   seed: { lua: SEED_LUA, sha: sha1(SEED_LUA) },
 };
@@ -158,16 +180,15 @@ export class RedisAccountStore implements AccountStore {
   }
 
   async updateChallenge(id: string, record: ChallengeRecord): Promise<void> {
-    await this.bounded(
-      this.client.set(this.key(`challenge:${id}`), JSON.stringify(record), {
-        condition: 'XX',
-        expiration: { type: 'PX', value: CHALLENGE_TTL_MS },
-      }),
+    await this.script(
+      'updateChallenge',
+      [this.key(`challenge:${id}`)],
+      [JSON.stringify(record), String(CHALLENGE_TTL_MS)],
     );
   }
 
-  async deleteChallenge(id: string): Promise<boolean> {
-    return Number(await this.bounded(this.client.del(this.key(`challenge:${id}`)))) === 1;
+  async endChallenge(id: string): Promise<boolean> {
+    return Number(await this.script('endChallenge', [this.key(`challenge:${id}`)], [])) === 1;
   }
 
   async getDraft(id: string): Promise<DraftRecord | undefined> {
