@@ -17,6 +17,7 @@ import {
 import { currentSession } from './session';
 import { YES_NO_PROMPT, YesNoPrompt, type YesNoPromptOptions } from './yesNoPrompt';
 import { commitReplies } from '../../replyHold';
+import { ConcurrentTurnError } from '../../errors';
 
 /** Persisted dialog id (a FlowId). */
 export const SECRET_QUESTIONS = 'secretQuestions';
@@ -166,6 +167,8 @@ export class SecretQuestionsDialog extends FlowDialog<SecretQuestionsOptions> {
       const retry: ChooseOptions = { ...options, retry: questionId, refusals, lead };
       return step.replaceDialog(CHOOSE, retry);
     }
+    // The other answer sent at the same moment was kept; this turn is refused like any turn that lost a race.
+    if (verdict === 'changed') throw new ConcurrentTurnError();
     if (verdict !== 'saved') {
       await this.deps.responder.send(step.context, ['accounts:setup.expired']);
       return step.endDialog(undefined);

@@ -14,7 +14,7 @@ import type {
   PasswordOutcome,
   TemporaryPassword,
 } from './accountService';
-import type { AccountRecord, AccountStore, FailureKind } from './accountStore';
+import type { AccountRecord, AccountStore, DraftRecord, FailureKind } from './accountStore';
 import { MAX_ANSWER_LENGTH, MIN_ANSWER_LENGTH, normalizeAnswer } from './answers';
 import type { AuditAction, AuditEvent, AuditLog } from './auditLog';
 import type { PasswordPolicy, PolicyVerdict } from './passwordPolicy';
@@ -326,10 +326,13 @@ export class AccountManager implements AccountService {
     const normalized = normalizeAnswer(answer);
     if (normalized.length < MIN_ANSWER_LENGTH) return 'tooShort';
     if (normalized.length > MAX_ANSWER_LENGTH) return 'tooLong';
-    draft.answers.push({ questionId, answerHash: await hashSecret(normalized) });
-    draft.expiresAt = this.now() + this.rules.draftMs;
-    await this.store.putDraft(draftId, draft);
-    return 'saved';
+    const next: DraftRecord = {
+      ...draft,
+      answers: [...draft.answers, { questionId, answerHash: await hashSecret(normalized) }],
+      expiresAt: this.now() + this.rules.draftMs,
+    };
+    // Only over the draft as read: of two answers at once, the one whose turn is refused must not be the one kept.
+    return (await this.store.replaceDraft(draftId, draft, next)) ? 'saved' : 'changed';
   }
 
   async commitDraft(draftId: string, attempt: AttemptContext): Promise<DraftCommit> {

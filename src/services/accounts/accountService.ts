@@ -52,7 +52,14 @@ export interface TemporaryPassword {
 
 /** What happened to one answer given while choosing secret questions. */
 export type DraftAnswerVerdict =
-  'saved' | 'tooShort' | 'tooLong' | 'alreadyChosen' | 'unknownQuestion' | 'expired';
+  | 'saved'
+  | 'tooShort'
+  | 'tooLong'
+  | 'alreadyChosen'
+  | 'unknownQuestion'
+  | 'expired'
+  /** Another turn changed the draft after this one read it (an answer sent twice at once): nothing saved. */
+  | 'changed';
 
 /** What happened when the chosen questions were to be saved. */
 export type DraftCommit = 'saved' | 'incomplete' | 'expired';

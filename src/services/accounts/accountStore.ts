@@ -87,6 +87,11 @@ export interface AccountStore {
 
   getDraft(id: string): Promise<DraftRecord | undefined>;
   putDraft(id: string, record: DraftRecord): Promise<void>;
+  /**
+   * Replaces the draft only if it is still exactly `previous`, as read: another turn of the conversation (the
+   * same question answered twice at once, on two instances) may have changed it since. True when replaced.
+   */
+  replaceDraft(id: string, previous: DraftRecord, next: DraftRecord): Promise<boolean>;
   deleteDraft(id: string): Promise<void>;
 
   /** Records one failure at `nowMs` and returns how many of that kind fall within the window ending now. */

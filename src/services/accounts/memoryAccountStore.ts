@@ -82,6 +82,13 @@ export class MemoryAccountStore implements AccountStore {
     this.drafts.set(id, copy(record));
   }
 
+  async replaceDraft(id: string, previous: DraftRecord, next: DraftRecord): Promise<boolean> {
+    const current = this.drafts.get(id);
+    if (!current || JSON.stringify(current) !== JSON.stringify(previous)) return false;
+    this.drafts.set(id, copy(next));
+    return true;
+  }
+
   async deleteDraft(id: string): Promise<void> {
     this.drafts.delete(id);
   }

@@ -88,7 +88,17 @@ redis.call('SET', KEYS[1], ARGV[1], 'PX', ARGV[2])
 return 1
 `;
 
+// KEYS[1]: draft key; ARGV[1]: the draft as read, ARGV[2]: its replacement, ARGV[3]: time to live (ms).
+const REPLACE_DRAFT_LUA = `
+if redis.call('GET', KEYS[1]) ~= ARGV[1] then
+  return 0
+end
+redis.call('SET', KEYS[1], ARGV[2], 'PX', ARGV[3])
+return 1
+`;
+
 const SCRIPTS = {
+  replaceDraft: { lua: REPLACE_DRAFT_LUA, sha: sha1(REPLACE_DRAFT_LUA) },
   endChallenge: { lua: END_CHALLENGE_LUA, sha: sha1(END_CHALLENGE_LUA) },
   updateChallenge: { lua: UPDATE_CHALLENGE_LUA, sha: sha1(UPDATE_CHALLENGE_LUA) },
   recordFailure: { lua: RECORD_FAILURE_LUA, sha: sha1(RECORD_FAILURE_LUA) },
@@ -197,6 +207,16 @@ export class RedisAccountStore implements AccountStore {
 
   async putDraft(id: string, record: DraftRecord): Promise<void> {
     await this.setJson(`draft:${id}`, record, DRAFT_TTL_MS);
+  }
+
+  async replaceDraft(id: string, previous: DraftRecord, next: DraftRecord): Promise<boolean> {
+    // The text read back: getJson parsed what setJson wrote, and JSON.stringify gives the same text again.
+    const replaced = await this.script(
+      'replaceDraft',
+      [this.key(`draft:${id}`)],
+      [JSON.stringify(previous), JSON.stringify(next), String(DRAFT_TTL_MS)],
+    );
+    return Number(replaced) === 1;
   }
 
   async deleteDraft(id: string): Promise<void> {

@@ -5,6 +5,8 @@ import { demoAccountRecords } from '../../../src/services/accounts/demoAccounts'
 import { MemoryAccountStore } from '../../../src/services/accounts/memoryAccountStore';
 import { PasswordPolicy } from '../../../src/services/accounts/passwordPolicy';
 import { loadSecretQuestionCatalogue } from '../../../src/services/accounts/secretQuestionCatalogue';
+import { normalizeAnswer } from '../../../src/services/accounts/answers';
+import { verifySecret } from '../../../src/services/accounts/secretHash';
 import { FixedClock } from '../../../src/services/clock';
 import { createLogger } from '../../../src/services/logger';
 import { attemptFrom, CLOCK_START, JULIE } from '../../helpers/accounts';
@@ -206,5 +208,33 @@ describe('AccountManager when the confirmation of new secret questions comes twi
     // Nothing more can be added to it, and it keeps no answer once saved.
     expect(await accounts.addDraftAnswer(draftId, catalogue.ids[8], 'Encore')).toBe('expired');
     expect((await store.getDraft(draftId))?.answers).toEqual([]);
+  });
+});
+
+describe('AccountManager when one secret question is answered twice at once, differently', () => {
+  it('keeps exactly one of the two answers and tells the other turn it changed nothing', async () => {
+    const clock = new FixedClock(CLOCK_START);
+    const catalogue = loadSecretQuestionCatalogue();
+    const store = new MemoryAccountStore(clock);
+    for (const record of await demoAccountRecords(clock, catalogue)) await store.seedAccount(record);
+    const accounts = new AccountManager({
+      store,
+      audit: new MemoryAuditLog(),
+      catalogue,
+      policy: new PasswordPolicy(),
+      clock,
+      logger: createLogger('silent'),
+    });
+    const draftId = await accounts.startSecretQuestionDraft('CE100002');
+    const questionId = catalogue.ids[0];
+    const verdicts = await Promise.all([
+      accounts.addDraftAnswer(draftId, questionId, 'Rexou'),
+      accounts.addDraftAnswer(draftId, questionId, 'Maxou'),
+    ]);
+    expect([...verdicts].sort()).toEqual(['changed', 'saved']);
+    const kept = verdicts[0] === 'saved' ? 'Rexou' : 'Maxou';
+    const answers = (await store.getDraft(draftId))?.answers ?? [];
+    expect(answers).toHaveLength(1);
+    await expect(verifySecret(normalizeAnswer(kept), answers[0].answerHash)).resolves.toBe(true);
   });
 });
