@@ -105,7 +105,13 @@ export class SecretQuestionChallengeDialog extends ComponentDialog<ChallengeOpti
 
   private async recordAnswer(step: WaterfallStepContext): Promise<DialogTurnResult> {
     const options = step.options as AnswersOptions;
-    await this.accounts.answerChallenge(options.challengeId, options.index, step.result as string);
+    const verdict = await this.accounts.answerChallenge(
+      options.challengeId,
+      options.index,
+      step.result as string,
+    );
+    // The other answer sent at the same moment was recorded; this turn is refused like any that lost a race.
+    if (verdict === 'changed') throw new ConcurrentTurnError();
     if (options.index + 1 < options.questionIds.length) {
       return step.replaceDialog(ANSWERS, { ...options, index: options.index + 1 } satisfies AnswersOptions);
     }

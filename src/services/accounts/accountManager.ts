@@ -10,6 +10,7 @@ import type {
   ChallengeStart,
   DraftAnswerVerdict,
   DraftCommit,
+  ChallengeAnswerVerdict,
   PasswordChangeReason,
   PasswordOutcome,
   TemporaryPassword,
@@ -176,18 +177,27 @@ export class AccountManager implements AccountService {
     return { kind: 'challenge', challengeId, questionIds };
   }
 
-  async answerChallenge(challengeId: string, position: number, answer: string): Promise<void> {
+  async answerChallenge(
+    challengeId: string,
+    position: number,
+    answer: string,
+  ): Promise<ChallengeAnswerVerdict> {
     const challenge = await this.store.getChallenge(challengeId);
-    if (!challenge || challenge.ended || challenge.expiresAt <= this.now()) return;
-    if (position !== challenge.answered || challenge.answered >= challenge.questionIds.length) return;
+    if (!challenge || challenge.ended || challenge.expiresAt <= this.now()) return 'ignored';
+    if (position !== challenge.answered || challenge.answered >= challenge.questionIds.length)
+      return 'ignored';
     const questionId = challenge.questionIds[challenge.answered];
     const account = await this.store.getAccount(challenge.userName);
     const stored = account?.secretAnswers.find((a) => a.questionId === questionId)?.answerHash;
     const matches = await verifySecret(normalizeAnswer(answer), stored ?? (await this.decoyHash));
-    challenge.answered += 1;
-    if (matches && stored) challenge.correct += 1;
-    // Not put back if the same answer, sent twice at once, already ended the round meanwhile.
-    await this.store.updateChallenge(challengeId, challenge);
+    const next = {
+      ...challenge,
+      answered: challenge.answered + 1,
+      correct: challenge.correct + (matches && stored ? 1 : 0),
+    };
+    // Only over the round as read: of two answers at once (one right, one wrong, on two instances), the one
+    // recorded is the one whose turn goes on; the other turn is refused. Nor over a round ended meanwhile.
+    return (await this.store.replaceChallenge(challengeId, challenge, next)) ? 'recorded' : 'changed';
   }
 
   async finishChallenge(challengeId: string, attempt: AttemptContext): Promise<ChallengeOutcome> {

@@ -36,6 +36,9 @@ export type ChallengeOutcome =
    */
   | { kind: 'inProgress' };
 
+/** What became of an answer in a round of secret questions (see AccountService.answerChallenge). */
+export type ChallengeAnswerVerdict = 'recorded' | 'ignored' | 'changed';
+
 /** The verdict on a user name and password. */
 export type PasswordOutcome =
   | { kind: 'authenticated'; mustChangePassword: boolean; hasSecretQuestions: boolean }
@@ -99,8 +102,10 @@ export interface AccountService {
    * Records, silently, the answer to the question at `position` (0-based) of the round. An answer for a
    * position already answered is ignored and the first one stands: a turn repeated because its reply was
    * lost must not shift the answers onto the next questions, nor give a second try at the same question.
+   * `changed`: another turn recorded an answer at the same moment (two answers at once, on two instances), after
+   * this one read the round; that one stands and this one was not recorded.
    */
-  answerChallenge(challengeId: string, position: number, answer: string): Promise<void>;
+  answerChallenge(challengeId: string, position: number, answer: string): Promise<ChallengeAnswerVerdict>;
   /** Ends the round: passed only when all three answers matched. */
   finishChallenge(challengeId: string, attempt: AttemptContext): Promise<ChallengeOutcome>;
 

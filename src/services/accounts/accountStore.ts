@@ -80,8 +80,11 @@ export interface AccountStore {
 
   getChallenge(id: string): Promise<ChallengeRecord | undefined>;
   putChallenge(id: string, record: ChallengeRecord): Promise<void>;
-  /** Replaces the challenge only if it still exists and has not ended: one ended meanwhile stays ended. */
-  updateChallenge(id: string, record: ChallengeRecord): Promise<void>;
+  /**
+   * Replaces the challenge only if it is still exactly `previous`, as read: one ended meanwhile stays ended, and
+   * of two answers to one question at once only one is recorded. True when replaced.
+   */
+  replaceChallenge(id: string, previous: ChallengeRecord, next: ChallengeRecord): Promise<boolean>;
   /** Marks the challenge ended; true when this call ended it (of two at once, only one does). */
   endChallenge(id: string): Promise<boolean>;
 

@@ -60,9 +60,11 @@ export class MemoryAccountStore implements AccountStore {
     this.challenges.set(id, copy(record));
   }
 
-  async updateChallenge(id: string, record: ChallengeRecord): Promise<void> {
+  async replaceChallenge(id: string, previous: ChallengeRecord, next: ChallengeRecord): Promise<boolean> {
     const current = this.challenges.get(id);
-    if (current && !current.ended) this.challenges.set(id, copy(record));
+    if (!current || JSON.stringify(current) !== JSON.stringify(previous)) return false;
+    this.challenges.set(id, copy(next));
+    return true;
   }
 
   async endChallenge(id: string): Promise<boolean> {

@@ -78,18 +78,9 @@ redis.call('SET', KEYS[1], '{"ended":true,' .. string.sub(current, 2), 'KEEPTTL'
 return 1
 `;
 
-// KEYS[1]: challenge key; ARGV[1]: the record, ARGV[2]: its time to live (ms). Only over one not ended.
-const UPDATE_CHALLENGE_LUA = `
-local current = redis.call('GET', KEYS[1])
-if not current or string.find(current, '"ended":true', 1, true) then
-  return 0
-end
-redis.call('SET', KEYS[1], ARGV[1], 'PX', ARGV[2])
-return 1
-`;
-
-// KEYS[1]: draft key; ARGV[1]: the draft as read, ARGV[2]: its replacement, ARGV[3]: time to live (ms).
-const REPLACE_DRAFT_LUA = `
+// KEYS[1]: a draft's or challenge's key; ARGV[1]: the record as read, ARGV[2]: its replacement, ARGV[3]: time
+// to live (ms). Compare-and-set: nothing is written over a record another turn changed meanwhile.
+const REPLACE_LUA = `
 if redis.call('GET', KEYS[1]) ~= ARGV[1] then
   return 0
 end
@@ -98,9 +89,8 @@ return 1
 `;
 
 const SCRIPTS = {
-  replaceDraft: { lua: REPLACE_DRAFT_LUA, sha: sha1(REPLACE_DRAFT_LUA) },
+  replace: { lua: REPLACE_LUA, sha: sha1(REPLACE_LUA) },
   endChallenge: { lua: END_CHALLENGE_LUA, sha: sha1(END_CHALLENGE_LUA) },
-  updateChallenge: { lua: UPDATE_CHALLENGE_LUA, sha: sha1(UPDATE_CHALLENGE_LUA) },
   recordFailure: { lua: RECORD_FAILURE_LUA, sha: sha1(RECORD_FAILURE_LUA) },
   seed: { lua: SEED_LUA, sha: sha1(SEED_LUA) },
 };
@@ -189,12 +179,13 @@ export class RedisAccountStore implements AccountStore {
     await this.setJson(`challenge:${id}`, record, CHALLENGE_TTL_MS);
   }
 
-  async updateChallenge(id: string, record: ChallengeRecord): Promise<void> {
-    await this.script(
-      'updateChallenge',
+  async replaceChallenge(id: string, previous: ChallengeRecord, next: ChallengeRecord): Promise<boolean> {
+    const replaced = await this.script(
+      'replace',
       [this.key(`challenge:${id}`)],
-      [JSON.stringify(record), String(CHALLENGE_TTL_MS)],
+      [JSON.stringify(previous), JSON.stringify(next), String(CHALLENGE_TTL_MS)],
     );
+    return Number(replaced) === 1;
   }
 
   async endChallenge(id: string): Promise<boolean> {
@@ -212,7 +203,7 @@ export class RedisAccountStore implements AccountStore {
   async replaceDraft(id: string, previous: DraftRecord, next: DraftRecord): Promise<boolean> {
     // The text read back: getJson parsed what setJson wrote, and JSON.stringify gives the same text again.
     const replaced = await this.script(
-      'replaceDraft',
+      'replace',
       [this.key(`draft:${id}`)],
       [JSON.stringify(previous), JSON.stringify(next), String(DRAFT_TTL_MS)],
     );

@@ -238,3 +238,33 @@ describe('AccountManager when one secret question is answered twice at once, dif
     await expect(verifySecret(normalizeAnswer(kept), answers[0].answerHash)).resolves.toBe(true);
   });
 });
+
+describe('AccountManager when a secret question of a round is answered twice at once, differently', () => {
+  it('records one answer, refuses the other, and judges the round on the one recorded', async () => {
+    const clock = new FixedClock(CLOCK_START);
+    const catalogue = loadSecretQuestionCatalogue();
+    const store = new MemoryAccountStore(clock);
+    for (const record of await demoAccountRecords(clock, catalogue)) await store.seedAccount(record);
+    const accounts = new AccountManager({
+      store,
+      audit: new MemoryAuditLog(),
+      catalogue,
+      policy: new PasswordPolicy(),
+      clock,
+      logger: createLogger('silent'),
+    });
+    const start = await accounts.startChallenge(JULIE.userName, 'reset', attemptFrom('twice'));
+    if (start.kind !== 'challenge') throw new Error(start.kind);
+    const right = JULIE.answers[start.questionIds[0]];
+    const verdicts = await Promise.all([
+      accounts.answerChallenge(start.challengeId, 0, right),
+      accounts.answerChallenge(start.challengeId, 0, 'mauvaise réponse'),
+    ]);
+    expect([...verdicts].sort()).toEqual(['changed', 'recorded']);
+    for (let i = 1; i < start.questionIds.length; i += 1) {
+      await accounts.answerChallenge(start.challengeId, i, JULIE.answers[start.questionIds[i]]);
+    }
+    const outcome = await accounts.finishChallenge(start.challengeId, attemptFrom('twice'));
+    expect(outcome.kind).toBe(verdicts[0] === 'recorded' ? 'passed' : 'failed');
+  });
+});
