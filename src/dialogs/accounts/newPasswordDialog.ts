@@ -17,6 +17,7 @@ import {
 } from './passwordCardPrompt';
 import { contactOffer } from './replies';
 import { commitReplies } from '../../replyHold';
+import { ConcurrentTurnError } from '../../errors';
 
 /** Dialog id, persisted. */
 export const NEW_PASSWORD = 'accounts.newPassword';
@@ -83,6 +84,8 @@ export class NewPasswordDialog extends ComponentDialog<NewPasswordOptions> {
         attemptOf(step.context),
         options.reason,
       );
+      // The other password sent at the same moment was saved; this turn is refused like any that lost a race.
+      if (!verdict.ok && verdict.reason === 'changedMeanwhile') throw new ConcurrentTurnError();
       if (verdict.ok) {
         commitReplies(step.context);
         await this.deps.responder.send(step.context, ['accounts:newPassword.changed']);

@@ -11,6 +11,7 @@ import type {
   DraftAnswerVerdict,
   DraftCommit,
   ChallengeAnswerVerdict,
+  PasswordChangeVerdict,
   PasswordChangeReason,
   PasswordOutcome,
   TemporaryPassword,
@@ -18,7 +19,7 @@ import type {
 import type { AccountRecord, AccountStore, DraftRecord, FailureKind } from './accountStore';
 import { MAX_ANSWER_LENGTH, MIN_ANSWER_LENGTH, normalizeAnswer } from './answers';
 import type { AuditAction, AuditEvent, AuditLog } from './auditLog';
-import type { PasswordPolicy, PolicyVerdict } from './passwordPolicy';
+import type { PasswordPolicy } from './passwordPolicy';
 import { hashSecret, verifySecret } from './secretHash';
 import {
   QUESTIONS_PER_ACCOUNT,
@@ -270,8 +271,9 @@ export class AccountManager implements AccountService {
     newPassword: string,
     attempt: AttemptContext,
     reason: PasswordChangeReason,
-  ): Promise<PolicyVerdict> {
+  ): Promise<PasswordChangeVerdict> {
     const account = await this.requireAccount(userName);
+    const read = JSON.parse(JSON.stringify(account)) as AccountRecord;
     const verdict = await this.policy.evaluate(newPassword, userName, account.displayName.split(/\s+/));
     if (!verdict.ok) return verdict;
     // The same password sent again just after it was saved: the turn that saved it may have lost its answer
@@ -282,7 +284,13 @@ export class AccountManager implements AccountService {
       const hash = await hashSecret(newPassword);
       account.password = { hash, temporary: false, setAt: this.clock.now().toISOString() };
       account.passwordHistory = [hash, ...account.passwordHistory].slice(0, this.rules.passwordHistory);
-      await this.save(account);
+      // Only over the account as read: of two different new passwords at once, both were confirmed and one
+      // kept. The same one sent twice at once (a double submit) is saved by either and confirmed to both.
+      if (!(await this.save(account, read))) {
+        const now = await this.store.getAccount(userName);
+        if (!now || !(await this.justChosen(now, newPassword)))
+          return { ok: false, reason: 'changedMeanwhile' };
+      }
     }
     // Again too: the turn that lost its answer most likely lost its audit line with it.
     await this.record(
@@ -447,10 +455,13 @@ export class AccountManager implements AccountService {
     return account;
   }
 
-  private async save(account: AccountRecord): Promise<void> {
+  /** Saves the account; with `read`, only if it is still as read (false otherwise). */
+  private async save(account: AccountRecord, read?: AccountRecord): Promise<boolean> {
     delete account.demoSeed;
     account.updatedAt = this.clock.now().toISOString();
+    if (read) return this.store.replaceAccount(read, account);
     await this.store.putAccount(account);
+    return true;
   }
 
   /** Three questions for an unknown user name, always the same for that name, unpredictable without the key. */

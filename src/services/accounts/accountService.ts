@@ -39,6 +39,12 @@ export type ChallengeOutcome =
 /** What became of an answer in a round of secret questions (see AccountService.answerChallenge). */
 export type ChallengeAnswerVerdict = 'recorded' | 'ignored' | 'changed';
 
+/**
+ * What became of a new password: the policy's verdict, or `changedMeanwhile` when another turn changed the
+ * account after this one read it (two new passwords sent at once, on two instances): that one stands.
+ */
+export type PasswordChangeVerdict = PolicyVerdict | { ok: false; reason: 'changedMeanwhile' };
+
 /** The verdict on a user name and password. */
 export type PasswordOutcome =
   | { kind: 'authenticated'; mustChangePassword: boolean; hasSecretQuestions: boolean }
@@ -117,7 +123,7 @@ export interface AccountService {
     newPassword: string,
     attempt: AttemptContext,
     reason: PasswordChangeReason,
-  ): Promise<PolicyVerdict>;
+  ): Promise<PasswordChangeVerdict>;
   /** Replaces the password with a temporary one valid 24 hours; call only after a passed reset round. */
   issueTemporaryPassword(userName: string, attempt: AttemptContext): Promise<TemporaryPassword>;
 

@@ -72,6 +72,11 @@ export type FailureKind = 'password' | 'secretQuestions';
 export interface AccountStore {
   getAccount(userName: string): Promise<AccountRecord | undefined>;
   putAccount(record: AccountRecord): Promise<void>;
+  /**
+   * Replaces the account only if it is still exactly `previous`, as read: two changes of one account at once
+   * (two instances) must not both be confirmed while one silently undoes the other. True when replaced.
+   */
+  replaceAccount(previous: AccountRecord, next: AccountRecord): Promise<boolean>;
   /** Writes a demo record where none exists, or over one that is still an untouched demo seed. */
   seedAccount(record: AccountRecord): Promise<'written' | 'kept'>;
 

@@ -39,6 +39,13 @@ export class MemoryAccountStore implements AccountStore {
     this.accounts.set(record.userName, copy(record));
   }
 
+  async replaceAccount(previous: AccountRecord, next: AccountRecord): Promise<boolean> {
+    const current = this.accounts.get(previous.userName);
+    if (!current || JSON.stringify(current) !== JSON.stringify(previous)) return false;
+    this.accounts.set(next.userName, copy(next));
+    return true;
+  }
+
   async seedAccount(record: AccountRecord): Promise<'written' | 'kept'> {
     const current = this.accounts.get(record.userName);
     if (current && !current.demoSeed) return 'kept';

@@ -79,12 +79,16 @@ return 1
 `;
 
 // KEYS[1]: a draft's or challenge's key; ARGV[1]: the record as read, ARGV[2]: its replacement, ARGV[3]: time
-// to live (ms). Compare-and-set: nothing is written over a record another turn changed meanwhile.
+// to live (ms; 0: none). Compare-and-set: nothing is written over a record another turn changed meanwhile.
 const REPLACE_LUA = `
 if redis.call('GET', KEYS[1]) ~= ARGV[1] then
   return 0
 end
-redis.call('SET', KEYS[1], ARGV[2], 'PX', ARGV[3])
+if ARGV[3] == '0' then
+  redis.call('SET', KEYS[1], ARGV[2])
+else
+  redis.call('SET', KEYS[1], ARGV[2], 'PX', ARGV[3])
+end
 return 1
 `;
 
@@ -151,6 +155,15 @@ export class RedisAccountStore implements AccountStore {
       await this.bounded(this.client.eval(UNDO_PUT_LUA, { keys: [key], arguments: [written, replaced] }));
     };
     undo().catch(() => undefined);
+  }
+
+  async replaceAccount(previous: AccountRecord, next: AccountRecord): Promise<boolean> {
+    const replaced = await this.script(
+      'replace',
+      [this.key(`user:${previous.userName}`)],
+      [JSON.stringify(previous), JSON.stringify(next), '0'],
+    );
+    return Number(replaced) === 1;
   }
 
   async seedAccount(record: AccountRecord): Promise<'written' | 'kept'> {

@@ -268,3 +268,30 @@ describe('AccountManager when a secret question of a round is answered twice at 
     expect(outcome.kind).toBe(verdicts[0] === 'recorded' ? 'passed' : 'failed');
   });
 });
+
+describe('AccountManager when two new passwords are sent at once', () => {
+  it('saves one, tells the other it changed nothing, and the one saved is the one that signs in', async () => {
+    const clock = new FixedClock(CLOCK_START);
+    const catalogue = loadSecretQuestionCatalogue();
+    const store = new MemoryAccountStore(clock);
+    for (const record of await demoAccountRecords(clock, catalogue)) await store.seedAccount(record);
+    const accounts = new AccountManager({
+      store,
+      audit: new MemoryAuditLog(),
+      catalogue,
+      policy: new PasswordPolicy(),
+      clock,
+      logger: createLogger('silent'),
+    });
+    const passwords = ['Montagne-Bleue-Velo-48', 'Nouveau-Depart-Levis-93'];
+    const verdicts = await Promise.all(
+      passwords.map((p, i) => accounts.changePassword(JULIE.userName, p, attemptFrom(`new-${i}`), 'reset')),
+    );
+    expect(verdicts.filter((v) => v.ok)).toHaveLength(1);
+    expect(verdicts.filter((v) => !v.ok && v.reason === 'changedMeanwhile')).toHaveLength(1);
+    const saved = passwords[verdicts.findIndex((v) => v.ok)];
+    await expect(accounts.authenticate(JULIE.userName, saved, attemptFrom('sign-in'))).resolves.toMatchObject(
+      { kind: 'authenticated' },
+    );
+  });
+});
