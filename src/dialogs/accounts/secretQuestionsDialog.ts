@@ -203,7 +203,8 @@ export class SecretQuestionsDialog extends FlowDialog<SecretQuestionsOptions> {
   private async save(step: WaterfallStepContext): Promise<DialogTurnResult> {
     const { draftId } = step.values as SecretQuestionsValues;
     if (step.result !== true) {
-      await this.accounts.discardDraft(draftId);
+      // The « oui » sent at the same moment saved them; this turn is refused like any that lost a race.
+      if (!(await this.accounts.discardDraft(draftId))) throw new ConcurrentTurnError();
       // At a first login the new password was saved just before: « rien n'a été modifié » would be false.
       const firstLogin = ((step.options ?? {}) as SecretQuestionsOptions).firstLogin === true;
       await this.deps.responder.send(step.context, [
@@ -212,6 +213,8 @@ export class SecretQuestionsDialog extends FlowDialog<SecretQuestionsOptions> {
       return step.endDialog();
     }
     const outcome = await this.accounts.commitDraft(draftId, attemptOf(step.context));
+    // The « non » sent at the same moment discarded them; this turn is refused like any that lost a race.
+    if (outcome === 'discarded') throw new ConcurrentTurnError();
     // Only a save outlives a refused state write; « délai écoulé » from a turn that lost a race must not go out.
     if (outcome === 'saved') commitReplies(step.context);
     await this.deps.responder.send(step.context, [

@@ -338,7 +338,7 @@ export class AccountManager implements AccountService {
 
   async addDraftAnswer(draftId: string, questionId: string, answer: string): Promise<DraftAnswerVerdict> {
     const draft = await this.store.getDraft(draftId);
-    if (!draft || draft.committed || draft.expiresAt <= this.now()) return 'expired';
+    if (!draft || draft.committed || draft.discarded || draft.expiresAt <= this.now()) return 'expired';
     if (!this.catalogue.has(questionId)) return 'unknownQuestion';
     if (draft.answers.some((a) => a.questionId === questionId)) return 'alreadyChosen';
     const normalized = normalizeAnswer(answer);
@@ -354,22 +354,35 @@ export class AccountManager implements AccountService {
   }
 
   async commitDraft(draftId: string, attempt: AttemptContext): Promise<DraftCommit> {
-    const draft = await this.store.getDraft(draftId);
+    let draft = await this.store.getDraft(draftId);
     if (!draft || draft.expiresAt <= this.now()) return 'expired';
-    // Saved by the same confirmation sent just before: telling this one « rien n'a été enregistré » was false.
-    if (draft.committed) return 'saved';
+    if (draft.discarded) return 'discarded';
     if (draft.answers.length !== QUESTIONS_PER_ACCOUNT) return 'incomplete';
+    // Claimed first, over the draft as read: a « non » sent at the same moment (two instances) either discarded
+    // it before, and nothing is saved, or finds it claimed and is refused; never « rien n'a été modifié » next to
+    // « enregistrées ». The same « oui » sent twice finds it claimed and saves it again, which changes nothing.
+    let claimed = false;
+    if (!draft.committed) {
+      claimed = await this.store.replaceDraft(draftId, draft, { ...draft, committed: true });
+      if (!claimed) {
+        draft = await this.store.getDraft(draftId);
+        if (!draft?.committed) return draft?.discarded ? 'discarded' : 'expired';
+      }
+    }
     const account = await this.requireAccount(draft.userName);
     account.secretAnswers = draft.answers;
     await this.save(account);
-    // Kept, without its answers, until it would have expired, instead of deleted (see DraftRecord.committed).
-    await this.store.putDraft(draftId, { ...draft, answers: [], committed: true });
-    await this.record('secretQuestionsChanged', 'success', draft.userName, attempt);
+    if (claimed) await this.record('secretQuestionsChanged', 'success', draft.userName, attempt);
     return 'saved';
   }
 
-  async discardDraft(draftId: string): Promise<void> {
-    await this.store.deleteDraft(draftId);
+  async discardDraft(draftId: string): Promise<boolean> {
+    const draft = await this.store.getDraft(draftId);
+    if (!draft || draft.discarded) return true;
+    if (draft.committed) return false;
+    const discarded = { ...draft, answers: [], discarded: true };
+    if (await this.store.replaceDraft(draftId, draft, discarded)) return true;
+    return !(await this.store.getDraft(draftId))?.committed;
   }
 
   private now(): number {

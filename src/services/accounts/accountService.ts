@@ -71,7 +71,12 @@ export type DraftAnswerVerdict =
   | 'changed';
 
 /** What happened when the chosen questions were to be saved. */
-export type DraftCommit = 'saved' | 'incomplete' | 'expired';
+export type DraftCommit =
+  | 'saved'
+  | 'incomplete'
+  | 'expired'
+  /** A « non » sent at the same moment (another instance) discarded it first: that turn answers. */
+  | 'discarded';
 
 /** Non-secret facts about an account, for an authenticated user. */
 export interface AccountSummary {
@@ -136,5 +141,9 @@ export interface AccountService {
   addDraftAnswer(draftId: string, questionId: string, answer: string): Promise<DraftAnswerVerdict>;
   /** Replaces the account's questions with the draft's eight. */
   commitDraft(draftId: string, attempt: AttemptContext): Promise<DraftCommit>;
-  discardDraft(draftId: string): Promise<void>;
+  /**
+   * Drops the draft; false when it could not be, because a confirmation sent at the same moment (another
+   * instance) already saved it.
+   */
+  discardDraft(draftId: string): Promise<boolean>;
 }

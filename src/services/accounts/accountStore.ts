@@ -55,10 +55,13 @@ export interface DraftRecord {
   /** Epoch ms, by the bot's clock. */
   expiresAt: number;
   /**
-   * Set, with the answers dropped, once the draft is saved to the account: the same confirmation sent twice
-   * at once (a double click, two instances) then finds it saved rather than gone, as if it had expired.
+   * Set when a confirmation claims the draft, just before it is saved to the account; kept until it would have
+   * expired: the same confirmation sent twice at once (a double click, two instances) then finds it saved
+   * rather than gone, and a « non » sent at the same moment finds it saved rather than discarded.
    */
   committed?: boolean;
+  /** Set, with the answers dropped, when the user declined to save it. */
+  discarded?: boolean;
 }
 
 /** The two kinds of failure counted per user name. */

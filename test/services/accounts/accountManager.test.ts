@@ -205,9 +205,9 @@ describe('AccountManager when the confirmation of new secret questions comes twi
     expect(await accounts.commitDraft(draftId, attemptFrom('twice'))).toBe('saved');
     expect(await accounts.commitDraft(draftId, attemptFrom('twice'))).toBe('saved');
     expect((await audit.recent()).filter((e) => e.action === 'secretQuestionsChanged')).toHaveLength(1);
-    // Nothing more can be added to it, and it keeps no answer once saved.
+    // Nothing more can be added to it, nor can it be discarded: a « non » at the same moment is refused.
     expect(await accounts.addDraftAnswer(draftId, catalogue.ids[8], 'Encore')).toBe('expired');
-    expect((await store.getDraft(draftId))?.answers).toEqual([]);
+    expect(await accounts.discardDraft(draftId)).toBe(false);
   });
 });
 
@@ -292,6 +292,33 @@ describe('AccountManager when two new passwords are sent at once', () => {
     const saved = passwords[verdicts.findIndex((v) => v.ok)];
     await expect(accounts.authenticate(JULIE.userName, saved, attemptFrom('sign-in'))).resolves.toMatchObject(
       { kind: 'authenticated' },
+    );
+  });
+});
+
+describe('AccountManager when « oui » and « non » to saving new secret questions come at once', () => {
+  it('either saves them and refuses the discard, or discards them and saves nothing', async () => {
+    const clock = new FixedClock(CLOCK_START);
+    const catalogue = loadSecretQuestionCatalogue();
+    const store = new MemoryAccountStore(clock);
+    for (const record of await demoAccountRecords(clock, catalogue)) await store.seedAccount(record);
+    const accounts = new AccountManager({
+      store,
+      audit: new MemoryAuditLog(),
+      catalogue,
+      policy: new PasswordPolicy(),
+      clock,
+      logger: createLogger('silent'),
+    });
+    const draftId = await accounts.startSecretQuestionDraft('CE100002');
+    for (const id of catalogue.ids.slice(0, 8)) await accounts.addDraftAnswer(draftId, id, `Réponse ${id}`);
+    const [committed, discarded] = await Promise.all([
+      accounts.commitDraft(draftId, attemptFrom('yes-no')),
+      accounts.discardDraft(draftId),
+    ]);
+    const saved = ((await store.getAccount('CE100002'))?.secretAnswers.length ?? 0) === 8;
+    expect([committed, discarded, saved]).toEqual(
+      committed === 'saved' ? ['saved', false, true] : ['discarded', true, false],
     );
   });
 });
