@@ -12,6 +12,7 @@ import {
 import type { Form4313Text } from '../services/forms/form4313Text';
 import { FORM_LINK_TTL_MS, type FormDownloadStore } from '../services/forms/formDownloads';
 import { hashId } from '../services/logger';
+import { commitReplies } from '../replyHold';
 import { AccessRequestWords, type PromptKind } from './accessRequest/accessRequestWords';
 import {
   FIELD_PROMPT,
@@ -163,6 +164,10 @@ export class AccessRequestDialog extends FlowDialog {
         now,
       );
       const token = await this.settings.store.put(rendered.bytes, french('accessRequest:filename'));
+      // The form now waits for its download whatever happens to this turn's state: « confirmer » sent twice
+      // at once (a double click, two instances) must give the loser its link too, not ask to send « confirmer »
+      // again to a conversation whose form is already made and no longer expects it.
+      commitReplies(context);
       const url = `${this.settings.publicBaseUrl}/forms/${token}`;
       const expires = new Date(now.getTime() + FORM_LINK_TTL_MS);
       const address = centre.mailingAddress.join(', ').replace(/\s+/g, ' ');

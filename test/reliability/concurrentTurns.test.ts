@@ -3,6 +3,7 @@ import { ConcurrentTurnError } from '../../src/errors';
 import type { Application } from '../../src/index';
 import { IdleMemoryStorage } from '../../src/services/idleMemoryStorage';
 import type { StoredText, TextStorage } from '../../src/services/textStorage';
+import { QUICK_ANSWERS } from '../helpers/accessRequest';
 import { passJulieReset, passwordCardValue } from '../helpers/accounts';
 import { createTestApp, postTurn, textOf } from '../helpers/bot';
 
@@ -145,6 +146,35 @@ describe('two turns of one conversation at the same time', () => {
     expect(await say('race-2', '1')).toContain('1 – Mot de passe oublié');
     expect(await say('race-2', '9')).toContain('1 – Services en ligne');
   });
+});
+
+describe('form 4313 confirmed twice at once', () => {
+  let storage: RacingStorage;
+  let app: Application;
+  let url: string;
+
+  beforeEach(async () => {
+    storage = new RacingStorage();
+    app = await createTestApp({}, { storage });
+    url = await app.start();
+  });
+
+  afterEach(async () => {
+    await app.stop();
+  });
+
+  it('gives both turns a download link and asks neither to send « confirmer » again', async () => {
+    const say = async (text: string) =>
+      textOf((await postTurn(url, { conversation: { id: 'race-form' }, text })).activities);
+    for (const text of ['bonjour', '1', '4', ...QUICK_ANSWERS]) await say(text);
+    storage.race(2);
+    const replies = await Promise.all([say('confirmer'), say('confirmer')]);
+    for (const reply of replies) {
+      expect(reply).toMatch(/\/forms\/[A-Za-z0-9_-]{43}/);
+      expect(reply).not.toContain(REFUSAL);
+    }
+    expect(await say('menu')).toContain('1 – Services en ligne');
+  }, 30_000);
 });
 
 describe('a call-back confirmed twice at once (Saturday 28 November 2026, closed)', () => {
