@@ -263,6 +263,14 @@ describe('RootDialog', () => {
       'Je n’arrive pas à me connecter',
       "my password doesn't work",
       "I can't log in",
+      // Québec and short forms: « pu » for « plus », « mdp », « jpeux ».
+      'mon mot de passe fonctionne pu',
+      'mon mdp marche plus',
+      'je me souviens plus de mon mot de passe',
+      'jpeux pas rentrer dans mon compte',
+      'forgot password',
+      'my password is not working',
+      "I can't remember my password",
     ])('takes %p to « Mot de passe oublié? »', async (text) => {
       const client = new TestClient(app, { traces: true });
       await client.say('bonjour');
