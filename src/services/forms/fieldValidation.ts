@@ -200,7 +200,8 @@ export type ChoiceWords = ReadonlyArray<{ value: string; words: readonly string[
  */
 export function validateChoice(input: string, choices: ChoiceWords): Validation<string> {
   const normalized = normalizeText(input);
-  if (!normalized) return fail('empty');
+  // An emoji or punctuation alone folds to nothing, but something was sent: « aucune réponse » would be untrue.
+  if (!normalized) return fail(input.trim() ? 'choice.unknown' : 'empty');
   if (/^\d$/.test(normalized)) {
     const choice = choices[Number(normalized) - 1];
     return choice ? ok(choice.value) : fail('choice.unknown');

@@ -240,6 +240,14 @@ describe('fieldValidation', () => {
       expect(validateChoice('m ou f', sex)).toEqual({ ok: false, error: 'choice.unknown' });
       expect(validateChoice('F', sex)).toEqual({ ok: true, value: 'F' });
     });
+
+    it.each([['😀'], ['?!'], ['👍 ']])('says %p names no choice, not that nothing was received', (input) => {
+      expect(validateChoice(input, functions)).toEqual({ ok: false, error: 'choice.unknown' });
+    });
+
+    it('still says nothing was received for blank input', () => {
+      expect(validateChoice('   ', functions)).toEqual({ ok: false, error: 'empty' });
+    });
   });
 
   describe('WinAnsi', () => {
