@@ -143,6 +143,8 @@ export function validatePhone(input: string, allowExtension = true): Validation<
   if (!text) return fail('empty');
   let extension: string | undefined;
   const ext = EXTENSION.exec(text);
+  // « x » or « # » after no digit at all (« xxxx », « #? ») is not an extension but a wrong answer.
+  if (ext && !/\d/.test(text.slice(0, ext.index))) return fail('phone.characters');
   if (ext) {
     if (!allowExtension) return fail('fax.extension');
     if (!/^\d{1,6}$/.test(ext[1])) return fail('phone.extension');

@@ -93,8 +93,14 @@ describe('fieldValidation', () => {
       ['418 ABC-1234', 'phone.characters'],
       ['418 555-1234 poste', 'phone.extension'],
       ['418 555-1234 poste 1234567', 'phone.extension'],
+      ['xxxxxxxx', 'phone.characters'],
+      ['poste 22', 'phone.characters'],
     ])('refuses %p with %p', (input, error) => {
       expect(validatePhone(input)).toEqual({ ok: false, error });
+    });
+
+    it('does not call letters alone an extension on a fax number', () => {
+      expect(validatePhone('x'.repeat(2000), false)).toEqual({ ok: false, error: 'phone.characters' });
     });
 
     it('refuses an extension on a fax number', () => {
