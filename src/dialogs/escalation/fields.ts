@@ -138,7 +138,9 @@ export class FieldReader {
           };
         }
         // A lone digit that is not a choice is a slip on the keypad, not a sentence.
-        if (/^\d*$/.test(text) || text.length < 2 || text.length > MAX_FREE_TEXT[kind]) {
+        // Nor is an emoji or punctuation alone a time or a reason the agent could act on.
+        const words = /[\p{L}\p{N}]/u.test(text);
+        if (/^\d*$/.test(text) || !words || text.length < 2 || text.length > MAX_FREE_TEXT[kind]) {
           return { ok: false, problem: `escalation:field.${kind}.invalid` };
         }
         // « oui » answers the previous question, not this one: it is neither a time nor a reason.

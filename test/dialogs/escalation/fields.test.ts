@@ -88,6 +88,9 @@ describe('call-back answers (FieldReader)', () => {
       ['reason', '7'],
       ['reason', 'x'],
       ['reason', 'a'.repeat(301)],
+      ['bestTime', '😀'],
+      ['reason', '😀👍'],
+      ['reason', '?!?'],
     ] as const)('%s refuses %p', (kind, text) => {
       expect(reader.read(kind, text)).toEqual({ ok: false, problem: `escalation:field.${kind}.invalid` });
     });
