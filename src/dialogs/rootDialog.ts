@@ -2,6 +2,7 @@ import { Dialog, type DialogContext, type DialogTurnResult, DialogTurnStatus } f
 import type { Language } from '../i18n';
 import type { RoutingIntent } from '../nlu/lexicon';
 import { normalizeText } from '../nlu/normalize';
+import { FIELD_PROMPT as ACCESS_FIELD_PROMPT } from './accessRequest/fieldPrompt';
 import { VoiceLexicon } from '../nlu/voiceLexicon';
 import { endSession, touchSession } from './accounts/session';
 import { HoursContactDialog } from './hoursContactDialog';
@@ -124,6 +125,8 @@ export class RootDialog extends Dialog<RootOptions> {
         await dc.cancelAllDialogs();
         return dc.beginDialog(MAIN_MENU);
       case 'agent':
+        // « operator » answering a question of form 4313 is a function, as « téléphoniste » is.
+        if (leafDialogId(dc) === ACCESS_FIELD_PROMPT && lexicon.isOccupation(normalized)) return undefined;
         if (this.inClosedEscalation(dc)) return this.noAgentUntilOpening(dc);
         return this.restartAt(dc, ['agent']);
       case 'logout': {

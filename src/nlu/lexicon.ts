@@ -47,6 +47,7 @@ export class Lexicon {
   private readonly repeatWords: Set<string>;
   private readonly repeatRequests: Set<string>;
   private readonly greetings: Set<string>;
+  private readonly occupations: Set<string>;
   private readonly numberStems: string[];
 
   constructor(private readonly messages: Messages) {
@@ -83,6 +84,9 @@ export class Lexicon {
     this.greetings = new Set(
       uniqueNormalized(LANGUAGES.flatMap((l) => messages.list(l, 'intents:greetings'))),
     );
+    this.occupations = new Set(
+      uniqueNormalized(LANGUAGES.flatMap((l) => messages.list(l, 'intents:occupations'))),
+    );
     this.numberStems = uniqueNormalized(LANGUAGES.flatMap((l) => messages.list(l, 'intents:numberStems')));
   }
 
@@ -115,6 +119,14 @@ export class Lexicon {
    */
   isRepeatRequest(normalized: string): boolean {
     return this.repeatRequests.has(normalized);
+  }
+
+  /**
+   * True when the whole message is a job title that is also a word for a person of the Centre (« operator »,
+   * « conseillère »): where a form asks for a function, it is that answer rather than a request for an agent.
+   */
+  isOccupation(normalized: string): boolean {
+    return this.occupations.has(normalized);
   }
 
   /** True when the whole message is a greeting (« bonjour », « allô? », "hi"). */

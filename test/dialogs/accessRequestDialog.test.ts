@@ -137,6 +137,30 @@ describe('AccessRequestDialog', () => {
     expect(next).not.toContain('Je transmets votre demande');
   });
 
+  it.each([
+    ['Operator', true],
+    ['conseillère', false],
+  ])(
+    'takes %p as an answer to the function question, not as a request for an agent',
+    async (job, english) => {
+      const client = new TestClient(app);
+      await openFlow(client, english);
+      const next = await answer(client, ['Tremblay', 'Julie', 'F', job]);
+      expect(next).toMatch(
+        english ? /What is the user's function\?/ : /Quelle fonction l'utilisateur assume-t-il\?/,
+      );
+      expect(next).not.toMatch(/closed right now|présentement fermé|Je transmets votre demande|I am passing/);
+    },
+  );
+
+  it('still reaches an agent from a form question with « agent » or "talk to a human"', async () => {
+    const client = new TestClient(app);
+    await openFlow(client);
+    expect(await answer(client, ['Tremblay', 'Julie', 'F', 'talk to a human'])).not.toContain(
+      "Quelle fonction l'utilisateur assume-t-il?",
+    );
+  });
+
   describe('the whole form in French, with skips, going back, refusals and corrections', () => {
     const client = () => shared.client;
     const shared = {} as { client: TestClient };
