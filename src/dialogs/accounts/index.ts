@@ -18,9 +18,10 @@ export { currentSession, endSession, startSession, touchSession, type AuthSessio
  */
 export function createAccountFlows(deps: DialogDependencies, services: AccountServices): FlowDialog[] {
   const recognizer = new UserNameRecognizer(deps.responder.messages, deps.lexicon);
+  const authenticate = new AuthenticateDialog(deps, services.accounts, recognizer);
   return [
     new PasswordResetDialog(deps, services.accounts, recognizer),
-    new AuthenticateDialog(deps, services.accounts, recognizer),
-    new SecretQuestionsDialog(deps, services.accounts),
+    authenticate,
+    new SecretQuestionsDialog(deps, services.accounts, authenticate),
   ];
 }

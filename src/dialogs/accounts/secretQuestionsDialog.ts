@@ -7,7 +7,12 @@ import { normalizeText } from '../../nlu/normalize';
 import { FlowDialog } from '../shared/flowDialog';
 import type { Part } from '../shared/responder';
 import { attemptOf } from './attempt';
-import type { AuthenticateOptions, AuthenticateResult } from './authenticateDialog';
+import {
+  AUTHENTICATE,
+  type AuthenticateDialog,
+  type AuthenticateOptions,
+  type AuthenticateResult,
+} from './authenticateDialog';
 import { QUESTION_PICK_PROMPT, QuestionPickPrompt, type QuestionPickOptions } from './questionPickPrompt';
 import {
   SECRET_ANSWER_PROMPT,
@@ -58,11 +63,18 @@ export class SecretQuestionsDialog extends FlowDialog<SecretQuestionsOptions> {
   /** What asks for another question where an answer is expected (« retour », « changer de question »). */
   private readonly anotherQuestionWords: ReadonlySet<string>;
 
+  /**
+   * @param authenticate - the sign-in dialog this flow begins when nobody is signed in. It is added to this
+   * flow's own set, not only found through the parent at run time: « aide » or « English » reprompts the
+   * stack without a parent, and an id found nowhere in the set then throws.
+   */
   constructor(
     deps: DialogDependencies,
     private readonly accounts: AccountService,
+    authenticate: AuthenticateDialog,
   ) {
     super('secretQuestions', deps);
+    this.addDialog(authenticate);
     this.anotherQuestionWords = new Set(
       LANGUAGES.flatMap((lang) => deps.responder.messages.list(lang, 'accounts:setup.anotherQuestionWords'))
         .map(normalizeText)
@@ -100,7 +112,7 @@ export class SecretQuestionsDialog extends FlowDialog<SecretQuestionsOptions> {
     const session = await currentSession(step.context, this.deps);
     if (session) return step.next({ userName: session.userName } satisfies AuthenticateResult);
     const authenticate: AuthenticateOptions = { purpose: 'secretQuestions' };
-    return step.beginDialog('authenticate', authenticate);
+    return step.beginDialog(AUTHENTICATE, authenticate);
   }
 
   private async startChoosing(step: WaterfallStepContext): Promise<DialogTurnResult> {

@@ -47,6 +47,33 @@ async function chooseEight(client: AccountsClient, lang: Language): Promise<Part
 }
 
 describe('secretQuestions flow', () => {
+  describe('interruptions while signing in', () => {
+    it.each([
+      ['aide', 'fr'],
+      ['English', 'fr'],
+      ['help', 'en'],
+    ] as const)('%p at the user name question answers and asks it again (%s)', async (text, lang) => {
+      const { client: open } = await createAccountsBot();
+      const client = open();
+      await startOnlineServicesOption(client, lang, '3');
+      const replies = textOf(await client.say(text));
+      expect(replies).toMatch(/CE123456/);
+      // Still signing in: a user name now is taken, and the password card follows.
+      expect(textOf(await client.say(JULIE.userName))).toMatch(/mot de passe|password/i);
+    });
+
+    it('« aide » at the password card asks for the password again', async () => {
+      const { client: open } = await createAccountsBot();
+      const client = open();
+      await startOnlineServicesOption(client, 'fr', '3');
+      await client.say(JULIE.userName);
+      expect(textOf(await client.say('aide'))).toContain('Entrez votre mot de passe');
+      expect(textOf(await client.submitCard('current', JULIE.password))).toContain(
+        say('fr', 'accounts:auth.success'),
+      );
+    });
+  });
+
   describe.each(LANGUAGES)('in chat (%s)', (lang) => {
     it('authenticates first from online-services option 3, then lets the user choose, answer and confirm eight questions', async () => {
       const { client: open, services } = await createAccountsBot();
