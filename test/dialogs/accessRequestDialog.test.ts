@@ -153,6 +153,16 @@ describe('AccessRequestDialog', () => {
     },
   );
 
+  it('says which numbers exist when « corriger » names a line the summary does not have', async () => {
+    const client = new TestClient(app);
+    await fillAccessRequest(client);
+    const reply = textOf(await client.say('corriger 99'));
+    expect(reply).toContain("Le résumé n'a pas de renseignement numéro 99");
+    expect(reply).toContain('numérotés de 1 à 22');
+    // Then a right number still opens that line.
+    expect(textOf(await client.say('corriger 9'))).toContain('Quel est le code postal');
+  });
+
   it('still reaches an agent from a form question with « agent » or "talk to a human"', async () => {
     const client = new TestClient(app);
     await openFlow(client);

@@ -24,7 +24,12 @@ export const CHOICE_GROUPS: Partial<Record<PromptKind, { group: string; values: 
 
 /** What a review answer asks for. */
 export type ReviewIntent =
-  { kind: 'confirm' } | { kind: 'correct'; fieldIds: string[] } | { kind: 'correctWhich' } | { kind: 'none' };
+  | { kind: 'confirm' }
+  | { kind: 'correct'; fieldIds: string[] }
+  | { kind: 'correctWhich' }
+  /** « corriger 99 »: a number, but no line of the summary has it. */
+  | { kind: 'noSuchNumber'; number: number; count: number }
+  | { kind: 'none' };
 
 /**
  * The words of the access-request flow in both languages at once, as the rest of the bot understands them:
@@ -103,7 +108,9 @@ export class AccessRequestWords {
     const number = /^(?:no |numero |number |#)?(\d{1,2})$/.exec(rest);
     if (number) {
       const field = fields[Number(number[1]) - 1];
-      return field ? { kind: 'correct', fieldIds: [field.id] } : { kind: 'none' };
+      return field
+        ? { kind: 'correct', fieldIds: [field.id] }
+        : { kind: 'noSuchNumber', number: Number(number[1]), count: fields.length };
     }
     const named = this.fieldNames.find((f) => containsPhrase(rest, f.phrase));
     if (!named) return verb ? { kind: 'correctWhich' } : { kind: 'none' };

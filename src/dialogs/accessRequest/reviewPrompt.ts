@@ -78,6 +78,14 @@ export class ReviewPrompt extends Dialog<ReviewPromptOptions> {
       await this.askWhichSection(dc.context, intent.fieldIds);
       return Dialog.EndOfTurn;
     }
+    if (intent.kind === 'noSuchNumber') {
+      // A precise answer rather than « je n'ai pas compris »: the user did say which line, only a wrong one.
+      const vars = { number: intent.number, count: intent.count };
+      await this.deps.responder.send(dc.context, [{ key: 'accessRequest:review.noSuchNumber', vars }], {
+        inputHint: InputHints.ExpectingInput,
+      });
+      return Dialog.EndOfTurn;
+    }
     if (intent.kind === 'correctWhich') {
       await this.deps.responder.send(dc.context, ['accessRequest:review.which'], {
         inputHint: InputHints.ExpectingInput,
