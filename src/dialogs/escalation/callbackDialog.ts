@@ -321,7 +321,8 @@ export class CallbackDialog extends ComponentDialog<CallbackOptions> {
   }
 
   private async giveUp(step: WaterfallStepContext): Promise<DialogTurnResult> {
-    await this.deps.responder.send(step.context, ['escalation:callback.gaveUp']);
+    const phones = phonesInline(this.deps.responder.translator(step.context), this.deps.centre);
+    await this.deps.responder.send(step.context, [{ key: 'escalation:callback.gaveUp', vars: { phones } }]);
     return step.endDialog(undefined);
   }
 }

@@ -13,6 +13,7 @@ import type { DialogDependencies } from '../shared/dependencies';
 import { keypadKey } from '../shared/dtmf';
 import { allowTrailingPound } from '../shared/keyEntry';
 import type { Part } from '../shared/responder';
+import { phonesInline } from '../shared/contactInfo';
 import { FIELD_CHOICES, type FieldKind, type FieldReader } from './fields';
 
 /** Persisted dialog id. */
@@ -93,8 +94,16 @@ export class FieldPrompt extends Dialog<FieldPromptOptions> {
     const reading = this.reader.read(kind, text);
     if (reading.ok) return dc.endDialog(reading.value);
     state.misses += 1;
-    if (state.misses >= (state.options.maxMisses ?? MAX_FIELD_MISSES)) return dc.endDialog(undefined);
-    await this.ask(dc.context, state, [reading.problem]);
+    const maxMisses = state.options.maxMisses ?? MAX_FIELD_MISSES;
+    if (state.misses >= maxMisses) return dc.endDialog(undefined);
+    const lead: Part[] = [reading.problem];
+    // One try left: the other way to reach the Centre is said now, not only once the request is dropped. Not
+    // for a question dropped after two misses (the region), whose way forward is the very next reply.
+    if (maxMisses > 2 && state.misses === maxMisses - 1) {
+      const phones = phonesInline(this.deps.responder.translator(dc.context), this.deps.centre);
+      lead.push({ key: 'escalation:callback.notUnderstoodHelp', vars: { phones } });
+    }
+    await this.ask(dc.context, state, lead);
     return Dialog.EndOfTurn;
   }
 

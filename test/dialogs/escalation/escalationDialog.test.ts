@@ -99,10 +99,15 @@ describe('EscalationDialog', () => {
       await client.say('agent');
       await client.say('1');
       await client.say('oui');
-      await client.say('?');
-      await client.say('12');
+      expect(textOf(await client.say('?'))).not.toContain('514 873-3480');
+      // Second miss, one try left: the Centre's numbers already, as a way forward.
+      const second = textOf(await client.say('12'));
+      expect(second).toContain('514 873-3480');
+      expect(second).toContain('Quel est votre nom?');
       const text = textOf(await client.say('!!'));
       expect(text).toContain("Je n'arrive pas à noter votre demande de rappel");
+      // « pendant les heures d'ouverture » alone told no number to call.
+      expect(text).toContain('1 800 463-4776');
       expect(text).toContain("Que puis-je faire d'autre pour vous?");
     });
 
