@@ -74,7 +74,8 @@ export class SecretAnswerPrompt extends Dialog<SecretAnswerPromptOptions> {
     if (!normalizeAnswer(text)) {
       options.empties = (options.empties ?? 0) + 1;
       // Every second empty answer also says how to reach a person, so that an empty line never loops.
-      const lead: Part[] = ['accounts:answer.empty'];
+      // An emoji or punctuation alone was received, only it holds nothing to compare: « rien reçu » is untrue.
+      const lead: Part[] = [text.trim() ? 'accounts:answer.noLetters' : 'accounts:answer.empty'];
       if (options.empties % 2 === 0) lead.push('accounts:contact.agentOffer');
       await this.ask(dc.context, options, lead);
       return Dialog.EndOfTurn;

@@ -134,10 +134,13 @@ describe('secretQuestions flow', () => {
       const asked = await client.say(lang === 'fr' ? 'la cinq' : 'number five');
       expect(textOf(asked)).toContain(services.catalogue.text(services.catalogue.ids[4], lang));
       const tooShort = await client.say('!');
-      expect(textOf(tooShort)).toContain(say(lang, 'accounts:answer.empty'));
+      // Something was sent, only with no letter: said as such, not « Je n'ai pas reçu de réponse ».
+      expect(textOf(tooShort)).toContain(say(lang, 'accounts:answer.noLetters'));
+      expect(textOf(tooShort)).not.toContain(say(lang, 'accounts:answer.empty'));
       expect(textOf(tooShort)).not.toContain(say(lang, 'accounts:contact.agentOffer'));
       // A second empty answer in a row also says how to reach a person, so that it never loops.
       const again = await client.say('  ');
+      expect(textOf(again)).toContain(say(lang, 'accounts:answer.empty'));
       expect(textOf(again)).toContain(say(lang, 'accounts:contact.agentOffer'));
       expect(textOf(again)).toContain(services.catalogue.text(services.catalogue.ids[4], lang));
       const oneLetter = await client.say('x');
