@@ -40,10 +40,7 @@ export class MemoryAccountStore implements AccountStore {
   }
 
   async replaceAccount(previous: AccountRecord, next: AccountRecord): Promise<boolean> {
-    const current = this.accounts.get(previous.userName);
-    if (!current || JSON.stringify(current) !== JSON.stringify(previous)) return false;
-    this.accounts.set(next.userName, copy(next));
-    return true;
+    return replaceIfSame(this.accounts, next.userName, previous, next);
   }
 
   async seedAccount(record: AccountRecord): Promise<'written' | 'kept'> {
@@ -68,10 +65,7 @@ export class MemoryAccountStore implements AccountStore {
   }
 
   async replaceChallenge(id: string, previous: ChallengeRecord, next: ChallengeRecord): Promise<boolean> {
-    const current = this.challenges.get(id);
-    if (!current || JSON.stringify(current) !== JSON.stringify(previous)) return false;
-    this.challenges.set(id, copy(next));
-    return true;
+    return replaceIfSame(this.challenges, id, previous, next);
   }
 
   async endChallenge(id: string): Promise<boolean> {
@@ -92,10 +86,7 @@ export class MemoryAccountStore implements AccountStore {
   }
 
   async replaceDraft(id: string, previous: DraftRecord, next: DraftRecord): Promise<boolean> {
-    const current = this.drafts.get(id);
-    if (!current || JSON.stringify(current) !== JSON.stringify(previous)) return false;
-    this.drafts.set(id, copy(next));
-    return true;
+    return replaceIfSame(this.drafts, id, previous, next);
   }
 
   async deleteDraft(id: string): Promise<void> {
@@ -177,4 +168,12 @@ export class MemoryAccountStore implements AccountStore {
   private now(): number {
     return this.clock.now().getTime();
   }
+}
+
+/** Compare-and-set, as the Redis store's script does: `next` replaces the entry only if it is still `previous`. */
+function replaceIfSame<T>(entries: Map<string, T>, key: string, previous: T, next: T): boolean {
+  const current = entries.get(key);
+  if (current === undefined || JSON.stringify(current) !== JSON.stringify(previous)) return false;
+  entries.set(key, copy(next));
+  return true;
 }

@@ -50,20 +50,6 @@ redis.call('SET', KEYS[1], ARGV[1])
 return 1
 `;
 
-// KEYS[1]: account key; ARGV[1]: the record a failed write sent; ARGV[2]: the one it replaced ('' = none).
-// Puts the replaced record back, only if the failed write is what the key holds: nothing was written since.
-const UNDO_PUT_LUA = `
-if redis.call('GET', KEYS[1]) ~= ARGV[1] then
-  return 0
-end
-if ARGV[2] == '' then
-  redis.call('DEL', KEYS[1])
-else
-  redis.call('SET', KEYS[1], ARGV[2])
-end
-return 1
-`;
-
 /** Accounts whose stored text this process last read, for undoing a failed write; more are forgotten. */
 const MAX_REMEMBERED_READS = 1000;
 
@@ -78,13 +64,16 @@ redis.call('SET', KEYS[1], '{"ended":true,' .. string.sub(current, 2), 'KEEPTTL'
 return 1
 `;
 
-// KEYS[1]: a draft's or challenge's key; ARGV[1]: the record as read, ARGV[2]: its replacement, ARGV[3]: time
-// to live (ms; 0: none). Compare-and-set: nothing is written over a record another turn changed meanwhile.
+// KEYS[1]: a record's key; ARGV[1]: the record as read, ARGV[2]: its replacement ('' = none: the key is deleted),
+// ARGV[3]: time to live (ms; 0: none). Compare-and-set: nothing is written over a record another turn changed
+// meanwhile. It also undoes a failed write that landed: ARGV[1] is that write, ARGV[2] what it replaced.
 const REPLACE_LUA = `
 if redis.call('GET', KEYS[1]) ~= ARGV[1] then
   return 0
 end
-if ARGV[3] == '0' then
+if ARGV[2] == '' then
+  redis.call('DEL', KEYS[1])
+elseif ARGV[3] == '0' then
   redis.call('SET', KEYS[1], ARGV[2])
 else
   redis.call('SET', KEYS[1], ARGV[2], 'PX', ARGV[3])
@@ -152,18 +141,23 @@ export class RedisAccountStore implements AccountStore {
       if (!(await awaitReconnection(UNDO_WAIT_MS))) return;
       // After the reconnection: time for Redis to run what the dropped connection had already delivered.
       await new Promise((resolve) => setTimeout(resolve, UNDO_SETTLE_MS).unref());
-      await this.bounded(this.client.eval(UNDO_PUT_LUA, { keys: [key], arguments: [written, replaced] }));
+      await this.script('replace', [key], [written, replaced, '0']);
     };
     undo().catch(() => undefined);
   }
 
+  /** Like {@link putAccount}, a replacement reported as failed is undone if Redis applies it later. */
   async replaceAccount(previous: AccountRecord, next: AccountRecord): Promise<boolean> {
-    const replaced = await this.script(
-      'replace',
-      [this.key(`user:${previous.userName}`)],
-      [JSON.stringify(previous), JSON.stringify(next), '0'],
-    );
-    return Number(replaced) === 1;
+    const key = this.key(`user:${next.userName}`);
+    const [read, text] = [JSON.stringify(previous), JSON.stringify(next)];
+    try {
+      if (!(await this.replaceText(key, read, text, 0))) return false;
+    } catch (error) {
+      if (writeMayHaveLanded(error)) this.undoIfLanded(key, text, read);
+      throw error;
+    }
+    this.lastRead.set(next.userName, text);
+    return true;
   }
 
   async seedAccount(record: AccountRecord): Promise<'written' | 'kept'> {
@@ -193,12 +187,8 @@ export class RedisAccountStore implements AccountStore {
   }
 
   async replaceChallenge(id: string, previous: ChallengeRecord, next: ChallengeRecord): Promise<boolean> {
-    const replaced = await this.script(
-      'replace',
-      [this.key(`challenge:${id}`)],
-      [JSON.stringify(previous), JSON.stringify(next), String(CHALLENGE_TTL_MS)],
-    );
-    return Number(replaced) === 1;
+    const key = this.key(`challenge:${id}`);
+    return this.replaceText(key, JSON.stringify(previous), JSON.stringify(next), CHALLENGE_TTL_MS);
   }
 
   async endChallenge(id: string): Promise<boolean> {
@@ -215,12 +205,8 @@ export class RedisAccountStore implements AccountStore {
 
   async replaceDraft(id: string, previous: DraftRecord, next: DraftRecord): Promise<boolean> {
     // The text read back: getJson parsed what setJson wrote, and JSON.stringify gives the same text again.
-    const replaced = await this.script(
-      'replace',
-      [this.key(`draft:${id}`)],
-      [JSON.stringify(previous), JSON.stringify(next), String(DRAFT_TTL_MS)],
-    );
-    return Number(replaced) === 1;
+    const key = this.key(`draft:${id}`);
+    return this.replaceText(key, JSON.stringify(previous), JSON.stringify(next), DRAFT_TTL_MS);
   }
 
   async deleteDraft(id: string): Promise<void> {
@@ -291,6 +277,11 @@ export class RedisAccountStore implements AccountStore {
     await this.bounded(
       this.client.set(this.key(suffix), JSON.stringify(value), { expiration: { type: 'PX', value: ttlMs } }),
     );
+  }
+
+  /** Compare-and-set of a record's text (see REPLACE_LUA); true when replaced. */
+  private async replaceText(key: string, read: string, next: string, ttlMs: number): Promise<boolean> {
+    return Number(await this.script('replace', [key], [read, next, String(ttlMs)])) === 1;
   }
 
   private async script(name: keyof typeof SCRIPTS, keys: string[], args: string[]): Promise<unknown> {

@@ -57,6 +57,25 @@ describeWithRedisServer('RedisAccountStore while Redis freezes (throw-away redis
     expect(await store.getAccount('CE100001')).toEqual(before);
   }, 20_000);
 
+  it('puts the account back when a replacement (a new password) reported as failed is applied later', async () => {
+    await store.putAccount(account('first-hash', 'CE100003'));
+    // Once before the freeze, so that Redis has the script and runs the frozen call when it wakes up.
+    expect(
+      await store.replaceAccount(account('first-hash', 'CE100003'), account('old-hash', 'CE100003')),
+    ).toBe(true);
+    const before = (await store.getAccount('CE100003'))!;
+    server.pause();
+    try {
+      await expect(store.replaceAccount(before, account('new-hash', 'CE100003'))).rejects.toThrow(
+        RedisTimeoutError,
+      );
+    } finally {
+      server.resume();
+    }
+    await sleep(1_000);
+    expect(await store.getAccount('CE100003')).toEqual(before);
+  }, 20_000);
+
   it('keeps a write made after the failed one', async () => {
     await store.putAccount(account('first', 'CE100002'));
     await store.getAccount('CE100002');
