@@ -108,9 +108,27 @@ return 1
 `;
 
 /** How long a write that may have been applied waits for Redis to answer again before it is left as it is. */
-export const UNDO_WAIT_MS = 60_000;
+const UNDO_WAIT_MS = 60_000;
 /** After the reconnection: time for Redis to run what the dropped connection had already delivered. */
-export const UNDO_SETTLE_MS = 250;
+const UNDO_SETTLE_MS = 250;
+
+/**
+ * In the background, for a write reported as failed that Redis may still apply (its connection dropped after
+ * sending it, or it timed out): runs `repair` once Redis answers again and has had time to run what it had
+ * received, or never if it does not answer within a minute. A repair that fails is dropped.
+ */
+export function repairOnceRedisAnswers(
+  awaitReconnection: ((maxMs: number) => Promise<boolean>) | undefined,
+  repair: () => Promise<unknown>,
+): void {
+  if (!awaitReconnection) return;
+  const run = async () => {
+    if (!(await awaitReconnection(UNDO_WAIT_MS))) return;
+    await new Promise((resolve) => setTimeout(resolve, UNDO_SETTLE_MS).unref());
+    await repair();
+  };
+  run().catch(() => undefined);
+}
 
 const DEFAULT_OPERATION_TIMEOUT_MS = 3000;
 
@@ -287,23 +305,16 @@ export class RedisStorage implements Storage, TextStorage {
    * back, provided nothing was written since. Runs in the background; needs every write's `previousText`.
    */
   private undoIfLanded(error: unknown, writes: TextWrite[], redisKeys: string[], eTags: string[]): void {
-    const awaitReconnection = this.awaitReconnection;
-    if (!awaitReconnection || !writeMayHaveLanded(error)) return;
+    if (!writeMayHaveLanded(error)) return;
     const restored: string[] = [];
     for (const [i, w] of writes.entries()) {
       if (w.previousText === undefined || w.expectedETag === undefined || w.expectedETag === '*') return;
       const before = w.expectedETag === null ? '' : withETag(w.expectedETag, w.previousText);
       restored.push(eTags[i], before, this.ttlArgument(w.key));
     }
-    const undo = async () => {
-      if (!(await awaitReconnection(UNDO_WAIT_MS))) return;
-      await new Promise((resolve) => setTimeout(resolve, UNDO_SETTLE_MS).unref());
-      await this.bounded(
-        'write',
-        this.client.eval(UNDO_IF_LANDED_LUA, { keys: redisKeys, arguments: restored }),
-      );
-    };
-    undo().catch(() => undefined);
+    repairOnceRedisAnswers(this.awaitReconnection, () =>
+      this.bounded('write', this.client.eval(UNDO_IF_LANDED_LUA, { keys: redisKeys, arguments: restored })),
+    );
   }
 
   private ttlArgument(key: string): string {

@@ -1,7 +1,7 @@
 import { createHash, randomBytes, randomUUID } from 'node:crypto';
 import { RedisTimeoutError, writeMayHaveLanded } from '../../errors';
 import type { AppRedisClient } from '../redisClient';
-import { UNDO_SETTLE_MS, UNDO_WAIT_MS } from '../redisStorage';
+import { repairOnceRedisAnswers } from '../redisStorage';
 import type { AccountRecord, AccountStore, ChallengeRecord, DraftRecord, FailureKind } from './accountStore';
 
 /** The node-redis commands the account store and audit log use. */
@@ -135,15 +135,9 @@ export class RedisAccountStore implements AccountStore {
 
   /** In the background: puts `replaced` back under `key` if Redis, once it answers, holds `written` there. */
   private undoIfLanded(key: string, written: string, replaced: string): void {
-    const awaitReconnection = this.awaitReconnection;
-    if (!awaitReconnection) return;
-    const undo = async () => {
-      if (!(await awaitReconnection(UNDO_WAIT_MS))) return;
-      // After the reconnection: time for Redis to run what the dropped connection had already delivered.
-      await new Promise((resolve) => setTimeout(resolve, UNDO_SETTLE_MS).unref());
-      await this.script('replace', [key], [written, replaced, '0']);
-    };
-    undo().catch(() => undefined);
+    repairOnceRedisAnswers(this.awaitReconnection, () =>
+      this.script('replace', [key], [written, replaced, '0']),
+    );
   }
 
   /** Like {@link putAccount}, a replacement reported as failed is undone if Redis applies it later. */

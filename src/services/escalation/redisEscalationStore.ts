@@ -2,7 +2,7 @@ import { createHash } from 'node:crypto';
 import type { ConversationReference } from 'botbuilder';
 import { writeMayHaveLanded } from '../../errors';
 import type { AppRedisClient } from '../redisClient';
-import { UNDO_SETTLE_MS, UNDO_WAIT_MS } from '../redisStorage';
+import { repairOnceRedisAnswers } from '../redisStorage';
 import {
   conversationKeyOf,
   givesWayToNewRequest,
@@ -219,16 +219,10 @@ export class RedisEscalationStore implements EscalationStore {
    * must not find it waiting: once Redis answers, it is closed if it is there and still waiting.
    */
   private withdrawIfLanded(escalation: Escalation): void {
-    const awaitReconnection = this.awaitReconnection;
-    if (!awaitReconnection) return;
-    const withdraw = async () => {
-      if (!(await awaitReconnection(UNDO_WAIT_MS))) return;
-      // After the reconnection: time for Redis to run what the dropped connection had already delivered.
-      await new Promise((resolve) => setTimeout(resolve, UNDO_SETTLE_MS).unref());
+    repairOnceRedisAnswers(this.awaitReconnection, async () => {
       if ((await this.get(escalation.id))?.status !== 'waiting') return;
       await this.close(escalation.id, 'userCancelled', escalation.createdAt);
-    };
-    withdraw().catch(() => undefined);
+    });
   }
 
   async get(id: string): Promise<Escalation | undefined> {
