@@ -18,6 +18,7 @@ import {
   findUserName,
   isTemporaryPasswordValue,
   looksLikeSecretAnswer,
+  redactBotLine,
   redactLine,
 } from '../services/escalation/redaction';
 import type { TranscriptStore } from '../services/escalation/transcriptStore';
@@ -172,7 +173,7 @@ export class TranscriptRecorder implements Middleware {
       const text = (reply.text ?? '').trim();
       if (!text) continue;
       // The bot may quote the user (« aucun médicament ne correspond à « … » »): masked the same way.
-      const entry: TranscriptEntry = { at, from: 'bot', text: redactLine(text) };
+      const entry: TranscriptEntry = { at, from: 'bot', text: redactBotLine(text) };
       const found = reason ?? this.signatures.find((s) => text.includes(s.text))?.reason;
       if (found) entry.reason = found;
       entries.push(entry);

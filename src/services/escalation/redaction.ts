@@ -104,6 +104,26 @@ export function redactLine(
   return line.length > MAX_LINE_LENGTH ? `${line.slice(0, MAX_LINE_LENGTH - 1)}…` : line;
 }
 
+/** How many of the bot's clean lines {@link redactBotLine} remembers before it starts again. */
+const CLEAN_BOT_LINES_KEPT = 2000;
+const cleanBotLines = new Set<string>();
+
+/**
+ * {@link redactLine} for what the bot itself says, which is mostly the same few hundred menu and prompt lines:
+ * a line already found to need no masking is not searched again. Only such lines are remembered, so the memo
+ * holds nothing a transcript would not show; it starts again when full rather than growing with the quotes
+ * and results that make lines unique.
+ */
+export function redactBotLine(text: string): string {
+  if (cleanBotLines.has(text)) return text;
+  const line = redactLine(text);
+  if (line === text) {
+    if (cleanBotLines.size >= CLEAN_BOT_LINES_KEPT) cleanBotLines.clear();
+    cleanBotLines.add(text);
+  }
+  return line;
+}
+
 /** The most words a NAM said in words takes: four letters and eight digits, each a word, and a little slack. */
 const SPOKEN_NAM_MAX_WORDS = 16;
 

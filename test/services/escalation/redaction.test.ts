@@ -1,4 +1,4 @@
-import { redactLine } from '../../../src/services/escalation/redaction';
+import { redactBotLine, redactLine } from '../../../src/services/escalation/redaction';
 
 describe('redactLine on a spoken line', () => {
   it.each([
@@ -36,5 +36,24 @@ describe('redactLine on a form download link', () => {
     const kept = redactLine(line, { passwords: false });
     expect(kept).not.toContain(token);
     expect(kept).toContain('/forms/••••');
+  });
+});
+
+describe('redactBotLine', () => {
+  it('masks a line as redactLine does, however many times the bot says it', () => {
+    const said = 'Aucun médicament ne correspond à « GAGS 7262 0314 K7PM-4QX2-9R ».';
+    for (let i = 0; i < 3; i += 1) expect(redactBotLine(said)).toBe(redactLine(said));
+    expect(redactBotLine(said)).not.toMatch(/7262|K7PM/);
+  });
+
+  it('gives a clean line back unchanged, again and again', () => {
+    const said = 'Pour les services en ligne, faites le 1. Heures : 8 h 30 à 16 h 30, 418 643-8210.';
+    expect(redactBotLine(said)).toBe(said);
+    expect(redactBotLine(said)).toBe(said);
+  });
+
+  it('keeps masking once it has remembered many clean lines', () => {
+    for (let i = 0; i < 2500; i += 1) redactBotLine(`Ligne propre numéro ${i}.`);
+    expect(redactBotLine('Votre NAM GAGS72620314 est reçu.')).toBe('Votre NAM ********0314 est reçu.');
   });
 });
