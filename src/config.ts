@@ -9,6 +9,23 @@ export class ConfigError extends Error {
   }
 }
 
+/**
+ * How long shutdown waits for requests in flight before it drops their connections. Once the server is closed
+ * Node no longer enforces its request timeouts, so a client sending its body a byte at a time (or never
+ * finishing it) kept a SIGTERM waiting forever. Longer than any turn takes with the default settings, and
+ * shorter than the 30 seconds a platform (Kubernetes, App Service) waits before it kills the process.
+ */
+export const SHUTDOWN_DRAIN_MS = 25_000;
+
+/** The random pause before the request API is tried again (milliseconds). */
+const REQUESTS_API_RETRY_PAUSE_MS = { min: 100, max: 400 } as const;
+
+/**
+ * The longest a request-status lookup may take, all attempts and pauses included: what is left of the drain
+ * once the user has been answered and the state saved, so that a lookup in flight at an upgrade still ends
+ * with its answer instead of a dropped connection.
+ */
+export const REQUESTS_API_LONGEST_LOOKUP_MS = SHUTDOWN_DRAIN_MS - 5_000;
 const booleanString = z
   .enum(['true', 'false', '1', '0', 'yes', 'no'], { message: 'expected true or false' })
   .transform((v) => v === 'true' || v === '1' || v === 'yes');
@@ -166,6 +183,20 @@ const schema = z
         message: 'the local Web Chat endpoint cannot be enabled when NODE_ENV=production',
       });
     }
+    const retries = env.REQUESTS_API_RETRIES;
+    const longest = env.REQUESTS_API_TIMEOUT_MS * (retries + 1) + REQUESTS_API_RETRY_PAUSE_MS.max * retries;
+    if (longest > REQUESTS_API_LONGEST_LOOKUP_MS) {
+      const most = Math.floor(
+        (REQUESTS_API_LONGEST_LOOKUP_MS - REQUESTS_API_RETRY_PAUSE_MS.max * retries) / (retries + 1),
+      );
+      ctx.addIssue({
+        code: 'custom',
+        path: ['REQUESTS_API_TIMEOUT_MS'],
+        message:
+          `with REQUESTS_API_RETRIES=${retries}, at most ${most} ms, so that a lookup with all its attempts ` +
+          `ends within ${REQUESTS_API_LONGEST_LOOKUP_MS} ms, before the ${SHUTDOWN_DRAIN_MS} ms shutdown drain`,
+      });
+    }
     if (env.MicrosoftAppType === 'SingleTenant' && env.MicrosoftAppId && !env.MicrosoftAppTenantId) {
       ctx.addIssue({
         code: 'custom',
@@ -228,6 +259,8 @@ export interface Config {
     url?: string;
     timeoutMs: number;
     retries: number;
+    /** The random pause before a retry; see {@link REQUESTS_API_LONGEST_LOOKUP_MS}. */
+    retryPauseMs: { min: number; max: number };
     breakerThreshold: number;
     breakerCooldownMs: number;
     token?: string;
@@ -359,6 +392,7 @@ export function loadConfig(env: NodeJS.ProcessEnv): Config {
       url: e.REQUESTS_API_URL,
       timeoutMs: e.REQUESTS_API_TIMEOUT_MS,
       retries: e.REQUESTS_API_RETRIES,
+      retryPauseMs: { ...REQUESTS_API_RETRY_PAUSE_MS },
       breakerThreshold: e.REQUESTS_API_BREAKER_THRESHOLD,
       breakerCooldownMs: e.REQUESTS_API_BREAKER_COOLDOWN_MS,
       token: e.REQUESTS_API_TOKEN,

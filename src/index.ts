@@ -7,7 +7,9 @@ import { GuardedStorage } from './services/guardedStorage';
 import { isLoopbackServiceUrl } from './services/inboundActivity';
 import { StrictBotFrameworkAuthentication } from './services/strictAuthentication';
 import { TeamsGate } from './teamsGate';
-import { ConfigError, loadConfig, type Config } from './config';
+import { ConfigError, loadConfig, SHUTDOWN_DRAIN_MS, type Config } from './config';
+
+export { SHUTDOWN_DRAIN_MS } from './config';
 import { AccessRequestDialog } from './dialogs/accessRequestDialog';
 import { createAccountFlows } from './dialogs/accounts';
 import { WorkerStrengthEstimator } from './services/accounts/strengthEstimator';
@@ -51,14 +53,6 @@ import { TrackedConversationState, TrackedUserState } from './services/trackedSt
  * before it drops the connection: a frozen Redis must not keep a SIGTERM waiting.
  */
 const REDIS_CLOSE_TIMEOUT_MS = 2_000;
-
-/**
- * How long shutdown waits for requests in flight before it drops their connections. Once the server is closed
- * Node no longer enforces its request timeouts, so a client sending its body a byte at a time (or never
- * finishing it) kept a SIGTERM waiting forever. Longer than any turn takes with the default settings, and
- * shorter than the 30 seconds a platform (Kubernetes, App Service) waits before it kills the process.
- */
-export const SHUTDOWN_DRAIN_MS = 25_000;
 
 /** How long the memory storage keeps a user who does not come back (user state: language, Teams link). */
 const USER_STATE_IDLE_MS = 24 * 60 * 60_000;

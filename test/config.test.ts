@@ -57,9 +57,35 @@ describe('loadConfig', () => {
     [{ MEMORY_STORAGE_MAX_ITEMS: '0' }, 'MEMORY_STORAGE_MAX_ITEMS: expected a whole number of items'],
     // Beyond 2^31 - 1 ms Node's timer fires after 1 ms: every request-status call timed out at once.
     [{ REQUESTS_API_TIMEOUT_MS: '3000000000' }, 'REQUESTS_API_TIMEOUT_MS: expected a whole number of'],
+    // A lookup longer than the shutdown drain was cut off by an upgrade: the user got no answer at all.
+    [
+      { REQUESTS_API_TIMEOUT_MS: '60000' },
+      'REQUESTS_API_TIMEOUT_MS: with REQUESTS_API_RETRIES=1, at most 9800 ms',
+    ],
+    [
+      { REQUESTS_API_TIMEOUT_MS: '7000', REQUESTS_API_RETRIES: '2' },
+      'REQUESTS_API_TIMEOUT_MS: with REQUESTS_API_RETRIES=2, at most 6400 ms',
+    ],
+    [
+      { REQUESTS_API_TIMEOUT_MS: '20001', REQUESTS_API_RETRIES: '0' },
+      'REQUESTS_API_TIMEOUT_MS: with REQUESTS_API_RETRIES=0, at most 20000 ms',
+    ],
   ])('rejects %p naming the variable and what it expects', (env, expected) => {
     expect(problemsOf(env as Record<string, string>).join('\n')).toContain(expected);
   });
+
+  it.each([
+    ['0', '20000'],
+    ['1', '9800'],
+    ['2', '6400'],
+  ])(
+    'accepts with %s retries a timeout of %s ms, whose lookup still ends within the drain',
+    (retries, timeout) => {
+      const config = loadConfig({ REQUESTS_API_RETRIES: retries, REQUESTS_API_TIMEOUT_MS: timeout });
+      expect(config.requestsApi.timeoutMs).toBe(Number(timeout));
+      expect(config.requestsApi.retryPauseMs.max).toBe(400);
+    },
+  );
 
   it('names every bad variable at once', () => {
     const problems = problemsOf({ PORT: 'x', STORAGE: 'y', LOG_LEVEL: 'z' });

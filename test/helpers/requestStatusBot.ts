@@ -70,7 +70,13 @@ export async function createRequestStatusBot(
   const audit = new MemoryConsultationAudit();
   const setup = createRequestStatusSetup(
     {
-      requestsApi: { timeoutMs: 3000, retries: 1, breakerThreshold: 5, breakerCooldownMs: 30000 },
+      requestsApi: {
+        timeoutMs: 3000,
+        retries: 1,
+        retryPauseMs: { min: 100, max: 400 },
+        breakerThreshold: 5,
+        breakerCooldownMs: 30000,
+      },
       demoData: true,
       conversationIdleMinutes: 60,
     },

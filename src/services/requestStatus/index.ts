@@ -39,6 +39,7 @@ export function createRequestStatusSetup(
       baseUrl: requestsApi.url,
       timeoutMs: requestsApi.timeoutMs,
       retries: requestsApi.retries,
+      retryDelayMs: requestsApi.retryPauseMs,
       token: requestsApi.token,
       breaker: { failureThreshold: requestsApi.breakerThreshold, cooldownMs: requestsApi.breakerCooldownMs },
       logger,

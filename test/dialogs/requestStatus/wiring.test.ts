@@ -76,6 +76,7 @@ describe('request status configuration', () => {
       url: undefined,
       timeoutMs: 3000,
       retries: 1,
+      retryPauseMs: { min: 100, max: 400 },
       breakerThreshold: 5,
       breakerCooldownMs: 30000,
       token: undefined,
