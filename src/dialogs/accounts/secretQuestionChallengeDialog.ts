@@ -25,6 +25,8 @@ const ANSWERS = `${SECRET_QUESTION_CHALLENGE}.answers`;
 export interface ChallengeOptions {
   userName: string;
   purpose: 'reset' | 'authenticate';
+  /** The last round's questions, not asked again when the user tries « avec trois autres questions ». */
+  avoid?: string[];
 }
 
 /**
@@ -33,9 +35,10 @@ export interface ChallengeOptions {
  */
 export type ChallengeResult = { kind: 'passed' } | { kind: 'notConfigured' } | { kind: 'stopped' };
 
-/** Kept for the round: the challenge's id only (the service holds everything else). */
+/** Kept for the round: the challenge's id and which questions it asks (the service holds everything else). */
 interface RoundValues {
   challengeId: string;
+  questionIds: string[];
 }
 
 interface AnswersOptions {
@@ -69,8 +72,8 @@ export class SecretQuestionChallengeDialog extends ComponentDialog<ChallengeOpti
   }
 
   private async drawQuestions(step: WaterfallStepContext): Promise<DialogTurnResult> {
-    const { userName, purpose } = step.options as ChallengeOptions;
-    const start = await this.accounts.startChallenge(userName, purpose, attemptOf(step.context));
+    const { userName, purpose, avoid } = step.options as ChallengeOptions;
+    const start = await this.accounts.startChallenge(userName, purpose, attemptOf(step.context), avoid);
     switch (start.kind) {
       case 'locked':
         await sendLocked(step.context, this.deps, start.until);
@@ -81,7 +84,10 @@ export class SecretQuestionChallengeDialog extends ComponentDialog<ChallengeOpti
       case 'notConfigured':
         return step.endDialog({ kind: 'notConfigured' } satisfies ChallengeResult);
       default: {
-        (step.values as RoundValues).challengeId = start.challengeId;
+        Object.assign(step.values, {
+          challengeId: start.challengeId,
+          questionIds: start.questionIds,
+        } satisfies RoundValues);
         const answers: AnswersOptions = {
           challengeId: start.challengeId,
           questionIds: start.questionIds,
@@ -149,7 +155,13 @@ export class SecretQuestionChallengeDialog extends ComponentDialog<ChallengeOpti
   }
 
   private async retryOrStop(step: WaterfallStepContext): Promise<DialogTurnResult> {
-    if (step.result === true) return step.replaceDialog(ROUND, step.options);
+    if (step.result === true) {
+      const again: ChallengeOptions = {
+        ...(step.options as ChallengeOptions),
+        avoid: (step.values as RoundValues).questionIds,
+      };
+      return step.replaceDialog(ROUND, again);
+    }
     await this.deps.responder.send(
       step.context,
       contactOffer(step.context, this.deps, ['accounts:challenge.stopped']),

@@ -149,23 +149,27 @@ export class AccountManager implements AccountService {
     userName: string,
     purpose: 'reset' | 'authenticate',
     attempt: AttemptContext,
+    avoid: readonly string[] = [],
   ): Promise<ChallengeStart> {
     const refusal = await this.checkAccess(userName, attempt);
     if (refusal) return refusal;
     const account = await this.store.getAccount(userName);
-    let questionIds: string[];
+    let onFile: string[];
     if (account) {
       if (account.secretAnswers.length < QUESTIONS_PER_ACCOUNT) {
         await this.record('resetRefusedNoQuestions', 'refused', userName, attempt, purpose);
         return { kind: 'notConfigured' };
       }
-      questionIds = pickRandom(
-        account.secretAnswers.map((a) => a.questionId),
-        QUESTIONS_PER_CHALLENGE,
-      );
+      onFile = account.secretAnswers.map((a) => a.questionId);
     } else {
-      questionIds = await this.decoyQuestions(userName);
+      onFile = await this.decoyQuestions(userName);
     }
+    // « Trois autres questions »: with eight on file, five are left that the last round did not ask.
+    const fresh = onFile.filter((id) => !avoid.includes(id));
+    const questionIds = pickRandom(
+      fresh.length >= QUESTIONS_PER_CHALLENGE ? fresh : onFile,
+      QUESTIONS_PER_CHALLENGE,
+    );
     const challengeId = randomUUID();
     await this.store.putChallenge(challengeId, {
       userName,
@@ -477,14 +481,19 @@ export class AccountManager implements AccountService {
     return true;
   }
 
-  /** Three questions for an unknown user name, always the same for that name, unpredictable without the key. */
+  /**
+   * An unknown name's eight questions on file, derived from the name with the store's secret key: the same
+   * eight every time, from which each round draws three at random as it does for a known name. Always the
+   * same three would tell, after two rounds, that no account has this name.
+   */
   private async decoyQuestions(userName: string): Promise<string[]> {
     const digest = createHmac('sha256', await this.store.secretKey())
       .update(userName)
       .digest();
     const pool = this.catalogue.ids;
     const chosen: string[] = [];
-    for (let i = 0; i < QUESTIONS_PER_CHALLENGE; i += 1) {
+    // 32 bytes of digest: one 4-byte draw for each of the eight.
+    for (let i = 0; i < QUESTIONS_PER_ACCOUNT; i += 1) {
       chosen.push(pool.splice(digest.readUInt32BE(i * 4) % pool.length, 1)[0]);
     }
     return chosen;

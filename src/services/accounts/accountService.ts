@@ -94,8 +94,9 @@ export type PasswordChangeReason = 'reset' | 'firstLogin';
  * out; nothing secret is ever returned except a freshly issued temporary password, once. Failures are
  * counted per user name across conversations and instances, and every event is audited.
  *
- * An unknown but well-formed user name follows the same path as a known one: plausible questions (always
- * the same three for the same name), the same failure verdicts, similar timing.
+ * An unknown but well-formed user name follows the same path as a known one: plausible questions (drawn, as
+ * a known name's are, from eight that are always the same for the same name), the same failure verdicts,
+ * similar timing.
  */
 export interface AccountService {
   readonly catalogue: SecretQuestionCatalogue;
@@ -103,11 +104,15 @@ export interface AccountService {
   /** Whether the user name may try to authenticate or reset now. */
   checkAccess(userName: string, attempt: AttemptContext): Promise<AccessRefusal | undefined>;
 
-  /** Draws three of the account's eight questions (or three decoys for an unknown name). */
+  /**
+   * Draws three of the account's eight questions (or of eight decoys for an unknown name), none of `avoid`
+   * (the previous round's, when the user tries again « avec trois autres questions »).
+   */
   startChallenge(
     userName: string,
     purpose: 'reset' | 'authenticate',
     attempt: AttemptContext,
+    avoid?: readonly string[],
   ): Promise<ChallengeStart>;
   /**
    * Records, silently, the answer to the question at `position` (0-based) of the round. An answer for a
