@@ -534,6 +534,21 @@ export function accountServiceContract(factory: ServicesFactory): void {
       });
     });
 
+    it('refuses an answer already given to another question, however it is written', async () => {
+      const { services } = await factory();
+      const draft = await services.accounts.startSecretQuestionDraft(SOPHIE.userName);
+      await expect(services.accounts.addDraftAnswer(draft, 'firstPet', 'Montréal')).resolves.toBe('saved');
+      await expect(services.accounts.addDraftAnswer(draft, 'cegep', 'Rimouski')).resolves.toBe('saved');
+      for (const same of ['  MONTREAL ', 'montréal', 'Rimouski!']) {
+        await expect(services.accounts.addDraftAnswer(draft, 'childhoodStreet', same)).resolves.toBe(
+          'sameAsAnother',
+        );
+      }
+      await expect(services.accounts.addDraftAnswer(draft, 'childhoodStreet', 'Montréal-Nord')).resolves.toBe(
+        'saved',
+      );
+    });
+
     it('refuses a question chosen twice, an unknown question, a too short answer and an incomplete draft', async () => {
       const { services, clock } = await factory();
       const draft = await services.accounts.startSecretQuestionDraft(SOPHIE.userName);

@@ -171,7 +171,7 @@ export class SecretQuestionsDialog extends FlowDialog<SecretQuestionsOptions> {
       return step.replaceDialog(CHOOSE, again);
     }
     const verdict = await this.accounts.addDraftAnswer(options.draftId, questionId, step.result as string);
-    if (verdict === 'tooShort' || verdict === 'tooLong') {
+    if (verdict === 'tooShort' || verdict === 'tooLong' || verdict === 'sameAsAnother') {
       const refusals = (options.retry === questionId ? (options.refusals ?? 0) : 0) + 1;
       // Every second refusal in a row also says how to reach a person, as an empty answer does: never a loop.
       const lead: Part[] = [`accounts:setup.${verdict}`];

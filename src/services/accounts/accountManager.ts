@@ -348,6 +348,10 @@ export class AccountManager implements AccountService {
     const normalized = normalizeAnswer(answer);
     if (normalized.length < MIN_ANSWER_LENGTH) return 'tooShort';
     if (normalized.length > MAX_ANSWER_LENGTH) return 'tooLong';
+    // One answer to several questions would let whoever learns it pass many rounds. The draft keeps only
+    // hashes, so each earlier answer is checked as a round would check it: up to seven derivations, side by side.
+    const repeats = await Promise.all(draft.answers.map((a) => verifySecret(normalized, a.answerHash)));
+    if (repeats.some(Boolean)) return 'sameAsAnother';
     const next: DraftRecord = {
       ...draft,
       answers: [...draft.answers, { questionId, answerHash: await hashSecret(normalized) }],

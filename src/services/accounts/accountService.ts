@@ -65,6 +65,8 @@ export type DraftAnswerVerdict =
   | 'tooShort'
   | 'tooLong'
   | 'alreadyChosen'
+  /** The same answer (once normalized) as one already given to another question of this draft. */
+  | 'sameAsAnother'
   | 'unknownQuestion'
   | 'expired'
   /** Another turn changed the draft after this one read it (an answer sent twice at once): nothing saved. */

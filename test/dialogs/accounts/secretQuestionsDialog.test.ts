@@ -178,6 +178,27 @@ describe('secretQuestions flow', () => {
       expect(next).not.toContain(say(lang, 'accounts:contact.agentOffer'));
     });
 
+    it('refuses an answer already given to another question, says why, and asks the same question again', async () => {
+      const { client: open, services } = await createAccountsBot();
+      const client = open();
+      await signedInAtTheList(client, lang);
+      await client.say('1');
+      await client.say('Montréal');
+      await client.say('2');
+      const second = services.catalogue.text(services.catalogue.ids[1], lang);
+      const refused = textOf(await client.say('montreal'));
+      expect(refused).toContain(say(lang, 'accounts:setup.sameAsAnother'));
+      expect(refused).toContain(second);
+      expect(refused).not.toContain(say(lang, 'accounts:contact.agentOffer'));
+      // Refused twice in a row: how to reach a person too, never a loop.
+      const twice = textOf(await client.say('MONTRÉAL'));
+      expect(twice).toContain(say(lang, 'accounts:setup.sameAsAnother'));
+      expect(twice).toContain(say(lang, 'accounts:contact.agentOffer'));
+      expect(textOf(await client.say('Sherbrooke'))).toContain(
+        say(lang, 'accounts:setup.answerKept', { count: 2, total: 8 }),
+      );
+    });
+
     it('goes back to the list when asked for another question, instead of keeping those words as the answer', async () => {
       const { client: open, services } = await createAccountsBot();
       const client = open();
