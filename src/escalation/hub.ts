@@ -306,10 +306,13 @@ export class EscalationHub {
     const text = context.activity.text ?? '';
     const normalized = normalizeText(text);
     if (lexicon.controlIntent(normalized) === 'cancel') {
-      // « annuler » leaves the queue; the dialogs then run as for any cancel (message and main menu).
+      // « annuler » leaves the queue, or the conversation with the agent if the user was told one took it; the
+      // dialogs then run as for any cancel (message and main menu).
       await this.link.delete(context);
-      await this.closeFromUserSide(escalation.id);
-      await responder.send(context, ['escalation:wait.left']);
+      const closed = await this.closeFromUserSide(escalation.id);
+      await responder.send(context, [
+        closed?.userToldAcceptedAt ? 'escalation:session.endedByUser' : 'escalation:wait.left',
+      ]);
       return false;
     }
     if (escalation.status === 'timedOut') {
@@ -378,7 +381,7 @@ export class EscalationHub {
     );
   }
 
-  private async closeFromUserSide(id: string): Promise<void> {
+  private async closeFromUserSide(id: string): Promise<Escalation | undefined> {
     const closed = await this.options.store.close(
       id,
       'userCancelled',
@@ -394,6 +397,7 @@ export class EscalationHub {
       }
     }
     this.options.logger.info({ event: 'escalation', action: 'userLeft', escalation: id }, 'escalation');
+    return closed;
   }
 
   // ---------------------------------------------------------------- external hubs
@@ -468,7 +472,8 @@ export class EscalationHub {
     switch (state) {
       case 'accepted': {
         const outcome = await store.accept(escalation.id, EXTERNAL_AGENT, now);
-        if (outcome.kind === 'accepted') await responder.send(context, ['escalation:external.accepted']);
+        if (outcome.kind === 'accepted' && (await store.claimAcceptNotice(escalation.id, now)))
+          await responder.send(context, ['escalation:external.accepted']);
         return;
       }
       case 'failed': {
@@ -731,6 +736,9 @@ export class EscalationHub {
       text: t('escalation:agent.accepted', { id: escalationId }),
       attachments: [sessionCard(t, escalation, pending, centre.timeZone)],
     });
+    // The user may also leave right after that check: then they were told they left the queue, and whoever
+    // closed it tells the agent. The store lets one of the two happen, never both.
+    if (!(await store.claimAcceptNotice(escalationId, clock.now().toISOString()))) return;
     await this.sendTo(escalation.userReference, escalation.language, [
       agent.name
         ? { key: 'escalation:session.acceptedBy', vars: { name: firstName(agent.name) } }

@@ -626,6 +626,63 @@ describe('an agent’s accept racing the user’s « annuler »', () => {
     expect(connector.textTo(julie.conversationId, markNext)).toContain(`Vous avez pris la demande ${nextId}`);
   });
 
+  it('does not tell the user an agent took the request when « annuler » comes after the agent was told', async () => {
+    const { connector, app } = driver;
+    const julie = teamsAgent(driver, AGENT_A, 'Julie Agente');
+    await julie.send('aide agent');
+    const user = webUser(driver, 'conv-race-late-cancel');
+    await user('agent');
+    const id = escalationIdIn(connector.textTo('conv-race-late-cancel'));
+
+    // The accept reads the escalation one last time (still accepted) and tells the agent; the user's
+    // « annuler » is handled right then, before the user is told.
+    const { store } = app.escalation;
+    const { get, pending } = { get: store.get.bind(store), pending: store.pending.bind(store) };
+    let armed = false;
+    store.pending = async (...args) => {
+      armed = true;
+      return pending(...args);
+    };
+    store.get = async (...args) => {
+      const found = await get(...args);
+      if (armed) {
+        armed = false;
+        await user('annuler');
+      }
+      return found;
+    };
+    const mark = connector.calls.length;
+    await julie.send({ value: { escalationAction: 'accept', escalationId: id } });
+    Object.assign(store, { get, pending });
+
+    const toUser = connector.textTo('conv-race-late-cancel', mark);
+    expect(toUser).toContain("Vous avez quitté la file d'attente.");
+    expect(toUser).not.toContain('a pris votre demande');
+    const toJulie = connector.textTo(julie.conversationId, mark);
+    expect(toJulie.split(`L'utilisateur a quitté la conversation de la demande ${id}.`)).toHaveLength(2);
+    expect(await store.agentSession(AGENT_A)).toBeUndefined();
+  });
+
+  it('tells a user who leaves after hearing an agent took the request that they ended the conversation', async () => {
+    const { connector } = driver;
+    const julie = teamsAgent(driver, AGENT_A, 'Julie Agente');
+    await julie.send('aide agent');
+    const user = webUser(driver, 'conv-race-told');
+    await user('agent');
+    const id = escalationIdIn(connector.textTo('conv-race-told'));
+    await julie.send({ value: { escalationAction: 'accept', escalationId: id } });
+    expect(connector.textTo('conv-race-told')).toContain('a pris votre demande');
+
+    const mark = connector.calls.length;
+    await user('annuler');
+    const toUser = connector.textTo('conv-race-told', mark);
+    expect(toUser).toContain("Vous avez mis fin à la conversation avec l'agent.");
+    expect(toUser).not.toContain("Vous avez quitté la file d'attente.");
+    expect(connector.textTo(julie.conversationId, mark)).toContain(
+      `L'utilisateur a quitté la conversation de la demande ${id}.`,
+    );
+  });
+
   it('answers an agent who writes to a request that ended without them, and frees them', async () => {
     const { connector, app } = driver;
     const julie = teamsAgent(driver, AGENT_A, 'Julie Agente');

@@ -35,6 +35,13 @@ export interface EscalationStore {
   active(): Promise<Escalation[]>;
   /** First accept wins: `waiting` → `accepted`. */
   accept(id: string, agent: AgentIdentity, at: string): Promise<AcceptOutcome>;
+  /**
+   * The right to tell the user that an agent took the request: granted once, and only while the request is
+   * still accepted, in one step with that check. A user who leaves (« annuler ») at the same moment either
+   * closes it first, and is never told an agent took it, or finds `userToldAcceptedAt` on what
+   * {@link close} returns, and is told they ended the conversation rather than that they left the queue.
+   */
+  claimAcceptNotice(id: string, at: string): Promise<boolean>;
   /** `waiting` → `timedOut`; true only for the caller that made the change. */
   timeOut(id: string, at: string): Promise<boolean>;
   /**
@@ -196,6 +203,13 @@ export class MemoryEscalationStore implements EscalationStore {
     found.agent = { ...agent };
     found.acceptedAt = at;
     return { kind: 'accepted', escalation: copy(found) };
+  }
+
+  async claimAcceptNotice(id: string, at: string): Promise<boolean> {
+    const found = this.escalations.get(id);
+    if (!found || found.status !== 'accepted' || found.userToldAcceptedAt) return false;
+    found.userToldAcceptedAt = at;
+    return true;
   }
 
   async timeOut(id: string, _at: string): Promise<boolean> {

@@ -80,6 +80,12 @@ redis.call('ZREM', KEYS[2], ARGV[1])
 return {'accepted', ''}
 `;
 
+// Granted once, only while the escalation is accepted; CLOSE_LUA returns the field with the status it closed.
+const CLAIM_ACCEPT_NOTICE_LUA = `
+if redis.call('HGET', KEYS[1], 'status') ~= 'accepted' then return 0 end
+return redis.call('HSETNX', KEYS[1], 'userToldAcceptedAt', ARGV[1])
+`;
+
 const TIMEOUT_LUA = `
 if redis.call('HGET', KEYS[1], 'status') ~= 'waiting' then return 0 end
 redis.call('HSET', KEYS[1], 'status', 'timedOut')
@@ -87,11 +93,14 @@ redis.call('ZREM', KEYS[2], ARGV[1])
 return 1
 `;
 
-// KEYS: escalation hash, queue, active set, pending list. Returns the status before closing, or '' when the
-// escalation was already closed or never existed.
+// KEYS: escalation hash, queue, active set, pending list. Returns the status before closing, its agent and when
+// the user was told an agent took it ('' if none), or {'', '', ''} when it was already closed or never existed.
 const CLOSE_LUA = `
 local status = redis.call('HGET', KEYS[1], 'status')
-if not status or status == 'closed' then return '' end
+if not status or status == 'closed' then return {'', '', ''} end
+local agent = redis.call('HGET', KEYS[1], 'agent') or ''
+local told = redis.call('HGET', KEYS[1], 'userToldAcceptedAt') or ''
+
 redis.call('HSET', KEYS[1], 'status', 'closed', 'closedAt', ARGV[2], 'closeReason', ARGV[3])
 local conversation = redis.call('HGET', KEYS[1], 'conversationKey')
 if conversation and redis.call('GET', conversation) == ARGV[1] then redis.call('DEL', conversation) end
@@ -99,7 +108,7 @@ redis.call('ZREM', KEYS[2], ARGV[1])
 redis.call('ZREM', KEYS[3], ARGV[1])
 redis.call('EXPIRE', KEYS[1], tonumber(ARGV[4]))
 redis.call('EXPIRE', KEYS[4], tonumber(ARGV[4]))
-return status
+return {status, agent, told}
 `;
 
 // KEYS: the confirmation's key, the request, the pending set. ARGV: reference, JSON, due (epoch ms), TTL,
@@ -181,7 +190,15 @@ export class RedisEscalationStore implements EscalationStore {
   }
 
   async create(escalation: Escalation): Promise<CreateOutcome> {
-    const { status: _s, agent: _a, acceptedAt: _ac, closedAt: _c, closeReason: _r, ...data } = escalation;
+    const {
+      status: _s,
+      agent: _a,
+      acceptedAt: _ac,
+      userToldAcceptedAt: _u,
+      closedAt: _c,
+      closeReason: _r,
+      ...data
+    } = escalation;
     // Without a conversation id, the escalation's own id stands alone.
     const conversation = hashKey(conversationKeyOf(escalation) ?? `escalation|${escalation.id}`);
     let created: [string, string, number];
@@ -263,14 +280,25 @@ export class RedisEscalationStore implements EscalationStore {
 
   async close(id: string, reason: CloseReason, at: string): Promise<Escalation | undefined> {
     const before = await this.get(id);
-    const previous = String(
-      await this.client.eval(CLOSE_LUA, {
-        keys: [this.key(id), this.k('queue'), this.k('active'), this.pendingKey(id)],
-        arguments: [id, at, reason, String(RETENTION_SECONDS)],
-      }),
-    );
+    const [previous, agent, told] = (await this.client.eval(CLOSE_LUA, {
+      keys: [this.key(id), this.k('queue'), this.k('active'), this.pendingKey(id)],
+      arguments: [id, at, reason, String(RETENTION_SECONDS)],
+    })) as [string, string, string];
     if (!previous || !before) return undefined;
-    return { ...before, status: previous as EscalationStatus };
+    // As the script saw them, not as read before it: an accept or its notice may have come in between.
+    const closed: Escalation = { ...before, status: previous as EscalationStatus };
+    if (agent) closed.agent = JSON.parse(agent) as AgentIdentity;
+    if (told) closed.userToldAcceptedAt = told;
+    else delete closed.userToldAcceptedAt;
+    return closed;
+  }
+
+  async claimAcceptNotice(id: string, at: string): Promise<boolean> {
+    const claimed = await this.client.eval(CLAIM_ACCEPT_NOTICE_LUA, {
+      keys: [this.key(id)],
+      arguments: [at],
+    });
+    return Number(claimed) === 1;
   }
 
   async addPending(id: string, message: PendingMessage): Promise<void> {
@@ -443,6 +471,7 @@ export class RedisEscalationStore implements EscalationStore {
     escalation.status = fields.status as EscalationStatus;
     if (fields.agent) escalation.agent = JSON.parse(fields.agent) as AgentIdentity;
     if (fields.acceptedAt) escalation.acceptedAt = fields.acceptedAt;
+    if (fields.userToldAcceptedAt) escalation.userToldAcceptedAt = fields.userToldAcceptedAt;
     if (fields.closedAt) escalation.closedAt = fields.closedAt;
     if (fields.closeReason) escalation.closeReason = fields.closeReason as CloseReason;
     return escalation;

@@ -81,6 +81,8 @@ export interface Escalation {
   status: EscalationStatus;
   agent?: AgentIdentity;
   acceptedAt?: string;
+  /** When the user was told that an agent took the request (see EscalationStore.claimAcceptNotice). */
+  userToldAcceptedAt?: string;
   closedAt?: string;
   closeReason?: CloseReason;
 }

@@ -57,6 +57,35 @@ describeWithRedis('RedisEscalationStore', () => {
       other.destroy();
     }
   });
+
+  it('tells the user who leaves what happened, when the accept notice and « annuler » race on two instances', async () => {
+    const prefix = uniqueTestPrefix('escalation');
+    prefixes.push(prefix);
+    const other = createClient({ url: redisTestUrl() });
+    await other.connect();
+    try {
+      const agentSide = new RedisEscalationStore(client, prefix);
+      const userSide = new RedisEscalationStore(other, prefix);
+      const seen = new Set<boolean>();
+      for (let i = 0; i < 40; i += 1) {
+        const e = sampleEscalation();
+        await agentSide.create(e);
+        await agentSide.accept(e.id, { id: 'agent-a' }, 'now');
+        // The notice a little later every other time, so that each side sometimes comes first.
+        const pause = i % 2 === 0 ? 0 : Math.random() * 2;
+        const [claimed, closed] = await Promise.all([
+          new Promise((r) => setTimeout(r, pause)).then(() => agentSide.claimAcceptNotice(e.id, 'at')),
+          userSide.close(e.id, 'userCancelled', 'now'),
+        ]);
+        expect(closed?.userToldAcceptedAt !== undefined).toBe(claimed);
+        seen.add(claimed);
+      }
+      // Both orders happened at least once, or the race was not run.
+      expect(seen.size).toBe(2);
+    } finally {
+      other.destroy();
+    }
+  });
 });
 
 describeWithRedisServer('RedisEscalationStore across a Redis restart', () => {
