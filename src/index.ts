@@ -8,8 +8,6 @@ import { isLoopbackServiceUrl } from './services/inboundActivity';
 import { StrictBotFrameworkAuthentication } from './services/strictAuthentication';
 import { TeamsGate } from './teamsGate';
 import { ConfigError, loadConfig, SHUTDOWN_DRAIN_MS, type Config } from './config';
-
-export { SHUTDOWN_DRAIN_MS } from './config';
 import { AccessRequestDialog } from './dialogs/accessRequestDialog';
 import { createAccountFlows } from './dialogs/accounts';
 import { WorkerStrengthEstimator } from './services/accounts/strengthEstimator';
