@@ -125,6 +125,16 @@ if ARGV[5] == '1' then redis.call('ZADD', KEYS[3], ARGV[3], ARGV[1]) end
 return false
 `;
 
+// KEYS and ARGV[1] as SAVE_CALLBACK_ONCE_LUA's; ARGV[2]: the request's JSON as it was sent. Removes the request
+// only while it is exactly that write (not completed by an agent since), and the key only while it points to it.
+const WITHDRAW_CALLBACK_LUA = `
+if redis.call('GET', KEYS[2]) ~= ARGV[2] then return 0 end
+redis.call('DEL', KEYS[2])
+redis.call('ZREM', KEYS[3], ARGV[1])
+if redis.call('GET', KEYS[1]) == ARGV[1] then redis.call('DEL', KEYS[1]) end
+return 1
+`;
+
 // KEYS: the agent's session. Deleted only while it is still the one for ARGV[1].
 const CLEAR_SESSION_LUA = `
 local raw = redis.call('GET', KEYS[1])
@@ -375,21 +385,35 @@ export class RedisEscalationStore implements EscalationStore {
     key: string,
     ttlSeconds: number,
   ): Promise<{ request: CallbackRequest; saved: boolean }> {
-    const kept = await this.client.eval(SAVE_CALLBACK_ONCE_LUA, {
-      keys: [
-        this.k(`callbackOnce:${hashKey(key)}`),
-        this.callbackKey(request.reference),
-        this.k('callbacks'),
-      ],
-      arguments: [
-        request.reference,
-        JSON.stringify(request),
-        String(Date.parse(request.dueAt)),
-        String(ttlSeconds),
-        request.status === 'pending' ? '1' : '0',
-        this.k('callback:'),
-      ],
-    });
+    const keys = [
+      this.k(`callbackOnce:${hashKey(key)}`),
+      this.callbackKey(request.reference),
+      this.k('callbacks'),
+    ];
+    const json = JSON.stringify(request);
+    let kept: unknown;
+    try {
+      kept = await this.client.eval(SAVE_CALLBACK_ONCE_LUA, {
+        keys,
+        arguments: [
+          request.reference,
+          json,
+          String(Date.parse(request.dueAt)),
+          String(ttlSeconds),
+          request.status === 'pending' ? '1' : '0',
+          this.k('callback:'),
+        ],
+      });
+    } catch (error) {
+      // The user is told the request could not be taken: an agent must not call them back because Redis ran
+      // the script later (it was on a connection dropped under it, or it timed out).
+      if (writeMayHaveLanded(error)) {
+        repairOnceRedisAnswers(this.awaitReconnection, () =>
+          this.client.eval(WITHDRAW_CALLBACK_LUA, { keys, arguments: [request.reference, json] }),
+        );
+      }
+      throw error;
+    }
     return typeof kept === 'string'
       ? { request: JSON.parse(kept) as CallbackRequest, saved: false }
       : { request, saved: true };

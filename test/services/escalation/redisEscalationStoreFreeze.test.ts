@@ -5,7 +5,7 @@ import {
   whenReady,
   type AppRedisClient,
 } from '../../../src/services/redisClient';
-import { sampleEscalation } from '../../helpers/escalation';
+import { sampleCallback, sampleEscalation } from '../../helpers/escalation';
 import { describeWithRedisServer, startThrowawayRedis, type ThrowawayRedis } from '../../helpers/redis';
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
@@ -47,5 +47,44 @@ describeWithRedisServer('RedisEscalationStore while Redis freezes (throw-away re
     await expect(store.create({ ...escalation, id: `${escalation.id}X` })).resolves.toMatchObject({
       kind: 'created',
     });
+  }, 20_000);
+
+  it('withdraws a call-back reported as failed that Redis saves once it answers again', async () => {
+    const request = sampleCallback('R-261130-042', '2026-11-30T13:30:00.000Z');
+    server.pause();
+    try {
+      await expect(store.saveCallbackOnce(request, 'confirmation-freeze', 3600)).rejects.toThrow();
+    } finally {
+      server.resume();
+    }
+    await sleep(1_500);
+    // No agent calls back a user who was told the request could not be taken.
+    expect(await store.callback(request.reference)).toBeUndefined();
+    expect((await store.pendingCallbacks()).map((c) => c.reference)).not.toContain(request.reference);
+    // The user can confirm again, and is saved this time.
+    await expect(store.saveCallbackOnce(request, 'confirmation-freeze', 3600)).resolves.toEqual({
+      request,
+      saved: true,
+    });
+    expect((await store.pendingCallbacks()).map((c) => c.reference)).toContain(request.reference);
+  }, 20_000);
+
+  it('leaves a call-back that an agent completed after the late save', async () => {
+    const request = sampleCallback('R-261130-043', '2026-11-30T13:30:00.000Z');
+    const { reference } = request;
+    server.pause();
+    const saving = store.saveCallbackOnce(request, 'confirmation-done', 3600).catch((e: unknown) => e);
+    await sleep(300);
+    server.resume();
+    expect(await saving).toBeInstanceOf(Error);
+    // Before the repair (250 ms after the reconnection), an agent completes what Redis saved late.
+    expect(await whenReady(client, 5_000)).toBe(true);
+    await expect(
+      store.completeCallback(reference, { id: 'agent-a', name: 'Julie Agente' }),
+    ).resolves.toMatchObject({
+      status: 'done',
+    });
+    await sleep(1_500);
+    expect((await store.callback(reference))?.status).toBe('done');
   }, 20_000);
 });
