@@ -10,6 +10,8 @@ export interface BenchServerOptions {
   redisKeyPrefix: string;
   /** CONVERSATION_IDLE_MINUTES; the application's default when undefined. */
   idleMinutes?: number;
+  /** The demo accounts the scenarios sign in with (see benchDemoAccounts in bench/scenarios.ts). */
+  demoAccountsFile?: string;
 }
 
 /** Start-up milestones, in milliseconds since the server's process started. */

@@ -17,6 +17,7 @@ import vm from 'node:vm';
 import { createClient, type RedisClientType } from 'redis';
 import { checkEchoReplies, ECHO_PATH } from './echoBot';
 import {
+  benchDemoAccounts,
   checkBotReplies,
   displayedText,
   SCENARIOS,
@@ -772,11 +773,14 @@ async function memoryRun(
 async function main(): Promise<number> {
   const options = parseOptions(process.argv.slice(2), process.env);
   const runId = `${Date.now().toString(36)}${randomBytes(3).toString('hex')}`;
+  const demoAccountsFile = path.join(os.tmpdir(), `ramq-bench-accounts-${runId}.json`);
+  fs.writeFileSync(demoAccountsFile, JSON.stringify(benchDemoAccounts()));
   const serverOptions: BenchServerOptions = {
     storage: options.storage,
     redisUrl: options.redisUrl,
     redisKeyPrefix: `ramq-bench:${runId}:`,
     idleMinutes: options.idleMinutes,
+    demoAccountsFile,
   };
   const redis = options.storage === 'redis' ? await connectRedis(options.redisUrl) : undefined;
   const loadBefore = os.loadavg()[0];
@@ -785,6 +789,7 @@ async function main(): Promise<number> {
   const cleanUp = async () => {
     await server?.stop().catch(() => undefined);
     server = undefined;
+    fs.rmSync(demoAccountsFile, { force: true });
     if (redis) {
       const removed = await countKeys(redis, serverOptions.redisKeyPrefix, true).catch(() => -1);
       console.log(`Redis: deleted ${removed} keys under ${serverOptions.redisKeyPrefix}*`);

@@ -90,6 +90,7 @@ const DATA_DIR = path.resolve(
   'data',
 );
 const readData = <T>(file: string): T => JSON.parse(fs.readFileSync(path.join(DATA_DIR, file), 'utf8')) as T;
+// As written there, display names and roles included: benchDemoAccounts copies them whole.
 const DEMO_ACCOUNTS = readData<{ accounts: DemoAccount[] }>('demoAccounts.json').accounts;
 const QUESTIONS = readData<{ questions: Array<{ id: string; fr: string; en: string }> }>(
   'secretQuestions.json',
@@ -98,6 +99,32 @@ const QUESTIONS = readData<{ questions: Array<{ id: string; fr: string; en: stri
 const WITH_QUESTIONS = DEMO_ACCOUNTS.find((a) => Object.keys(a.secretAnswers ?? {}).length === 8)!;
 /** A demo account with a password and no secret questions: it signs in to see a request's state. */
 const WITH_PASSWORD = DEMO_ACCOUNTS.find((a) => a.password && !a.secretAnswers)!;
+
+/**
+ * How many copies of each of those two accounts the bench server gets (see {@link benchDemoAccounts}): one
+ * account per conversation, as in real use, where fifty people do not reset the same account at once. Shared,
+ * the account's compare-and-set refuses all but one of the new passwords sent together, its lockout counts
+ * every round, and the figures measure refusals. Four times the highest concurrency leaves room for a slow
+ * conversation still running when its copy comes round again.
+ */
+export const BENCH_ACCOUNT_COPIES = 200;
+
+/** The user name of the copy of `account` that conversation `conversationNo` signs in with. */
+function copyOf(account: DemoAccount, conversationNo: number): string {
+  const series = account === WITH_QUESTIONS ? '5' : '6';
+  return `CE${series}${String(conversationNo % BENCH_ACCOUNT_COPIES).padStart(5, '0')}`;
+}
+
+/**
+ * The bench server's demo accounts: those of data/demoAccounts.json and {@link BENCH_ACCOUNT_COPIES} copies of
+ * the two the scenarios use (same secrets, so the prepared hashes serve them all and start-up derives nothing).
+ */
+export function benchDemoAccounts(): { accounts: DemoAccount[] } {
+  const copies = [WITH_QUESTIONS, WITH_PASSWORD].flatMap((account) =>
+    Array.from({ length: BENCH_ACCOUNT_COPIES }, (_, n) => ({ ...account, userName: copyOf(account, n) })),
+  );
+  return { accounts: [...DEMO_ACCOUNTS, ...copies] };
+}
 
 /** The demo account's answer to the secret question asked in the replies (the floor is sent `text`). */
 function secretAnswer(previousReplies: string): TurnMessage {
@@ -128,7 +155,11 @@ export const SCENARIOS: readonly Scenario[] = [
     locale: 'fr-CA',
     turns: [
       { text: "J'ai oublié mon mot de passe", expect: ["Quel est votre nom d'utilisateur?"] },
-      { text: WITH_QUESTIONS.userName, expect: ['Question 1 sur 3'] },
+      {
+        text: WITH_QUESTIONS.userName,
+        send: (_previous, n) => ({ text: copyOf(WITH_QUESTIONS, n) }),
+        expect: ['Question 1 sur 3'],
+      },
       { text: 'réponse 1', send: secretAnswer, expect: ['Question 2 sur 3'] },
       { text: 'réponse 2', send: secretAnswer, expect: ['Question 3 sur 3'] },
       { text: 'réponse 3', send: secretAnswer, expect: ['Merci, vos réponses sont exactes', '"password"'] },
@@ -148,7 +179,11 @@ export const SCENARIOS: readonly Scenario[] = [
       { text: 'bonjour', expect: ['Que puis-je faire pour vous?'] },
       { text: '1', expect: ['Services en ligne'] },
       { text: '2', expect: ["Quel est votre nom d'utilisateur?"] },
-      { text: WITH_PASSWORD.userName, expect: ['Entrez votre mot de passe'] },
+      {
+        text: WITH_PASSWORD.userName,
+        send: (_previous, n) => ({ text: copyOf(WITH_PASSWORD, n) }),
+        expect: ['Entrez votre mot de passe'],
+      },
       {
         text: 'mot de passe',
         send: () => ({ value: { accountsCard: 'current', password: WITH_PASSWORD.password } }),
@@ -168,7 +203,11 @@ export const SCENARIOS: readonly Scenario[] = [
       { text: 'bonjour', expect: ['faites le 1'] },
       { text: '1', expect: ['Services en ligne'] },
       { text: '1', expect: ["nom d'utilisateur"] },
-      { text: keyedUserName(WITH_QUESTIONS.userName), expect: ['Question 1 sur 3'] },
+      {
+        text: keyedUserName(WITH_QUESTIONS.userName),
+        send: (_previous, n) => ({ text: keyedUserName(copyOf(WITH_QUESTIONS, n)) }),
+        expect: ['Question 1 sur 3'],
+      },
       { text: 'réponse 1', send: secretAnswer, expect: ['Question 2 sur 3'] },
       { text: 'réponse 2', send: secretAnswer, expect: ['Question 3 sur 3'] },
       { text: 'réponse 3', send: secretAnswer, expect: ['mot de passe temporaire'] },

@@ -68,7 +68,9 @@ function currentStats(collectGarbage: boolean): ServerStats {
 /** Builds and starts the application and mounts the echo floor at {@link ECHO_PATH}. */
 export async function startBenchServer(options: BenchServerOptions): Promise<BenchServer> {
   const buildStartMs = performance.now();
-  const app: Application = await buildApplication(loadConfig(benchEnvironment(options)));
+  const app: Application = await buildApplication(loadConfig(benchEnvironment(options)), {
+    demoAccountsFile: options.demoAccountsFile,
+  });
   app.http.addBotEndpoint(ECHO_PATH, new EchoBot());
   const builtMs = performance.now();
   const url = await app.start();

@@ -62,6 +62,8 @@ export interface ApplicationOverrides {
   clock?: Clock;
   /** Where the phone line's no-input timers wait (tests share one between two applications). */
   noInputTimerStore?: NoInputTimerStore;
+  /** With DEMO_DATA: another file of demo accounts than data/demoAccounts.json (the benchmark's own). */
+  demoAccountsFile?: string;
 }
 
 /** The running assistant, built by {@link buildApplication}. */
@@ -226,6 +228,7 @@ export async function buildApplication(
     awaitRedisReconnection,
     keyPrefix: config.redisKeyPrefix,
     demoData: config.demoData,
+    demoFile: overrides.demoAccountsFile,
     clock,
     logger,
   });
