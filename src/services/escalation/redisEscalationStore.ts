@@ -80,6 +80,22 @@ redis.call('ZREM', KEYS[2], ARGV[1])
 return {'accepted', ''}
 `;
 
+// KEYS and ARGV as ACCEPT_LUA's. Puts an accept reported as failed back in the queue, at its place (its score in
+// the active set), only while it is still exactly that accept and nobody was told of it.
+const UNDO_ACCEPT_LUA = `
+if redis.call('HGET', KEYS[1], 'status') ~= 'accepted' then return 0 end
+if redis.call('HGET', KEYS[1], 'agent') ~= ARGV[2] or redis.call('HGET', KEYS[1], 'acceptedAt') ~= ARGV[3] then
+  return 0
+end
+if redis.call('HEXISTS', KEYS[1], 'userToldAcceptedAt') == 1 then return 0 end
+local score = redis.call('ZSCORE', KEYS[3], ARGV[1])
+if not score then return 0 end
+redis.call('HSET', KEYS[1], 'status', 'waiting')
+redis.call('HDEL', KEYS[1], 'agent', 'acceptedAt')
+redis.call('ZADD', KEYS[2], score, ARGV[1])
+return 1
+`;
+
 // Granted once, only while the escalation is accepted; CLOSE_LUA returns the field with the status it closed.
 const CLAIM_ACCEPT_NOTICE_LUA = `
 if redis.call('HGET', KEYS[1], 'status') ~= 'accepted' then return 0 end
@@ -270,10 +286,21 @@ export class RedisEscalationStore implements EscalationStore {
   }
 
   async accept(id: string, agent: AgentIdentity, at: string): Promise<AcceptOutcome> {
-    const [kind, by] = (await this.client.eval(ACCEPT_LUA, {
-      keys: [this.key(id), this.k('queue')],
-      arguments: [id, JSON.stringify(agent), at],
-    })) as [string, string];
+    const script = { keys: [this.key(id), this.k('queue')], arguments: [id, JSON.stringify(agent), at] };
+    let accepted: [string, string];
+    try {
+      accepted = (await this.client.eval(ACCEPT_LUA, script)) as [string, string];
+    } catch (error) {
+      // The agent is told nothing was done, the user nothing at all, and nobody holds a session: an accept that
+      // Redis runs later would take the request off the queue for good, with the user waiting for nobody.
+      if (writeMayHaveLanded(error)) {
+        repairOnceRedisAnswers(this.awaitReconnection, () =>
+          this.client.eval(UNDO_ACCEPT_LUA, { ...script, keys: [...script.keys, this.k('active')] }),
+        );
+      }
+      throw error;
+    }
+    const [kind, by] = accepted;
     if (kind === 'taken') return { kind: 'taken', by: by ? (JSON.parse(by) as AgentIdentity) : undefined };
     if (kind !== 'accepted') return { kind: 'gone' };
     const escalation = await this.get(id);
