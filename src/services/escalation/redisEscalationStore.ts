@@ -287,24 +287,25 @@ export class RedisEscalationStore implements EscalationStore {
 
   async accept(id: string, agent: AgentIdentity, at: string): Promise<AcceptOutcome> {
     const script = { keys: [this.key(id), this.k('queue')], arguments: [id, JSON.stringify(agent), at] };
-    let accepted: [string, string];
+    let won = false;
     try {
-      accepted = (await this.client.eval(ACCEPT_LUA, script)) as [string, string];
+      const [kind, by] = (await this.client.eval(ACCEPT_LUA, script)) as [string, string];
+      if (kind === 'taken') return { kind: 'taken', by: by ? (JSON.parse(by) as AgentIdentity) : undefined };
+      if (kind !== 'accepted') return { kind: 'gone' };
+      won = true;
+      const escalation = await this.get(id);
+      return escalation ? { kind: 'accepted', escalation } : { kind: 'gone' };
     } catch (error) {
       // The agent is told nothing was done, the user nothing at all, and nobody holds a session: an accept that
-      // Redis runs later would take the request off the queue for good, with the user waiting for nobody.
-      if (writeMayHaveLanded(error)) {
+      // took effect all the same, or that Redis runs later, would leave the request off the queue for good, its
+      // user waiting for nobody.
+      if (won || writeMayHaveLanded(error)) {
         repairOnceRedisAnswers(this.awaitReconnection, () =>
           this.client.eval(UNDO_ACCEPT_LUA, { ...script, keys: [...script.keys, this.k('active')] }),
         );
       }
       throw error;
     }
-    const [kind, by] = accepted;
-    if (kind === 'taken') return { kind: 'taken', by: by ? (JSON.parse(by) as AgentIdentity) : undefined };
-    if (kind !== 'accepted') return { kind: 'gone' };
-    const escalation = await this.get(id);
-    return escalation ? { kind: 'accepted', escalation } : { kind: 'gone' };
   }
 
   async timeOut(id: string, _at: string): Promise<boolean> {

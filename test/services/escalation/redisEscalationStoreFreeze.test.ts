@@ -49,6 +49,56 @@ describeWithRedisServer('RedisEscalationStore while Redis freezes (throw-away re
     });
   }, 20_000);
 
+  it('puts back in the queue an accept reported as failed that Redis runs once it answers again', async () => {
+    const [first, escalation] = [sampleEscalation(), sampleEscalation()];
+    await store.create(first);
+    await store.create(escalation);
+    server.pause();
+    try {
+      await expect(store.accept(escalation.id, { id: 'agent-a' }, 'now')).rejects.toThrow();
+    } finally {
+      server.resume();
+    }
+    await sleep(1_500);
+    // Still waiting, at its place: the agent was told nothing was done, and can take it (or another agent).
+    const ids = [first.id, escalation.id];
+    expect((await store.waiting()).map((e) => e.id).filter((id) => ids.includes(id))).toEqual(ids);
+    expect((await store.get(escalation.id))?.agent).toBeUndefined();
+    await expect(store.accept(escalation.id, { id: 'agent-b' }, 'later')).resolves.toMatchObject({
+      kind: 'accepted',
+    });
+    await store.close(first.id, 'userCancelled', 'now');
+    await store.close(escalation.id, 'userCancelled', 'now');
+  }, 20_000);
+
+  it('puts back an accept that took effect when reading the accepted request then fails', async () => {
+    const escalation = sampleEscalation();
+    await store.create(escalation);
+    // Redis freezes right after running the accept, as the store reads the request back.
+    const freezingRead = new Proxy(client, {
+      get(target, name) {
+        if (name === 'hGetAll') {
+          return (...args: Parameters<AppRedisClient['hGetAll']>) => {
+            server.pause();
+            return target.hGetAll(...args);
+          };
+        }
+        const value: unknown = Reflect.get(target, name);
+        return typeof value === 'function' ? (value as (...a: unknown[]) => unknown).bind(target) : value;
+      },
+    });
+    const agentSide = new RedisEscalationStore(freezingRead, 'freeze:', (maxMs) => whenReady(client, maxMs));
+    try {
+      await expect(agentSide.accept(escalation.id, { id: 'agent-a' }, 'now')).rejects.toThrow();
+    } finally {
+      server.resume();
+    }
+    await sleep(1_500);
+    expect((await store.get(escalation.id))?.status).toBe('waiting');
+    expect((await store.waiting()).map((e) => e.id)).toContain(escalation.id);
+    await store.close(escalation.id, 'userCancelled', 'now');
+  }, 20_000);
+
   it('withdraws a call-back reported as failed that Redis saves once it answers again', async () => {
     const request = sampleCallback('R-261130-042', '2026-11-30T13:30:00.000Z');
     server.pause();
