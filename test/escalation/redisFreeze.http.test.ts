@@ -118,4 +118,20 @@ describeWithRedisServer('escalation while Redis freezes in the middle of a turn'
     const again = await agent({ escalationAction: 'accept', escalationId: id });
     expect(again.text).toContain(`Vous avez pris la demande ${id}`);
   }, 30_000);
+
+  it('answers « annuler » politely when leaving the queue freezes; the user can still leave afterwards', async () => {
+    const conversation = 'freeze-close';
+    const queued = await user(conversation, 'agent');
+    const id = /E-[A-Z2-9]{6}/.exec(queued.text)?.[0] as string;
+    freezeOn('close');
+    try {
+      expectPoliteRefusal(await user(conversation, 'annuler'));
+    } finally {
+      await afterThaw();
+    }
+    const again = await user(conversation, 'annuler');
+    expect(again.text).toContain("Vous avez quitté la file d'attente.");
+    expect(again.text).toContain('Que puis-je faire pour vous?');
+    expect((await app.escalation.store.get(id))?.status).toBe('closed');
+  }, 30_000);
 });
