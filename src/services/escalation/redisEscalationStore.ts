@@ -129,11 +129,17 @@ return {status, agent, told}
 
 // KEYS: the confirmation's key, the request, the pending set. ARGV: reference, JSON, due (epoch ms), TTL,
 // '1' when pending, request key prefix. Returns the request already saved under the key, or nil once saved.
+// The key holds the reference, followed by '!' once the request was returned so: that caller tells the user it is
+// saved, so that a withdrawal of the write that saved it (reported as failed) must leave it.
 const SAVE_CALLBACK_ONCE_LUA = `
 local kept = redis.call('GET', KEYS[1])
 if kept then
-  local request = redis.call('GET', ARGV[6] .. kept)
-  if request then return request end
+  local reference = string.match(kept, '^[^!]*')
+  local request = redis.call('GET', ARGV[6] .. reference)
+  if request then
+    redis.call('SET', KEYS[1], reference .. '!', 'KEEPTTL')
+    return request
+  end
 end
 redis.call('SET', KEYS[1], ARGV[1], 'EX', tonumber(ARGV[4]))
 redis.call('SET', KEYS[2], ARGV[2])
@@ -142,12 +148,13 @@ return false
 `;
 
 // KEYS and ARGV[1] as SAVE_CALLBACK_ONCE_LUA's; ARGV[2]: the request's JSON as it was sent. Removes the request
-// only while it is exactly that write (not completed by an agent since), and the key only while it points to it.
+// and the key only while the key points to it, returned to no other caller (a user sending « oui » again was
+// told it is saved), and it is exactly that write (not completed by an agent since).
 const WITHDRAW_CALLBACK_LUA = `
+if redis.call('GET', KEYS[1]) ~= ARGV[1] then return 0 end
 if redis.call('GET', KEYS[2]) ~= ARGV[2] then return 0 end
-redis.call('DEL', KEYS[2])
+redis.call('DEL', KEYS[1], KEYS[2])
 redis.call('ZREM', KEYS[3], ARGV[1])
-if redis.call('GET', KEYS[1]) == ARGV[1] then redis.call('DEL', KEYS[1]) end
 return 1
 `;
 

@@ -119,6 +119,27 @@ describeWithRedisServer('RedisEscalationStore while Redis freezes (throw-away re
     expect((await store.pendingCallbacks()).map((c) => c.reference)).toContain(request.reference);
   }, 20_000);
 
+  it('keeps a call-back saved late that the same confirmation, sent again, was told is saved', async () => {
+    const request = sampleCallback('R-261130-044', '2026-11-30T13:30:00.000Z');
+    const retry = sampleCallback('R-261130-045', '2026-11-30T13:30:00.000Z');
+    server.pause();
+    const saving = store.saveCallbackOnce(request, 'confirmation-again', 3600).catch((e: unknown) => e);
+    await sleep(300);
+    server.resume();
+    expect(await saving).toBeInstanceOf(Error);
+    // Before the repair (250 ms after the reconnection), the user sends « oui » again (another instance, or
+    // this one once reconnected): Redis ran the first script, and the user is told its reference is saved.
+    expect(await whenReady(client, 5_000)).toBe(true);
+    await expect(store.saveCallbackOnce(retry, 'confirmation-again', 3600)).resolves.toEqual({
+      request,
+      saved: false,
+    });
+    await sleep(1_500);
+    // What the user was told is saved stays saved, and an agent calls back.
+    expect(await store.callback(request.reference)).toEqual(request);
+    expect((await store.pendingCallbacks()).map((c) => c.reference)).toContain(request.reference);
+  }, 20_000);
+
   it('leaves a call-back that an agent completed after the late save', async () => {
     const request = sampleCallback('R-261130-043', '2026-11-30T13:30:00.000Z');
     const { reference } = request;
