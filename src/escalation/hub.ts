@@ -954,9 +954,15 @@ export class EscalationHub {
 
   // ---------------------------------------------------------------- call-backs
 
-  /** Tells agents at once about a call-back left during business hours (otherwise the morning sweep does). */
+  /**
+   * Tells agents at once about a call-back left during business hours (otherwise the morning sweep does), once
+   * per request: for every turn that tells the user it is saved, since the turn that saved it may have ended
+   * before telling agents (its process stopped past the drain) and the user's « oui » sent again then finds it.
+   */
   async callbackLeft(request: CallbackRequest): Promise<void> {
-    if (!this.options.hours.isOpen(this.options.clock.now())) return;
+    const { hours, clock, store } = this.options;
+    if (request.status !== 'pending' || !hours.isOpen(clock.now())) return;
+    if (!(await store.claimOnce(`callbackLeft:${request.reference}`, 24 * 3600))) return;
     await this.notifyAgents((t) => ({
       text: t('escalation:agent.callbackSummary', { reference: request.reference }),
       attachments: [callbacksCard(t, [request], this.options.centre.timeZone)],

@@ -249,7 +249,7 @@ export class CallbackDialog extends ComponentDialog<CallbackOptions> {
 
   private async save(step: WaterfallStepContext): Promise<DialogTurnResult> {
     const { values, callback } = this.reviewOptions(step);
-    const { request, saved } = await this.store(step.context, values, callback, this.confirmationKey(step));
+    const { request } = await this.store(step.context, values, callback, this.confirmationKey(step));
     commitReplies(step.context);
     const { hours } = this.services;
     const now = this.deps.clock.now();
@@ -265,7 +265,8 @@ export class CallbackDialog extends ComponentDialog<CallbackOptions> {
           },
         ];
     await this.deps.responder.send(step.context, parts);
-    if (saved) await this.services.hub.callbackLeft(request);
+    // Saved by this turn or found saved (the same « oui » again): the hub tells agents once either way.
+    await this.services.hub.callbackLeft(request);
     return step.endDialog(request);
   }
 
