@@ -257,6 +257,7 @@ export async function buildApplication(
       adapter.continueConversationAsync(config.microsoftApp.appId, reference, logic),
     runBot: (context) => bot.run(context),
     pendingWrites,
+    sealKey: config.stateSealKey,
   });
   flows.push(escalation.dialog);
   const bot = new RamqBot({

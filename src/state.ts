@@ -15,10 +15,16 @@ export interface ConversationFlags {
   /** A keypad entry just ended without "#": one "#" right after is the caller's habit, not an answer. */
   poundAfterEntry?: boolean;
   /**
-   * Messages still to be read, in the transcript, as possible secret answers although no secret question is
-   * asked any more: a round just ended (see TranscriptRecorder).
+   * The question asked right after a round of secret questions or a password card (its dialog id), whose
+   * answers the transcript reads as possible secret answers while it is asked again (see TranscriptRecorder).
+   * A number here was saved by an older version: the round has just ended.
    */
-  afterSecrets?: number;
+  afterSecrets?: string;
+  /**
+   * Keyed fingerprints of the secrets typed in this conversation, never the secrets themselves, so that the
+   * transcript hides them when they are said again (see SecretFingerprints).
+   */
+  secretFingerprints?: string[];
 }
 
 /** The typed state accessors, named once. */

@@ -49,6 +49,8 @@ export interface EscalationFeatureOptions {
   runBot: (context: TurnContext) => Promise<void>;
   /** Where transcript writes go, so that a reply does not wait for them. */
   pendingWrites: PendingWrites;
+  /** STATE_SEAL_KEY, which keys the fingerprints of secrets the transcript recorder keeps in state. */
+  sealKey?: Buffer;
 }
 
 /** The escalation feature's parts, wired by the composition root. */
@@ -102,6 +104,7 @@ export function createEscalationFeature(options: EscalationFeatureOptions): Esca
     skip: (context) => hub.isAgent(context),
     logger: deps.logger,
     pendingWrites: options.pendingWrites,
+    sealKey: options.sealKey,
   });
   const reader = new FieldReader(deps.responder.messages, deps.lexicon, deps.centre);
   const dialog = new EscalationDialog(deps, { hours: options.hours, hub, store, reader });

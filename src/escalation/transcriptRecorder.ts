@@ -9,7 +9,9 @@ import { NAM_PROMPT } from '../dialogs/requestStatus/namPrompt';
 import { cardFallbackText } from '../dialogs/shared/cards';
 import { keypadKey } from '../dialogs/shared/dtmf';
 import { LANGUAGES, type Messages } from '../i18n';
+import { Lexicon } from '../nlu/lexicon';
 import { normalizeText } from '../nlu/normalize';
+import { normalizeAnswer } from '../services/accounts/answers';
 import { SpelledInputParser } from '../nlu/spelling';
 import type { PendingWrites } from '../pendingWrites';
 import type { Clock } from '../services/clock';
@@ -21,9 +23,10 @@ import {
   redactBotLine,
   redactLine,
 } from '../services/escalation/redaction';
+import { SecretFingerprints } from '../services/escalation/secretFingerprints';
 import type { TranscriptStore } from '../services/escalation/transcriptStore';
 import type { EscalationReason, TranscriptEntry } from '../services/escalation/types';
-import type { StateAccessors } from '../state';
+import type { ConversationFlags, StateAccessors } from '../state';
 
 const SENSITIVE = Symbol('escalation.sensitiveTurn');
 const REASON = Symbol('escalation.reason');
@@ -52,8 +55,8 @@ export const SENSITIVE_DIALOGS: ReadonlySet<string> = new Set([SECRET_ANSWER_PRO
 /**
  * Questions asked between secret answers: the yes/no ones (« Voulez-vous réessayer avec trois autres
  * questions? », « Enregistrer ces réponses? ») and the choice of the next secret question. People keep
- * answering the secret questions there (« Minou » where a question number is asked), so anything but yes, no
- * or a number is withheld.
+ * answering the secret questions there (« Minou » where a question number is asked), so what may be an answer
+ * is withheld (see {@link TranscriptRecorder.mayBeSecretAnswer}).
  */
 export const SECRET_ADJACENT_DIALOGS: ReadonlySet<string> = new Set([
   ACCOUNTS_YES_NO_PROMPT,
@@ -61,11 +64,16 @@ export const SECRET_ADJACENT_DIALOGS: ReadonlySet<string> = new Set([
 ]);
 
 /**
- * Messages after the last secret question of a round that are read like answers at {@link SECRET_ADJACENT_DIALOGS}:
- * the round ends (passed, given up, locked) and the menu is back, but people who did not notice say an answer
- * again, or send one they had already typed (« Filou » where the menu is asked, next to the question it answers).
+ * From this many words, a message read where a secret answer may come is taken for a sentence, not an answer
+ * (« je ne comprends pas ce qui se passe ici »): secret answers are a name, a place, a dish, in one to four
+ * words. A secret already typed in the conversation is hidden inside a sentence all the same.
  */
-export const MESSAGES_GUARDED_AFTER_SECRETS = 2;
+export const SENTENCE_MIN_WORDS = 5;
+
+/** {@link ConversationFlags.afterSecrets} when a round has just ended: the next question is not known yet. */
+const ROUND_JUST_ENDED = '#roundEnded';
+/** {@link ConversationFlags.afterSecrets} for a question asked with no dialog active (after the hours). */
+const NO_DIALOG = '';
 
 /** Dialogs whose answer is a NAM: masked to its last four even when spelled or spoken. */
 export const NAM_DIALOGS: ReadonlySet<string> = new Set([NAM_PROMPT]);
@@ -114,13 +122,24 @@ export interface TranscriptRecorderOptions {
   logger: { warn(obj: object, msg: string): void };
   /** Where the lines' write goes: the reply does not wait for it. */
   pendingWrites: PendingWrites;
+  /**
+   * STATE_SEAL_KEY: the secrets' fingerprints kept in conversation state are keyed with it, so that every
+   * instance recognises them (see {@link SecretFingerprints}); random per process when absent.
+   */
+  sealKey?: Buffer;
 }
+
+/** A user's line before it is dated. */
+type UserLine = Omit<TranscriptEntry, 'at'>;
+
+const WITHHELD_SECRET: UserLine = { from: 'user', text: '', withheld: 'secret' };
 
 /**
  * Keeps the last lines of each user conversation, redacted, for the agent who takes an escalation: the user's
  * messages and the bot's replies as read (text, or a card's fallback text; never `speak`, card inputs or
- * submitted values). It writes after the turn, once the dialogs have run, so a turn marked sensitive during
- * the dialogs is honoured, and without keeping the reply waiting (see {@link PendingWrites}).
+ * submitted values). The user's line is read before the dialogs run, so that what it teaches about secrets is
+ * saved with the turn's state; it is written after the turn, so that a turn marked sensitive during the
+ * dialogs is honoured, and without keeping the reply waiting (see {@link PendingWrites}).
  */
 export class TranscriptRecorder implements Middleware {
   private readonly signatures: Array<{ reason: EscalationReason; text: string }> = [];
@@ -131,9 +150,17 @@ export class TranscriptRecorder implements Middleware {
   /** Reads codes spelled out (« k sept p m… »), as the user-name question does. */
   private readonly spelling: SpelledInputParser;
 
+  /** The words that interrupt any question (« annuler », « agent », « aide »), as the root dialog reads them. */
+  private readonly lexicon: Lexicon;
+
+  /** Recognises the secrets typed earlier in the conversation. */
+  private readonly fingerprints: SecretFingerprints;
+
   constructor(private readonly options: TranscriptRecorderOptions) {
     this.yesNoWords = new YesNoWords(options.messages);
     this.spelling = SpelledInputParser.for(options.messages);
+    this.lexicon = new Lexicon(options.messages);
+    this.fingerprints = new SecretFingerprints(options.sealKey);
     for (const [reason, key] of REASON_KEYS) {
       for (const lang of LANGUAGES) {
         if (!options.messages.has(lang, key)) continue;
@@ -152,8 +179,13 @@ export class TranscriptRecorder implements Middleware {
     const { activity } = context;
     if (activity.type !== ActivityTypes.Message || this.options.skip?.(context)) return next();
     const leaf = leafOfState(await this.options.state.dialogState.get(context));
-    // Counted before the dialogs run, so the change is saved with the turn's state.
-    const guarded = await this.guardAfterSecrets(context, leaf);
+    // Read before the dialogs run, so that what changes in the flags is saved with the turn's state.
+    const flags = await this.options.state.conversationFlags.get(context, {});
+    const before = JSON.stringify(flags);
+    const guarded = this.guardAfterSecrets(context, leaf, flags);
+    const user = this.userEntry(context, leaf, flags, guarded);
+    this.rememberSecrets(context, leaf, user, flags);
+    if (JSON.stringify(flags) !== before) await this.options.state.conversationFlags.set(context, flags);
     const outgoing: Partial<Activity>[] = [];
     context.onSendActivities(async (_ctx, activities, nextSend) => {
       // On Teams and Web Chat menus and results are cards without text: their fallback text is what was read.
@@ -167,7 +199,9 @@ export class TranscriptRecorder implements Middleware {
     await next();
 
     const at = this.options.clock.now().toISOString();
-    const entries: TranscriptEntry[] = [this.userEntry(context, leaf, at, guarded)];
+    const entries: TranscriptEntry[] = [
+      { at, ...(context.turnState.get(SENSITIVE) ? WITHHELD_SECRET : user) },
+    ];
     const reason = context.turnState.get(REASON) as EscalationReason | undefined;
     for (const reply of outgoing) {
       const text = (reply.text ?? '').trim();
@@ -187,22 +221,86 @@ export class TranscriptRecorder implements Middleware {
   }
 
   /**
-   * Whether this message comes just after a round of secret questions (see {@link MESSAGES_GUARDED_AFTER_SECRETS}).
-   * Each message answering a secret or a question between secrets starts the count again.
+   * Whether this message answers the question asked right after a round of secret questions or a password
+   * card, where people go on answering (« Filou » where the menu is asked). The guard follows the question,
+   * not a count of messages: it holds while that same question is asked again after what may have been an
+   * answer, and ends when another question is asked or the user sends what cannot be an answer (a choice,
+   * « oui », « aide », a sentence). Answers said again later are found by their fingerprints instead.
    */
-  private async guardAfterSecrets(context: TurnContext, leaf: string | undefined): Promise<boolean> {
-    const answering =
-      leaf !== undefined && (SENSITIVE_DIALOGS.has(leaf) || SECRET_ADJACENT_DIALOGS.has(leaf));
-    const flags = await this.options.state.conversationFlags.get(context, {});
-    const left = flags.afterSecrets ?? 0;
-    const guarded = !answering && left > 0;
-    const next = answering ? MESSAGES_GUARDED_AFTER_SECRETS : guarded ? left - 1 : left;
-    if (next !== left) {
-      if (next > 0) flags.afterSecrets = next;
-      else delete flags.afterSecrets;
-      await this.options.state.conversationFlags.set(context, flags);
+  private guardAfterSecrets(
+    context: TurnContext,
+    leaf: string | undefined,
+    flags: ConversationFlags,
+  ): boolean {
+    if (leaf !== undefined && (SENSITIVE_DIALOGS.has(leaf) || SECRET_ADJACENT_DIALOGS.has(leaf))) {
+      flags.afterSecrets = ROUND_JUST_ENDED;
+      return false;
     }
-    return guarded;
+    // A count of messages, saved before the guard followed the question: the round has just ended.
+    const saved: unknown = flags.afterSecrets;
+    const after = typeof saved === 'number' ? ROUND_JUST_ENDED : flags.afterSecrets;
+    const asked = leaf ?? NO_DIALOG;
+    if (after === undefined || (after !== ROUND_JUST_ENDED && after !== asked)) {
+      delete flags.afterSecrets;
+      return false;
+    }
+    if (this.mayBeSecretAnswer(context.activity.text ?? '')) flags.afterSecrets = asked;
+    else delete flags.afterSecrets;
+    return true;
+  }
+
+  /**
+   * True unless the message cannot be a secret: a question's number (one or two digits: a year or a code may be
+   * an answer), yes or no, a word that interrupts any question (see {@link interrupts}), or a request for a
+   * person in so many words (« je veux parler à un agent »), which no question receives as its answer either.
+   */
+  private mayBeSecret(text: string): boolean {
+    if (!normalizeAnswer(text)) return false;
+    const normalized = normalizeText(text).replace(/#$/, '');
+    if (/^\d{1,2}$/.test(normalized) || this.yesNoWords.recognize(text) !== undefined) return false;
+    return !this.interrupts(text) && !this.lexicon.asksForAgent(normalized);
+  }
+
+  /** {@link mayBeSecret}, and short enough to be an answer rather than a sentence (see {@link SENTENCE_MIN_WORDS}). */
+  private mayBeSecretAnswer(text: string): boolean {
+    return this.mayBeSecret(text) && text.trim().split(/\s+/u).length < SENTENCE_MIN_WORDS;
+  }
+
+  /**
+   * A whole message that interrupts any question, as the root dialog reads it (« annuler », « agent », « aide »,
+   * « menu », « English »), or asks to hear it again (« pardon? »): never taken for the answer. A longer request
+   * for a person interrupts too, but may carry an answer with it (« parler à un agent, c'est Filou »).
+   */
+  private interrupts(text: string): boolean {
+    const normalized = normalizeText(text);
+    return this.lexicon.controlIntent(normalized) !== undefined || this.lexicon.isRepeatRequest(normalized);
+  }
+
+  /**
+   * Remembers, by fingerprint only, what was withheld as a possible secret and the passwords of a card, so that
+   * they stay hidden when said again later in the conversation.
+   */
+  private rememberSecrets(
+    context: TurnContext,
+    leaf: string | undefined,
+    user: UserLine,
+    flags: ConversationFlags,
+  ): void {
+    const { text, value } = context.activity;
+    const secrets: string[] = [];
+    if (user.withheld === 'secret' && text && this.mayBeSecret(text)) secrets.push(text);
+    if (leaf === PASSWORD_CARD_PROMPT && value && typeof value === 'object') {
+      for (const field of ['password', 'confirmation']) {
+        const typed = (value as Record<string, unknown>)[field];
+        if (typeof typed === 'string') secrets.push(typed);
+      }
+    }
+    const binding = TranscriptRecorder.keyOf(context);
+    for (const secret of secrets) {
+      const fingerprint = this.fingerprints.of(secret, binding);
+      if (fingerprint)
+        flags.secretFingerprints = SecretFingerprints.remember(flags.secretFingerprints, fingerprint);
+    }
   }
 
   private spellsTemporaryPassword(text: string): boolean {
@@ -213,39 +311,36 @@ export class TranscriptRecorder implements Middleware {
   private userEntry(
     context: TurnContext,
     leaf: string | undefined,
-    at: string,
-    afterSecrets = false,
-  ): TranscriptEntry {
-    const { text, value } = context.activity;
-    if (context.turnState.get(SENSITIVE) || (leaf && SENSITIVE_DIALOGS.has(leaf))) {
-      return { at, from: 'user', text: '', withheld: 'secret' };
+    flags: ConversationFlags,
+    afterSecrets: boolean,
+  ): UserLine {
+    const { value } = context.activity;
+    const text = context.activity.text ?? '';
+    if (leaf && SENSITIVE_DIALOGS.has(leaf)) {
+      // « annuler », « agent », « aide » leave or pause the question instead of answering it: the agent needs them.
+      if (!this.interrupts(text)) return WITHHELD_SECRET;
+    } else if (!text.trim() && value !== undefined) {
+      return { from: 'user', text: '', withheld: 'card' };
     }
-    if (!text?.trim() && value !== undefined) return { at, from: 'user', text: '', withheld: 'card' };
-    if ((leaf && SECRET_ADJACENT_DIALOGS.has(leaf)) || afterSecrets) {
-      // A question's number has one or two digits; a longer number (a year, a code) may be a secret answer.
-      const number = /^\d{1,2}$/.test(normalizeText(text ?? '').replace(/#$/, ''));
-      if (!number && this.yesNoWords.recognize(text) === undefined) {
-        return { at, from: 'user', text: '', withheld: 'secret' };
-      }
+    if (((leaf && SECRET_ADJACENT_DIALOGS.has(leaf)) || afterSecrets) && this.mayBeSecretAnswer(text)) {
+      return WITHHELD_SECRET;
     }
     // One key per message: masking each to its last four would keep every digit of the number.
-    if (leaf && NAM_DIALOGS.has(leaf) && keypadKey(context.activity)) {
-      return { at, from: 'user', text: '', withheld: 'secret' };
-    }
-    const userName = findUserName(text ?? '');
+    if (leaf && NAM_DIALOGS.has(leaf) && keypadKey(context.activity)) return WITHHELD_SECRET;
+    // A secret typed earlier in the conversation, said again (« ma réponse était Filou »): hidden wherever it is.
+    const known = this.fingerprints.mask(text, flags.secretFingerprints, TranscriptRecorder.keyOf(context));
+    if (known?.whole) return WITHHELD_SECRET;
+    const userName = findUserName(text);
     // Asked for a user name, people often type their password instead: withheld unless it reads as a sentence.
     // Or they spell the temporary password the bot dictated, a character a word (« K 7 P M 4 Q X 2 9 R »).
-    if (
-      leaf === USER_NAME_PROMPT &&
-      (looksLikeSecretAnswer(text ?? '') || this.spellsTemporaryPassword(text ?? ''))
-    ) {
-      return { at, from: 'user', text: '', withheld: 'secret' };
+    if (leaf === USER_NAME_PROMPT && (looksLikeSecretAnswer(text) || this.spellsTemporaryPassword(text))) {
+      return WITHHELD_SECRET;
     }
-    const entry: TranscriptEntry = {
-      at,
+    const entry: UserLine = {
       from: 'user',
-      text: redactLine(text ?? '', {
-        nam: leaf !== undefined && NAM_DIALOGS.has(leaf),
+      text: redactLine(known?.text ?? text, {
+        // « aide » or « menu » where the NAM is asked interrupts the question: not a NAM to mask.
+        nam: leaf !== undefined && NAM_DIALOGS.has(leaf) && !this.interrupts(text),
         // A caller may say a NAM at any question (« pour BOUM cinquante-cinq zéro huit douze douze »), and a
         // chat user may write one so: the NAM question reads it in words on every channel.
         spoken: true,

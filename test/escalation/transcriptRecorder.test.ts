@@ -12,7 +12,7 @@ import { QUESTION_PICK_PROMPT } from '../../src/dialogs/accounts/questionPickPro
 import { keypressActivity, type KeypadKey } from '../../src/dialogs/shared/dtmf';
 import { createStateAccessors } from '../../src/state';
 import type { Application } from '../../src/index';
-import { DEMO_SECRETS, JULIE, julieAnswerFor } from '../helpers/accounts';
+import { DEMO_SECRETS, JULIE, julieAnswerFor, passwordCardValue } from '../helpers/accounts';
 import { createTestApp, TestClient, textOf } from '../helpers/bot';
 
 /** The escalation the client's last replies announced. */
@@ -525,5 +525,173 @@ describe('TranscriptRecorder in the running bot', () => {
     for (const input of ['bonjour', '1', '1', 'CE100002']) await client.say(input);
     const escalation = await escalationOf(app, textOf(await client.say('agent')));
     expect(escalation.reason).toBe('secretQuestionsNotConfigured');
+  });
+});
+
+describe('TranscriptRecorder: secrets said again later, and harmless messages near secrets', () => {
+  /** The user's lines of a conversation's transcript, as an agent would read them (withheld ones empty). */
+  async function userLines(app: Application, channelId: string, conversationId: string) {
+    await new Promise((resolve) => setImmediate(resolve));
+    const lines = await app.escalation.transcripts.recent(hashId(`${channelId}/${conversationId}`));
+    return { dump: JSON.stringify(lines), shown: lines.filter((e) => e.from === 'user').map((e) => e.text) };
+  }
+
+  it('in French chat, never keeps the secret answers said again turns later, keeps « annuler », a sentence and a choice', async () => {
+    const ownApp = await createTestApp({ CLOCK_NOW: '2026-11-30T10:00:00-05:00' });
+    const client = new TestClient(ownApp, {
+      channelId: 'webchat',
+      locale: 'fr-CA',
+      conversationId: 'later-fr',
+    });
+    for (const input of ['bonjour', '1', '1']) await client.say(input);
+    let said = textOf(await client.say(JULIE.userName));
+    const given: string[] = [];
+    for (let round = 0; round < 3; round += 1) {
+      given.push(julieAnswerFor(said));
+      said = textOf(await client.say(given[round]));
+    }
+    // The round passed: the new password card is shown; the user leaves it.
+    expect(said).toMatch(/nouveau mot de passe/i);
+    await client.say('annuler');
+    await client.say('je ne comprends pas ce qui se passe ici');
+    await client.say('2');
+    // Turns later, an answer typed a third time, then one quoted to « explain » to the agent.
+    await client.say(given[0]);
+    await client.say(`pour l'agent : ma réponse était ${given[1]}, je crois`);
+    await client.say('agent');
+    const { dump, shown } = await userLines(ownApp, 'webchat', 'later-fr');
+    for (const answer of given) expect(dump).not.toContain(answer);
+    expect(shown).toEqual(
+      expect.arrayContaining([
+        'annuler',
+        'je ne comprends pas ce qui se passe ici',
+        '2',
+        "pour l'agent : ma réponse était ••••, je crois",
+        'agent',
+      ]),
+    );
+  });
+
+  it('in English chat, after the password card, keeps « help », « menu », a sentence and a choice, never the password said in words', async () => {
+    const ownApp = await createTestApp({ CLOCK_NOW: '2026-11-30T10:00:00-05:00' });
+    const client = new TestClient(ownApp, {
+      channelId: 'webchat',
+      locale: 'en-CA',
+      conversationId: 'card-en',
+    });
+    for (const input of ['English', '1', '2', JULIE.userName]) await client.say(input);
+    expect(textOf(await client.say({ value: passwordCardValue('current', JULIE.password) }))).toMatch(
+      /health insurance number/i,
+    );
+    await client.say('help');
+    await client.say('menu');
+    await client.say('I am not sure what I should do next');
+    await client.say('2');
+    await client.say('Pharmacie Rimouski 2026 is what I typed');
+    await client.say('agent');
+    const { dump, shown } = await userLines(ownApp, 'webchat', 'card-en');
+    expect(dump).not.toContain(JULIE.password);
+    expect(dump).not.toMatch(/Pharmacie Rimouski 2026/i);
+    expect(shown).toEqual(
+      expect.arrayContaining([
+        'help',
+        'menu',
+        'I am not sure what I should do next',
+        '2',
+        '•••• is what I typed',
+        'agent',
+      ]),
+    );
+  });
+
+  it.each([
+    ['fr', 'aide', [], /mot de passe temporaire/, "euh la réponse c'était"],
+    ['en', 'help', ['English'], /temporary password/, 'uh the answer was'],
+  ] as const)(
+    'on the phone in %s, never keeps an answer the caller says a third time or in a later turn, keeps « %s » and a choice',
+    async (lang, help, before, issued, lead) => {
+      const ownApp = await createTestApp({ CLOCK_NOW: '2026-11-30T10:00:00-05:00' });
+      const conversationId = `call-later-${lang}`;
+      const client = new TestClient(ownApp, { channelId: 'telephony', locale: 'fr-CA', conversationId });
+      const said = (replies: Partial<Activity>[]) =>
+        `${textOf(replies)} ${replies.map((a) => a.speak ?? '').join(' ')}`;
+      for (const input of [...before, '1', '1']) await client.say(input);
+      let replies = await client.say('2100001#');
+      const given: string[] = [];
+      for (let round = 0; round < 3; round += 1) {
+        given.push(julieAnswerFor(said(replies), lang));
+        replies = await client.say(given[round]);
+      }
+      expect(said(replies)).toMatch(issued);
+      // Speech recognition writes the same answer as it hears it: in lower case this time.
+      await client.say(given[0].toLowerCase());
+      await client.say(help);
+      await client.say(given[1]);
+      await client.say('2');
+      await client.say(`${lead} ${given[2]}`);
+      const { dump, shown } = await userLines(ownApp, 'telephony', conversationId);
+      for (const answer of given) {
+        expect(dump).not.toContain(answer);
+        expect(dump).not.toContain(answer.toLowerCase());
+      }
+      expect(shown).toEqual(expect.arrayContaining([help, '2', `${lead} ••••`]));
+    },
+  );
+
+  it('in French chat, keeps « aide » where a secret question is asked, never a request for an agent that carries an answer', async () => {
+    const ownApp = await createTestApp({ CLOCK_NOW: '2026-11-30T10:00:00-05:00' });
+    const client = new TestClient(ownApp, {
+      channelId: 'webchat',
+      locale: 'fr-CA',
+      conversationId: 'ask-fr',
+    });
+    for (const input of ['bonjour', '1', '1', JULIE.userName]) await client.say(input);
+    expect(textOf(await client.say('aide'))).toMatch(/Question 1 sur 3/);
+    await client.say('je veux parler à un agent, la réponse est Filou');
+    const { dump, shown } = await userLines(ownApp, 'webchat', 'ask-fr');
+    expect(dump).not.toContain('Filou');
+    expect(shown.slice(-2)).toEqual(['aide', '']);
+  });
+
+  it('in English chat, keeps « help » where it asks whether to try other questions, never a wrong answer typed again', async () => {
+    const ownApp = await createTestApp({ CLOCK_NOW: '2026-11-30T10:00:00-05:00' });
+    const client = new TestClient(ownApp, {
+      channelId: 'webchat',
+      locale: 'en-CA',
+      conversationId: 'retry-en',
+    });
+    for (const input of ['English', '1', '1', JULIE.userName]) await client.say(input);
+    // Wrong answers may be the answers to other questions: kept out as well.
+    for (const wrong of ['Minou', 'Chicoutimi', 'Honda']) await client.say(wrong);
+    expect(textOf(await client.say('help'))).toMatch(/three other questions/);
+    await client.say('no');
+    await client.say('Honda');
+    await client.say('1');
+    await client.say('I typed Minou for the pet');
+    await client.say('agent');
+    const { dump, shown } = await userLines(ownApp, 'webchat', 'retry-en');
+    for (const wrong of ['Minou', 'Chicoutimi', 'Honda']) expect(dump).not.toContain(wrong);
+    expect(shown).toEqual(expect.arrayContaining(['help', 'no', '1', 'I typed •••• for the pet', 'agent']));
+  });
+
+  it('keeps no secret in the conversation state, only keyed fingerprints', async () => {
+    const storage = new MemoryStorage();
+    const ownApp = await createTestApp({ CLOCK_NOW: '2026-11-30T10:00:00-05:00' }, { storage });
+    const client = new TestClient(ownApp, {
+      channelId: 'webchat',
+      locale: 'fr-CA',
+      conversationId: 'state-fr',
+    });
+    for (const input of ['bonjour', '1', '3', JULIE.userName]) await client.say(input);
+    await client.say({ value: passwordCardValue('current', JULIE.password) });
+    await client.say('Filou');
+    await client.say('menu');
+    await client.say('Filou');
+    // Everything the bot keeps, conversation and user state alike.
+    const dump = JSON.stringify(storage);
+    expect(dump).toContain('secretFingerprints');
+    expect(dump).not.toMatch(/filou|pharmacie|rimouski/i);
+    const { shown } = await userLines(ownApp, 'webchat', 'state-fr');
+    expect(shown).not.toContain('Filou');
   });
 });
