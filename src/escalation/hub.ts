@@ -46,7 +46,7 @@ import {
 } from './agentCards';
 import { ConcurrentTurnError } from '../errors';
 import { commitReplies, sendImmediately } from '../replyHold';
-import { TranscriptRecorder } from './transcriptRecorder';
+import { recordedUserWords, TranscriptRecorder } from './transcriptRecorder';
 
 /** Tries of a proactive resume that keeps losing the race to the user's own turns. */
 const RESUME_ATTEMPTS = 3;
@@ -333,7 +333,7 @@ export class EscalationHub {
       if (text.trim()) {
         await store.addPending(escalation.id, {
           at: clock.now().toISOString(),
-          text: redactLine(text, USER_WORDS),
+          text: userWordsForAgent(context, text),
         });
       }
       const position = (await store.position(escalation.id)) ?? 1;
@@ -341,7 +341,9 @@ export class EscalationHub {
       return true;
     }
     // Accepted: by a built-in agent, relayed; by an external hub, the channel carries the conversation itself.
-    if (escalation.agent?.id !== EXTERNAL_AGENT.id && text.trim()) await this.relayToAgent(escalation, text);
+    if (escalation.agent?.id !== EXTERNAL_AGENT.id && text.trim()) {
+      await this.relayToAgent(escalation, userWordsForAgent(context, text));
+    }
     return true;
   }
 
@@ -816,6 +818,7 @@ export class EscalationHub {
     ]);
   }
 
+  /** @param text the user's words already masked for the agent (see {@link userWordsForAgent}). */
   private async relayToAgent(escalation: Escalation, text: string): Promise<void> {
     const agentId = escalation.agent?.id;
     const session = agentId ? await this.options.store.agentSession(agentId) : undefined;
@@ -823,7 +826,7 @@ export class EscalationHub {
       // The agent cannot be reached right now: keep the message with the escalation rather than lose it.
       await this.options.store.addPending(escalation.id, {
         at: this.options.clock.now().toISOString(),
-        text: redactLine(text, USER_WORDS),
+        text,
       });
       return;
     }
@@ -831,7 +834,7 @@ export class EscalationHub {
       {
         key: 'escalation:relay.fromUser',
         vars: { id: escalation.id },
-        echo: { text: redactLine(text, USER_WORDS) },
+        echo: { text },
       },
     ]);
   }
@@ -1216,6 +1219,15 @@ export function inferReason(transcript: TranscriptEntry[]): EscalationReason {
 
 /** How a user's words are masked for agents: a NAM in words too, which the NAM question reads as one. */
 const USER_WORDS = { spoken: true } as const;
+
+/**
+ * The user's words of this turn as an agent may read them: as the transcript keeps them (a secret typed earlier
+ * in the conversation masked, a message withheld as a secret reduced to the mask), or, for a turn the
+ * transcript did not read, masked here.
+ */
+function userWordsForAgent(context: TurnContext, text: string): string {
+  return recordedUserWords(context) ?? redactLine(text, USER_WORDS);
+}
 
 /** The `handoff.status` states an external hub sends that the bot acts on. */
 const HANDOFF_STATES: ReadonlySet<string> = new Set(['accepted', 'failed', 'completed']);

@@ -20,6 +20,7 @@ import {
   findUserName,
   isTemporaryPasswordValue,
   looksLikeSecretAnswer,
+  PASSWORD_MASK,
   redactBotLine,
   redactLine,
 } from '../services/escalation/redaction';
@@ -30,6 +31,7 @@ import type { ConversationFlags, StateAccessors } from '../state';
 
 const SENSITIVE = Symbol('escalation.sensitiveTurn');
 const REASON = Symbol('escalation.reason');
+const USER_LINE = Symbol('escalation.userLine');
 
 /**
  * Marks the current turn as sensitive: the user's message is not kept in the transcript (only that something
@@ -38,6 +40,18 @@ const REASON = Symbol('escalation.reason');
  */
 export function markSensitiveTurn(context: TurnContext): void {
   context.turnState.set(SENSITIVE, true);
+}
+
+/**
+ * The user's message of this turn as the transcript keeps it, for what passes the user's words to an agent
+ * outside the transcript (messages written while waiting, relayed to the agent): a secret typed earlier in the
+ * conversation masked, and a message withheld as a secret reduced to {@link PASSWORD_MASK}. Undefined when the
+ * recorder did not read the turn (the agents' own conversations).
+ */
+export function recordedUserWords(context: TurnContext): string | undefined {
+  const line = context.turnState.get(USER_LINE) as { text: string; withheld?: string } | undefined;
+  if (!line) return undefined;
+  return context.turnState.get(SENSITIVE) || line.withheld === 'secret' ? PASSWORD_MASK : line.text;
 }
 
 /** Says why this turn could lead to an agent (e.g. the account is locked), so an escalation can tell agents. */
@@ -184,6 +198,7 @@ export class TranscriptRecorder implements Middleware {
     const before = JSON.stringify(flags);
     const guarded = this.guardAfterSecrets(context, leaf, flags);
     const user = this.userEntry(context, leaf, flags, guarded);
+    context.turnState.set(USER_LINE, user);
     this.rememberSecrets(context, leaf, user, flags);
     if (JSON.stringify(flags) !== before) await this.options.state.conversationFlags.set(context, flags);
     const outgoing: Partial<Activity>[] = [];

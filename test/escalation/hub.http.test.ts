@@ -4,6 +4,7 @@ import { FixedClock } from '../../src/services/clock';
 import { IdleMemoryStorage } from '../../src/services/idleMemoryStorage';
 import { RecordingConnector } from '../helpers/connector';
 import { createTestApp } from '../helpers/bot';
+import { JULIE, julieAnswerFor } from '../helpers/accounts';
 
 /**
  * The running bot over HTTP, as a user (Web Chat) and as agents (Teams), with a real connector recording every
@@ -247,6 +248,32 @@ describe('escalation over HTTP during business hours (Monday 30 November 2026, 1
     expect(toJulie).not.toMatch(/: (Encore |Toujours )?# Appelez/);
     expect(toJulie.split('\\\\# Appelez \\\\*\\\\*vite\\\\*\\\\*').length).toBeGreaterThan(3);
     expect(connector.textTo(julie.conversationId, mark)).toContain('Toujours \\# Appelez \\*\\*vite\\*\\*');
+  });
+
+  it('never shows an agent a secret answer the user repeats while waiting or once the agent is there', async () => {
+    const { connector } = driver;
+    const julie = teamsAgent(driver, AGENT_A, 'Julie Agente');
+    await julie.send('aide agent');
+    const user = webUser(driver, 'conv-secret-again');
+    for (const input of ['bonjour', '1', '1', JULIE.userName]) await user(input);
+    const given: string[] = [];
+    for (let round = 0; round < 3; round += 1) {
+      const mark = connector.calls.length;
+      const asked = connector.textTo('conv-secret-again').split('Question').pop() ?? '';
+      given.push(julieAnswerFor(`Question${asked}`));
+      await user(given[round]);
+      expect(connector.calls.length).toBeGreaterThan(mark);
+    }
+    await user('agent');
+    const id = escalationIdIn(connector.textTo('conv-secret-again'));
+    await user(`je vous explique : ma réponse était ${given[0]}`);
+    await julie.send({ value: { escalationAction: 'accept', escalationId: id } });
+    const mark = connector.calls.length;
+    await user(`et l'autre c'était ${given[1]}`);
+    const toJulie = JSON.stringify(connector.to(julie.conversationId).map((c) => c.activity));
+    for (const answer of given) expect(toJulie).not.toContain(answer);
+    expect(toJulie).toContain('je vous explique : ma réponse était ••••');
+    expect(connector.textTo(julie.conversationId, mark)).toContain("et l'autre c'était ••••");
   });
 
   it('writes each agent’s cards in the agent’s language, and marks them with its locale', async () => {

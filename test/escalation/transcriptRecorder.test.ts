@@ -674,6 +674,37 @@ describe('TranscriptRecorder: secrets said again later, and harmless messages ne
     expect(shown).toEqual(expect.arrayContaining(['help', 'no', '1', 'I typed •••• for the pet', 'agent']));
   });
 
+  it.each([
+    ['fr-CA', 'bonjour', 'je vous explique : ma réponse était', 'merci de votre patience'],
+    ['en-CA', 'English', 'to explain: my answer was', 'thank you for waiting'],
+  ])(
+    'in %s chat, never passes to the agent an answer repeated while waiting in the queue, passes the rest',
+    async (locale, hello, lead, thanks) => {
+      const ownApp = await createTestApp({ CLOCK_NOW: '2026-11-30T10:00:00-05:00' });
+      const client = new TestClient(ownApp, {
+        channelId: 'webchat',
+        locale,
+        conversationId: `queue-${locale}`,
+      });
+      for (const input of [hello, '1', '1']) await client.say(input);
+      let said = textOf(await client.say(JULIE.userName));
+      const given: string[] = [];
+      for (let round = 0; round < 3; round += 1) {
+        given.push(julieAnswerFor(said, locale === 'en-CA' ? 'en' : 'fr'));
+        said = textOf(await client.say(given[round]));
+      }
+      const escalation = await escalationOf(ownApp, textOf(await client.say('agent')));
+      // Queued: the user's messages now wait for the agent, who reads them on taking the request.
+      await client.say(given[0]);
+      await client.say(`${lead} ${given[1]}`);
+      await client.say(thanks);
+      const pending = await ownApp.escalation.store.pending(escalation.id);
+      const dump = JSON.stringify(pending);
+      for (const answer of given) expect(dump).not.toContain(answer);
+      expect(pending.map((m) => m.text)).toEqual(['••••', `${lead} ••••`, thanks]);
+    },
+  );
+
   it('keeps no secret in the conversation state, only keyed fingerprints', async () => {
     const storage = new MemoryStorage();
     const ownApp = await createTestApp({ CLOCK_NOW: '2026-11-30T10:00:00-05:00' }, { storage });
