@@ -8,6 +8,7 @@ import {
 import type { MedicationMatcher } from '../nlu/medicationMatcher';
 import { findTypedNam, type Nam, redactNams, validateNam } from '../nlu/nam';
 import { redactLine } from '../services/escalation/redaction';
+import { recordedUserWords } from '../escalation/transcriptRecorder';
 import { normalizeText } from '../nlu/normalize';
 import type { ConsultationAudit } from '../services/requestStatus/audit';
 import { medicationFilter, medicationLabel } from '../services/requestStatus/medicationCatalogue';
@@ -343,8 +344,11 @@ export class RequestStatusDialog extends FlowDialog<RequestStatusOptions> {
       case 'none': {
         // Echo what was not found, masked and cut: the user may have typed anything, even a NAM or a password
         // (redactLine hides both), or markdown (escaped on screens by `echo`). A NAM in words too (« bé o u emme
-        // cinq cinq… »): the NAM question reads it as one, on the phone and in chat alike.
-        const shown = redactLine(answer, { spoken: true }).slice(0, 60);
+        // cinq cinq… »): the NAM question reads it as one, on the phone and in chat alike. Typed or said in this
+        // message (not keyed over several), as the transcript reads it: a secret typed earlier is masked too.
+        const typed = answer === (step.context.activity.text ?? '').trim();
+        const recorded = typed ? recordedUserWords(step.context) : undefined;
+        const shown = (recorded ?? redactLine(answer, { spoken: true })).slice(0, 60);
         const prompt: ChoicePromptOptions = {
           lead: [{ key: 'requests:medication.none', echo: { answer: shown } }],
           prompt: 'requests:medication.noneWhat',

@@ -705,6 +705,51 @@ describe('TranscriptRecorder: secrets said again later, and harmless messages ne
     },
   );
 
+  it('never puts an answer typed earlier in the reason of a call-back request, which agents read', async () => {
+    // Saturday: the Centre is closed, « agent » leads to a call-back request.
+    const closed = await createTestApp({ CLOCK_NOW: '2026-11-28T10:00:00-05:00' });
+    const client = new TestClient(closed, {
+      channelId: 'webchat',
+      locale: 'fr-CA',
+      conversationId: 'callback-fr',
+    });
+    for (const input of ['bonjour', '1', '1']) await client.say(input);
+    let said = textOf(await client.say(JULIE.userName));
+    const given: string[] = [];
+    for (let round = 0; round < 3; round += 1) {
+      given.push(julieAnswerFor(said));
+      said = textOf(await client.say(given[round]));
+    }
+    for (const input of ['agent', '2', 'oui', 'Julie Tremblay', '514 555 1234', '1']) await client.say(input);
+    const readBack = textOf(await client.say(`ma réponse ${given[0]} est toujours refusée`));
+    expect(readBack).toContain('Est-ce exact?');
+    await client.say('oui');
+    expect(readBack).toContain('ma réponse •••• est toujours refusée');
+    const [request] = await closed.escalation.store.pendingCallbacks();
+    for (const answer of given) expect(JSON.stringify(request)).not.toContain(answer);
+    expect(request.reason).toEqual({ text: 'ma réponse •••• est toujours refusée' });
+    // Nor in the transcript, where the bot's read-back quotes it.
+    const { dump } = await userLines(closed, 'webchat', 'callback-fr');
+    for (const answer of given) expect(dump).not.toContain(answer);
+  });
+
+  it('never quotes back a password typed earlier in words where a medication is asked, nor keeps it in the transcript', async () => {
+    const ownApp = await createTestApp({ CLOCK_NOW: '2026-11-30T10:00:00-05:00' });
+    const client = new TestClient(ownApp, {
+      channelId: 'webchat',
+      locale: 'fr-CA',
+      conversationId: 'echo-fr',
+    });
+    for (const input of ['bonjour', '1', '2', JULIE.userName]) await client.say(input);
+    await client.say({ value: passwordCardValue('current', JULIE.password) });
+    await client.say('BOUM 5508 1212');
+    const echoed = textOf(await client.say('Pharmacie Rimouski 2026'));
+    expect(echoed).toContain('« •••• »');
+    expect(echoed).not.toMatch(/Pharmacie Rimouski/i);
+    const { dump } = await userLines(ownApp, 'webchat', 'echo-fr');
+    expect(dump).not.toMatch(/Pharmacie Rimouski/i);
+  });
+
   it('keeps no secret in the conversation state, only keyed fingerprints', async () => {
     const storage = new MemoryStorage();
     const ownApp = await createTestApp({ CLOCK_NOW: '2026-11-30T10:00:00-05:00' }, { storage });

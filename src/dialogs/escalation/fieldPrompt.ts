@@ -14,6 +14,7 @@ import { keypadKey } from '../shared/dtmf';
 import { allowTrailingPound } from '../shared/keyEntry';
 import type { Part } from '../shared/responder';
 import { phonesInline } from '../shared/contactInfo';
+import { recordedUserWords } from '../../escalation/transcriptRecorder';
 import { FIELD_CHOICES, type FieldKind, type FieldReader } from './fields';
 
 /** Persisted dialog id. */
@@ -92,7 +93,7 @@ export class FieldPrompt extends Dialog<FieldPromptOptions> {
       if (reading.complete && !parseCanadianPhone(text).ok) text = reading.value;
     }
     const reading = this.reader.read(kind, text);
-    if (reading.ok) return dc.endDialog(reading.value);
+    if (reading.ok) return dc.endDialog(asRecorded(dc.context, reading.value));
     state.misses += 1;
     const maxMisses = state.options.maxMisses ?? MAX_FIELD_MISSES;
     if (state.misses >= maxMisses) return dc.endDialog(undefined);
@@ -126,4 +127,15 @@ export class FieldPrompt extends Dialog<FieldPromptOptions> {
       suggestedActions: buttons.length ? buttons : undefined,
     });
   }
+}
+
+/**
+ * A time or a reason in the user's own words (`{ text }`) as the transcript reads the message: agents read it,
+ * and the read-back quotes it, so a secret typed earlier in the conversation (« ma réponse Filou est refusée »)
+ * is masked there too. Other values are the bot's own choices.
+ */
+function asRecorded<V>(context: TurnContext, value: V): V {
+  if (!value || typeof value !== 'object' || !('text' in value)) return value;
+  const recorded = recordedUserWords(context);
+  return recorded === undefined ? value : { ...value, text: recorded };
 }
