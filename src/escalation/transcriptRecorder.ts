@@ -70,7 +70,7 @@ export const SENSITIVE_DIALOGS: ReadonlySet<string> = new Set([SECRET_ANSWER_PRO
  * Questions asked between secret answers: the yes/no ones (« Voulez-vous réessayer avec trois autres
  * questions? », « Enregistrer ces réponses? ») and the choice of the next secret question. People keep
  * answering the secret questions there (« Minou » where a question number is asked), so what may be an answer
- * is withheld (see {@link TranscriptRecorder.mayBeSecretAnswer}).
+ * is withheld, sentences too: only a number, yes or no, and the words that interrupt any question are kept.
  */
 export const SECRET_ADJACENT_DIALOGS: ReadonlySet<string> = new Set([
   ACCOUNTS_YES_NO_PROMPT,
@@ -78,9 +78,10 @@ export const SECRET_ADJACENT_DIALOGS: ReadonlySet<string> = new Set([
 ]);
 
 /**
- * From this many words, a message read where a secret answer may come is taken for a sentence, not an answer
- * (« je ne comprends pas ce qui se passe ici »): secret answers are a name, a place, a dish, in one to four
- * words. A secret already typed in the conversation is hidden inside a sentence all the same.
+ * From this many words, a message answering the question asked right after a round of secret questions is
+ * taken for a sentence, not an answer (« je ne comprends pas ce qui se passe ici »): secret answers are a name,
+ * a place, a dish, in one to four words. A secret already typed in the conversation is hidden inside a
+ * sentence all the same.
  */
 export const SENTENCE_MIN_WORDS = 5;
 
@@ -337,9 +338,11 @@ export class TranscriptRecorder implements Middleware {
     } else if (!text.trim() && value !== undefined) {
       return { from: 'user', text: '', withheld: 'card' };
     }
-    if (((leaf && SECRET_ADJACENT_DIALOGS.has(leaf)) || afterSecrets) && this.mayBeSecretAnswer(text)) {
+    // Between two secret questions people are still answering, at any length (« Pâté chinois de ma grand-mère »);
+    // once the round is over, a sentence is what it says.
+    const between = leaf !== undefined && SECRET_ADJACENT_DIALOGS.has(leaf);
+    if (between ? this.mayBeSecret(text) : afterSecrets && this.mayBeSecretAnswer(text))
       return WITHHELD_SECRET;
-    }
     // One key per message: masking each to its last four would keep every digit of the number.
     if (leaf && NAM_DIALOGS.has(leaf) && keypadKey(context.activity)) return WITHHELD_SECRET;
     // A secret typed earlier in the conversation, said again (« ma réponse était Filou »): hidden wherever it is.

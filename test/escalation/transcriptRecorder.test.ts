@@ -664,13 +664,15 @@ describe('TranscriptRecorder: secrets said again later, and harmless messages ne
     // Wrong answers may be the answers to other questions: kept out as well.
     for (const wrong of ['Minou', 'Chicoutimi', 'Honda']) await client.say(wrong);
     expect(textOf(await client.say('help'))).toMatch(/three other questions/);
+    // Still answering there, at length: an answer, not a sentence.
+    await client.say('Pâté chinois like my grandmother made it');
     await client.say('no');
     await client.say('Honda');
     await client.say('1');
     await client.say('I typed Minou for the pet');
     await client.say('agent');
     const { dump, shown } = await userLines(ownApp, 'webchat', 'retry-en');
-    for (const wrong of ['Minou', 'Chicoutimi', 'Honda']) expect(dump).not.toContain(wrong);
+    for (const wrong of ['Minou', 'Chicoutimi', 'Honda', 'grandmother']) expect(dump).not.toContain(wrong);
     expect(shown).toEqual(expect.arrayContaining(['help', 'no', '1', 'I typed •••• for the pet', 'agent']));
   });
 
