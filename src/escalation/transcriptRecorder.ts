@@ -9,7 +9,7 @@ import { NAM_PROMPT } from '../dialogs/requestStatus/namPrompt';
 import { cardFallbackText } from '../dialogs/shared/cards';
 import { keypadKey } from '../dialogs/shared/dtmf';
 import { LANGUAGES, type Messages } from '../i18n';
-import { Lexicon } from '../nlu/lexicon';
+import { Lexicon, type ControlIntent } from '../nlu/lexicon';
 import { normalizeText } from '../nlu/normalize';
 import { normalizeAnswer } from '../services/accounts/answers';
 import { SpelledInputParser } from '../nlu/spelling';
@@ -84,6 +84,9 @@ export const SECRET_ADJACENT_DIALOGS: ReadonlySet<string> = new Set([
  * sentence all the same.
  */
 export const SENTENCE_MIN_WORDS = 5;
+
+/** Words that interrupt a question only to have it asked again (in another language, or with help first). */
+const ASKS_AGAIN: ReadonlySet<ControlIntent> = new Set<ControlIntent>(['help', 'english', 'french']);
 
 /** {@link ConversationFlags.afterSecrets} when a round has just ended: the next question is not known yet. */
 const ROUND_JUST_ENDED = '#roundEnded';
@@ -239,17 +242,21 @@ export class TranscriptRecorder implements Middleware {
   /**
    * Whether this message answers the question asked right after a round of secret questions or a password
    * card, where people go on answering (« Filou » where the menu is asked). The guard follows the question,
-   * not a count of messages: it holds while that same question is asked again after what may have been an
-   * answer, and ends when another question is asked or the user sends what cannot be an answer (a choice,
-   * « oui », « aide », a sentence). Answers said again later are found by their fingerprints instead.
+   * not a count of messages: it holds while that same question is asked again, and ends when another question
+   * is asked or the user moves on (see {@link movesOn}). Answers said again later are found by their
+   * fingerprints instead.
    */
   private guardAfterSecrets(
     context: TurnContext,
     leaf: string | undefined,
     flags: ConversationFlags,
   ): boolean {
+    const text = context.activity.text ?? '';
     if (leaf !== undefined && (SENSITIVE_DIALOGS.has(leaf) || SECRET_ADJACENT_DIALOGS.has(leaf))) {
-      flags.afterSecrets = ROUND_JUST_ENDED;
+      // « annuler » or « agent » leaves the questions for something else (the queue, where every message is for
+      // the agent): what follows answers no question after them.
+      if (this.leaves(text)) delete flags.afterSecrets;
+      else flags.afterSecrets = ROUND_JUST_ENDED;
       return false;
     }
     // A count of messages, saved before the guard followed the question: the round has just ended.
@@ -260,9 +267,27 @@ export class TranscriptRecorder implements Middleware {
       delete flags.afterSecrets;
       return false;
     }
-    if (this.mayBeSecretAnswer(context.activity.text ?? '')) flags.afterSecrets = asked;
-    else delete flags.afterSecrets;
+    if (this.movesOn(text)) delete flags.afterSecrets;
+    else flags.afterSecrets = asked;
     return true;
+  }
+
+  /**
+   * Whether the message leaves the question asked after a round: a choice (a number, yes or no) or a word that
+   * leaves it (« annuler », « menu », « agent »). Not « aide », « English » or « pardon? », which only have it
+   * asked again, nor a sentence: the next message may still be an answer.
+   */
+  private movesOn(text: string): boolean {
+    const normalized = normalizeText(text).replace(/#$/, '');
+    if (/^\d{1,2}$/.test(normalized) || this.yesNoWords.recognize(text) !== undefined) return true;
+    return this.leaves(text);
+  }
+
+  /** A word that leaves the question for another flow or a person (« annuler », « menu », « agent »). */
+  private leaves(text: string): boolean {
+    const normalized = normalizeText(text);
+    const intent = this.lexicon.controlIntent(normalized);
+    return (intent !== undefined && !ASKS_AGAIN.has(intent)) || this.lexicon.asksForAgent(normalized);
   }
 
   /**

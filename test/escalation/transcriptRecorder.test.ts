@@ -665,14 +665,14 @@ describe('TranscriptRecorder: secrets said again later, and harmless messages ne
     for (const wrong of ['Minou', 'Chicoutimi', 'Honda']) await client.say(wrong);
     expect(textOf(await client.say('help'))).toMatch(/three other questions/);
     // Still answering there, at length: an answer, not a sentence.
-    await client.say('Pâté chinois like my grandmother made it');
+    await client.say('Pâté chinois like my mom made it');
     await client.say('no');
     await client.say('Honda');
     await client.say('1');
     await client.say('I typed Minou for the pet');
     await client.say('agent');
     const { dump, shown } = await userLines(ownApp, 'webchat', 'retry-en');
-    for (const wrong of ['Minou', 'Chicoutimi', 'Honda', 'grandmother']) expect(dump).not.toContain(wrong);
+    for (const wrong of ['Minou', 'Chicoutimi', 'Honda', 'like my mom']) expect(dump).not.toContain(wrong);
     expect(shown).toEqual(expect.arrayContaining(['help', 'no', '1', 'I typed •••• for the pet', 'agent']));
   });
 
@@ -750,6 +750,25 @@ describe('TranscriptRecorder: secrets said again later, and harmless messages ne
     expect(echoed).not.toMatch(/Pharmacie Rimouski/i);
     const { dump } = await userLines(ownApp, 'webchat', 'echo-fr');
     expect(dump).not.toMatch(/Pharmacie Rimouski/i);
+  });
+
+  it('in French chat, after a round and « aide » at the menu, still withholds an answer typed for the first time', async () => {
+    const ownApp = await createTestApp({ CLOCK_NOW: '2026-11-30T10:00:00-05:00' });
+    const client = new TestClient(ownApp, {
+      channelId: 'webchat',
+      locale: 'fr-CA',
+      conversationId: 'help-fr',
+    });
+    for (const input of ['bonjour', '1', '1', JULIE.userName]) await client.say(input);
+    for (const wrong of ['pas sûr', 'aucune idée', 'je ne sais plus']) await client.say(wrong);
+    await client.say('non');
+    // « aide » says what the bot can do and asks the menu again: the user has not moved on.
+    await client.say('aide');
+    await client.say(JULIE.answers.firstPet);
+    await client.say('2');
+    const { dump, shown } = await userLines(ownApp, 'webchat', 'help-fr');
+    expect(dump).not.toContain(JULIE.answers.firstPet);
+    expect(shown.slice(-4)).toEqual(['non', 'aide', '', '2']);
   });
 
   it('keeps no secret in the conversation state, only keyed fingerprints', async () => {
