@@ -80,6 +80,20 @@ function fill(template: CompiledTemplate, vars: MessageVars | undefined): string
 }
 
 /** Every string of one language's resources under its `namespace:dotted.path` key. */
+/** Keys whose voice variant holds the same values as their display variant (see {@link Messages.voiceVariantWritable}). */
+function writableVoiceVariants(strings: Map<string, string>): Set<string> {
+  const names = (template: string) => new Set([...template.matchAll(PLACEHOLDER)].map((m) => m[1]));
+  const keys = new Set<string>();
+  for (const [key, display] of strings) {
+    const voice = strings.get(`${key}_voice`);
+    if (voice === undefined || key.endsWith('_voice')) continue;
+    const shown = names(display);
+    const spoken = names(voice);
+    if (spoken.size === shown.size && [...spoken].every((name) => shown.has(name))) keys.add(key);
+  }
+  return keys;
+}
+
 export function flattenResources(resources: Record<string, unknown>): Map<string, string> {
   const strings = new Map<string, string>();
   const walk = (prefix: string, value: unknown): void => {
@@ -102,6 +116,8 @@ export function flattenResources(resources: Record<string, unknown>): Map<string
 export class Messages {
   private readonly instance: I18nInstance;
   private readonly translators = new Map<Language, Translate>();
+  /** Per language, the keys whose `_voice` variant holds no value the display variant lacks. */
+  private readonly writableVoiceVariants = new Map<Language, Set<string>>();
 
   constructor(dir: string = LOCALES_DIR) {
     const resources = readLocaleResources(dir);
@@ -122,6 +138,7 @@ export class Messages {
       // Plural forms would need i18next's rules: with any of them present, every lookup goes to i18next.
       const hasPlurals = [...strings.keys()].some((key) => PLURAL_SUFFIX.test(key));
       const templates = new Map([...strings].map(([key, raw]) => [key, compile(raw)] as const));
+      this.writableVoiceVariants.set(lang, writableVoiceVariants(strings));
       this.translators.set(lang, (key, vars) => {
         if (!hasPlurals) {
           const fullKey = key.includes(':') ? key : `${DEFAULT_NAMESPACE}:${key}`;
@@ -145,6 +162,17 @@ export class Messages {
   list(lang: Language, key: string): string[] {
     const value = this.instance.getFixedT(lang)(key, { returnObjects: true }) as unknown;
     return Array.isArray(value) ? value.map(String) : [];
+  }
+
+  /**
+   * True when the key's `_voice` variant may also be shown as the display text of a voice channel: it exists
+   * and holds the same values as the display variant. A temporary password dictated through `{{spelled}}`
+   * only in the spoken variant is never written down this way, and a display that quotes the user's answer
+   * back (masked) keeps doing so where the voice variant leaves it out.
+   */
+  voiceVariantWritable(lang: Language, key: string): boolean {
+    const fullKey = key.includes(':') ? key : `${DEFAULT_NAMESPACE}:${key}`;
+    return this.writableVoiceVariants.get(lang)?.has(fullKey) ?? false;
   }
 
   /** True when the key exists for that language. */

@@ -100,11 +100,33 @@ export class Responder {
     return t(key, { ...vars, ...escaped });
   }
 
+  /**
+   * Display text of one part. On a voice channel it is the voice variant where there is one, so the text
+   * shown with a call (captions, the phone simulator, an agent's transcript) says « dites » as the voice
+   * does, never « écrivez »; except a voice variant holding a value the display lacks (a temporary password
+   * being dictated), which is never written down.
+   */
+  display(context: TurnContext, part: Part): string {
+    if (!this.isVoice(context)) return this.render(context, part, false);
+    if (typeof part !== 'string' && 'lines' in part) {
+      return part.lines.map((line) => this.display(context, line)).join('  \n');
+    }
+    const key = typeof part === 'string' ? part : part.key;
+    if (!this.messages.voiceVariantWritable(this.language(context), key))
+      return this.render(context, part, false);
+    const t = this.translator(context);
+    if (typeof part === 'string') return t(part, { context: 'voice' });
+    const escaped = Object.fromEntries(
+      Object.entries(part.echo ?? {}).map(([name, text]) => [name, escapeMarkdown(text)]),
+    );
+    return t(key, { ...part.vars, ...escaped, context: 'voice' });
+  }
+
   /** A message activity made of the given parts, one paragraph each. */
   compose(context: TurnContext, parts: Part[], options: ComposeOptions = {}): Partial<Activity> {
     const activity: Partial<Activity> = {
       type: 'message',
-      text: parts.map((p) => this.render(context, p, false)).join('\n\n'),
+      text: parts.map((p) => this.display(context, p)).join('\n\n'),
       inputHint: options.inputHint ?? InputHints.AcceptingInput,
     };
     if (this.isVoice(context)) {
@@ -143,7 +165,7 @@ export class Responder {
     // Each piece is heard as a whole: a part, or a run of sentences of a part too long to be said at once.
     const pieces: Array<{ display: string; spoken: string }> = [];
     for (const part of parts) {
-      const display = this.render(context, part, false);
+      const display = this.display(context, part);
       const spoken = this.render(context, part, true);
       if (words(spoken) <= MAX_VOICE_WORDS) {
         pieces.push({ display, spoken });
