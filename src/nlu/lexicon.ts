@@ -27,6 +27,8 @@ const ROUTING_INTENTS: readonly RoutingIntent[] = [
   // Last: its phrases ("ma demande pour ...") are the most general, so a more specific intent wins.
   'requestStatus',
 ];
+/** Words allowed between « compte » and « bloqué »: « compte a été bloqué », « mot de passe s'est fait barrer ». */
+const LOCKED_WINDOW = 3;
 const DIGITS = ['0', '1', '2', '3', '4', '5', '6', '7', '8', '9'];
 
 function uniqueNormalized(values: string[]): string[] {
@@ -49,6 +51,10 @@ export class Lexicon {
   private readonly greetings: Set<string>;
   private readonly occupations: Set<string>;
   private readonly numberStems: string[];
+  /** Words for an account or a password (« compte », "password"), each split into its words. */
+  private readonly lockedSubjects: string[][];
+  /** Words saying it is locked (« barré », "locked"), typos included. */
+  private readonly lockedStates: Set<string>;
 
   constructor(private readonly messages: Messages) {
     for (const lang of LANGUAGES) {
@@ -88,6 +94,12 @@ export class Lexicon {
       uniqueNormalized(LANGUAGES.flatMap((l) => messages.list(l, 'intents:occupations'))),
     );
     this.numberStems = uniqueNormalized(LANGUAGES.flatMap((l) => messages.list(l, 'intents:numberStems')));
+    this.lockedSubjects = uniqueNormalized(
+      LANGUAGES.flatMap((l) => messages.list(l, 'intents:lockedOut.subjects')),
+    ).map((subject) => subject.split(' '));
+    this.lockedStates = new Set(
+      uniqueNormalized(LANGUAGES.flatMap((l) => messages.list(l, 'intents:lockedOut.states'))),
+    );
   }
 
   /** A control intent when the whole message is one of its keywords. */
@@ -105,7 +117,36 @@ export class Lexicon {
 
   /** A routing intent when the message contains one of its phrases. */
   routingIntent(normalized: string): RoutingIntent | undefined {
-    return this.phrases.find((p) => containsPhrase(normalized, p.phrase))?.intent;
+    const found = this.phrases.find((p) => containsPhrase(normalized, p.phrase))?.intent;
+    // « Mon compte est barré » is said in too many word orders for a phrase list; it ranks where
+    // passwordReset ranks, so « compte bloqué, je veux un agent » still reaches an agent.
+    const before =
+      found !== undefined && ROUTING_INTENTS.indexOf(found) < ROUTING_INTENTS.indexOf('passwordReset');
+    if (!before && this.saysLockedOut(normalized)) return 'passwordReset';
+    return found;
+  }
+
+  /**
+   * True when a word saying « locked » (« bloqué », « barrer », "locked") stands within three words of an
+   * account or password (« mon compte a été barré », "they locked my account"). The bot itself locks a user
+   * name after repeated failures, and a user who says so expects « Mot de passe oublié? ». A state word
+   * alone (« je suis bloqué à la question 3 ») is not enough.
+   */
+  private saysLockedOut(normalized: string): boolean {
+    const words = normalized.split(' ');
+    for (let i = 0; i < words.length; i++) {
+      if (!this.lockedStates.has(words[i])) continue;
+      for (const subject of this.lockedSubjects) {
+        for (let at = 0; at <= i + LOCKED_WINDOW + 1; at++) {
+          if (at === i || at + subject.length > words.length) continue;
+          // The subject must end before the state word or start after it, within the window.
+          const end = at + subject.length - 1;
+          const near = end < i ? i - end - 1 <= LOCKED_WINDOW : at > i && at - i - 1 <= LOCKED_WINDOW;
+          if (near && subject.every((word, k) => words[at + k] === word)) return true;
+        }
+      }
+    }
+    return false;
   }
 
   /** True when the message asks to hear the prompt again: a key or word (« * », « encore ») or a request. */
