@@ -14,6 +14,7 @@ import {
 } from '../../helpers/accountsBot';
 import { startOnlineServicesOption, startReset } from '../../helpers/accountsConversation';
 import { pressEach } from '../../helpers/voice';
+import { ssmlProblems } from '../../helpers/bot';
 
 // Whole conversations hash every secret with scrypt (by design slow): leave room on a loaded machine.
 jest.setTimeout(60_000);
@@ -295,6 +296,28 @@ describe('secretQuestions flow', () => {
       expect(spokenOf(await client.say(press('7')))).toContain(catalogueQuestion(7));
     });
   });
+
+  it.each(LANGUAGES)(
+    'refuses on the phone (%s) an answer already given, in valid SSML, and offers an agent at the second refusal',
+    async (lang) => {
+      const { client: open, services } = await createAccountsBot();
+      const client = open('telephony');
+      if (lang === 'en') await client.say('English');
+      await client.say('1');
+      await client.say('3');
+      await answerRound(client, await client.say('2100001#'), services, lang);
+      await client.say('1');
+      await client.say('Montréal');
+      await client.say('2');
+      const refused = await client.say('montreal');
+      expect(spokenOf(refused)).toContain(say(lang, 'accounts:setup.sameAsAnother'));
+      for (const reply of refused) expect(ssmlProblems(reply.speak ?? '')).toEqual([]);
+      const twice = await client.say('Montreal');
+      expect(spokenOf(twice)).toContain(say(lang, 'accounts:setup.sameAsAnother'));
+      expect(spokenOf(twice)).toContain(say(lang, 'accounts:contact.agentOffer_voice'));
+    },
+    60_000,
+  );
 
   it('works by voice: questions chosen by number said or keyed, answers spoken', async () => {
     const { client, services } = await atTheList();
