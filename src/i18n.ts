@@ -80,6 +80,19 @@ function fill(template: CompiledTemplate, vars: MessageVars | undefined): string
 }
 
 /** Every string of one language's resources under its `namespace:dotted.path` key. */
+export function flattenResources(resources: Record<string, unknown>): Map<string, string> {
+  const strings = new Map<string, string>();
+  const walk = (prefix: string, value: unknown): void => {
+    if (typeof value === 'string') strings.set(prefix, value);
+    else if (value && typeof value === 'object' && !Array.isArray(value)) {
+      for (const [key, child] of Object.entries(value))
+        walk(prefix.endsWith(':') ? prefix + key : `${prefix}.${key}`, child);
+    }
+  };
+  for (const [namespace, tree] of Object.entries(resources)) walk(`${namespace}:`, tree);
+  return strings;
+}
+
 /** Keys whose voice variant holds the same values as their display variant (see {@link Messages.voiceVariantWritable}). */
 function writableVoiceVariants(strings: Map<string, string>): Set<string> {
   const names = (template: string) => new Set([...template.matchAll(PLACEHOLDER)].map((m) => m[1]));
@@ -92,19 +105,6 @@ function writableVoiceVariants(strings: Map<string, string>): Set<string> {
     if (spoken.size === shown.size && [...spoken].every((name) => shown.has(name))) keys.add(key);
   }
   return keys;
-}
-
-export function flattenResources(resources: Record<string, unknown>): Map<string, string> {
-  const strings = new Map<string, string>();
-  const walk = (prefix: string, value: unknown): void => {
-    if (typeof value === 'string') strings.set(prefix, value);
-    else if (value && typeof value === 'object' && !Array.isArray(value)) {
-      for (const [key, child] of Object.entries(value))
-        walk(prefix.endsWith(':') ? prefix + key : `${prefix}.${key}`, child);
-    }
-  };
-  for (const [namespace, tree] of Object.entries(resources)) walk(`${namespace}:`, tree);
-  return strings;
 }
 
 /**

@@ -85,19 +85,29 @@ export class Responder {
 
   /** Text of one part, in its display or voice form. */
   render(context: TurnContext, part: Part, voice = this.isVoice(context)): string {
+    return this.wording(context, part, voice, !voice);
+  }
+
+  /**
+   * One part in its voice or display wording; `screen` escapes the user's words it quotes as markdown and
+   * breaks its lines as a screen does, where the voice runs them on.
+   */
+  private wording(context: TurnContext, part: Part, voiceWording: boolean, screen: boolean): string {
     if (typeof part !== 'string' && 'lines' in part) {
       // Two trailing spaces make a markdown line break: Web Chat and Teams would otherwise run the lines together.
-      return part.lines.map((line) => this.render(context, line, voice)).join(voice ? ' ' : '  \n');
+      return part.lines
+        .map((line) => this.wording(context, line, voiceWording, screen))
+        .join(screen ? '  \n' : ' ');
     }
     const t = this.translator(context);
-    if (typeof part === 'string') return voice ? t(part, { context: 'voice' }) : t(part);
+    const variant: MessageVars = voiceWording ? { context: 'voice' } : {};
+    if (typeof part === 'string') return t(part, variant);
     const { key, vars, echo } = part;
-    if (voice) return t(key, { ...vars, ...echo, context: 'voice' });
-    if (!echo) return t(key, vars);
-    const escaped = Object.fromEntries(
-      Object.entries(echo).map(([name, text]) => [name, escapeMarkdown(text)]),
-    );
-    return t(key, { ...vars, ...escaped });
+    const quoted =
+      echo && screen
+        ? Object.fromEntries(Object.entries(echo).map(([name, text]) => [name, escapeMarkdown(text)]))
+        : echo;
+    return t(key, { ...vars, ...quoted, ...variant });
   }
 
   /**
@@ -107,19 +117,12 @@ export class Responder {
    * being dictated), which is never written down.
    */
   display(context: TurnContext, part: Part): string {
-    if (!this.isVoice(context)) return this.render(context, part, false);
+    if (!this.isVoice(context)) return this.wording(context, part, false, true);
     if (typeof part !== 'string' && 'lines' in part) {
       return part.lines.map((line) => this.display(context, line)).join('  \n');
     }
     const key = typeof part === 'string' ? part : part.key;
-    if (!this.messages.voiceVariantWritable(this.language(context), key))
-      return this.render(context, part, false);
-    const t = this.translator(context);
-    if (typeof part === 'string') return t(part, { context: 'voice' });
-    const escaped = Object.fromEntries(
-      Object.entries(part.echo ?? {}).map(([name, text]) => [name, escapeMarkdown(text)]),
-    );
-    return t(key, { ...part.vars, ...escaped, context: 'voice' });
+    return this.wording(context, part, this.messages.voiceVariantWritable(this.language(context), key), true);
   }
 
   /** A message activity made of the given parts, one paragraph each. */
