@@ -2,7 +2,7 @@ import { createClient } from 'redis';
 import type { Application } from '../../src/index';
 import { FixedClock } from '../../src/services/clock';
 import { createTestApp } from '../helpers/bot';
-import { RecordingConnector } from '../helpers/connector';
+import { postViaConnector, RecordingConnector } from '../helpers/connector';
 import { deleteKeysWithPrefix, describeWithRedis, redisTestUrl, uniqueTestPrefix } from '../helpers/redis';
 
 /**
@@ -26,17 +26,8 @@ async function startBot(connector: RecordingConnector, env: Record<string, strin
   const baseUrl = await app.start();
   while (!(await app.isReady())) await new Promise((r) => setTimeout(r, 50));
   const post = async (activity: Record<string, unknown>) => {
-    const response = await fetch(`${baseUrl}/api/messages`, {
-      method: 'POST',
-      headers: { 'content-type': 'application/json' },
-      body: JSON.stringify({
-        type: 'message',
-        serviceUrl: connector.url,
-        recipient: { id: 'bot' },
-        ...activity,
-      }),
-    });
-    expect(response.status).toBe(200);
+    const status = await postViaConnector(baseUrl, connector.url, activity);
+    expect(status).toBe(200);
   };
   return { app, post };
 }

@@ -1,7 +1,7 @@
 import type { Application } from '../../src/index';
 import { FixedClock } from '../../src/services/clock';
 import { createTestApp } from '../helpers/bot';
-import { RecordingConnector } from '../helpers/connector';
+import { postViaConnector, RecordingConnector } from '../helpers/connector';
 import { describeWithRedisServer, startThrowawayRedis, type ThrowawayRedis } from '../helpers/redis';
 
 /**
@@ -39,20 +39,12 @@ describeWithRedisServer('a call-back confirmed while Redis freezes (throw-away r
   });
 
   const say = async (text: string) => {
-    const response = await fetch(`${baseUrl}/api/messages`, {
-      method: 'POST',
-      headers: { 'content-type': 'application/json' },
-      body: JSON.stringify({
-        type: 'message',
-        serviceUrl: connector.url,
-        recipient: { id: 'bot' },
-        channelId: 'webchat',
-        from: { id: 'user-freeze' },
-        conversation: { id: 'conv-freeze' },
-        text,
-      }),
+    return postViaConnector(baseUrl, connector.url, {
+      channelId: 'webchat',
+      from: { id: 'user-freeze' },
+      conversation: { id: 'conv-freeze' },
+      text,
     });
-    return response.status;
   };
 
   it('tells the user the request could not be taken, and Redis running it later leaves nothing to call back', async () => {

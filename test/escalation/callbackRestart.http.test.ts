@@ -3,7 +3,7 @@ import type { Application } from '../../src/index';
 import { FixedClock } from '../../src/services/clock';
 import type { EscalationStore } from '../../src/services/escalation/escalationStore';
 import { createTestApp } from '../helpers/bot';
-import { RecordingConnector } from '../helpers/connector';
+import { postViaConnector, RecordingConnector } from '../helpers/connector';
 import { deleteKeysWithPrefix, describeWithRedis, redisTestUrl, uniqueTestPrefix } from '../helpers/redis';
 
 /**
@@ -92,17 +92,7 @@ describeWithRedis('a call-back request in flight when the bot is stopped (STORAG
     const baseUrl = await app.start();
     while (!(await app.isReady())) await new Promise((r) => setTimeout(r, 50));
     const post = async (activity: Record<string, unknown>) => {
-      const response = await fetch(`${baseUrl}/api/messages`, {
-        method: 'POST',
-        headers: { 'content-type': 'application/json' },
-        body: JSON.stringify({
-          type: 'message',
-          serviceUrl: connector.url,
-          recipient: { id: 'bot' },
-          ...activity,
-        }),
-      });
-      return response.status;
+      return postViaConnector(baseUrl, connector.url, activity);
     };
     const say = (conversation: string, text: string) =>
       post({

@@ -2,7 +2,7 @@ import type { Activity, ChannelAccount, ConversationAccount } from 'botbuilder';
 import type { Application } from '../../src/index';
 import { FixedClock } from '../../src/services/clock';
 import { IdleMemoryStorage } from '../../src/services/idleMemoryStorage';
-import { RecordingConnector } from '../helpers/connector';
+import { postViaConnector, RecordingConnector } from '../helpers/connector';
 import { createTestApp } from '../helpers/bot';
 import { JULIE, julieAnswerFor } from '../helpers/accounts';
 
@@ -82,17 +82,10 @@ async function startDriver(
   );
   const baseUrl = await app.start();
   const post = async (activity: WireActivity) => {
-    const response = await fetch(`${baseUrl}/api/messages`, {
-      method: 'POST',
-      headers: { 'content-type': 'application/json' },
-      body: JSON.stringify({
-        type: 'message',
-        serviceUrl: connector.url,
-        recipient: { id: 'bot', name: 'Assistant RAMQ' },
-        ...activity,
-      }),
+    return postViaConnector(baseUrl, connector.url, {
+      recipient: { id: 'bot', name: 'Assistant RAMQ' },
+      ...activity,
     });
-    return response.status;
   };
   return { app, connector, baseUrl, post };
 }

@@ -2,7 +2,7 @@ import { createClient } from 'redis';
 import type { Application } from '../../src/index';
 import { FixedClock } from '../../src/services/clock';
 import { createTestApp } from '../helpers/bot';
-import { RecordingConnector } from '../helpers/connector';
+import { postViaConnector, RecordingConnector } from '../helpers/connector';
 import { deleteKeysWithPrefix, describeWithRedis, redisTestUrl, uniqueTestPrefix } from '../helpers/redis';
 
 jest.setTimeout(60_000);
@@ -44,17 +44,8 @@ describeWithRedis('escalation with STORAGE=redis across a bot restart', () => {
     // Redis connects in the background; /readyz waits for it, and so does this test.
     while (!(await app.isReady())) await new Promise((r) => setTimeout(r, 50));
     const post = async (body: Record<string, unknown>) => {
-      const response = await fetch(`${baseUrl}/api/messages`, {
-        method: 'POST',
-        headers: { 'content-type': 'application/json' },
-        body: JSON.stringify({
-          type: 'message',
-          serviceUrl: connector.url,
-          recipient: { id: 'bot' },
-          ...body,
-        }),
-      });
-      expect(response.status).toBe(200);
+      const status = await postViaConnector(baseUrl, connector.url, body);
+      expect(status).toBe(200);
     };
     return { app, post };
   }

@@ -97,3 +97,25 @@ export class RecordingConnector {
     res.end(JSON.stringify({ id }));
   }
 }
+
+/**
+ * Posts one activity to a running bot as a channel does: its replies and proactive messages go to the
+ * connector at `connectorUrl`, not into the HTTP body. Returns the HTTP status.
+ */
+export async function postViaConnector(
+  baseUrl: string,
+  connectorUrl: string,
+  activity: Record<string, unknown>,
+): Promise<number> {
+  const response = await fetch(`${baseUrl}/api/messages`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({
+      type: 'message',
+      serviceUrl: connectorUrl,
+      recipient: { id: 'bot' },
+      ...activity,
+    }),
+  });
+  return response.status;
+}
