@@ -282,9 +282,12 @@ export class AccountManager implements AccountService {
     if (!verdict.ok) return verdict;
     // The same password sent again just after it was saved: the turn that saved it may have lost its answer
     // (Redis applied the write after the connection that carried it was dropped) and told the user it failed.
-    const again = await this.justChosen(account, newPassword);
+    // The current password is also the history's first entry: one derivation serves both checks below.
+    const matchesHash = onceEach((hash: string) => verifySecret(newPassword, hash));
+    const again = await this.justChosen(account, matchesHash);
     if (!again) {
-      if (await this.recentlyUsed(account, newPassword)) return { ok: false, reason: 'recentlyUsed' };
+      if (await this.recentlyUsed(account, newPassword, matchesHash))
+        return { ok: false, reason: 'recentlyUsed' };
       const hash = await hashSecret(newPassword);
       account.password = { hash, temporary: false, setAt: this.clock.now().toISOString() };
       account.passwordHistory = [hash, ...account.passwordHistory].slice(0, this.rules.passwordHistory);
@@ -292,7 +295,7 @@ export class AccountManager implements AccountService {
       // kept. The same one sent twice at once (a double submit) is saved by either and confirmed to both.
       if (!(await this.save(account, read))) {
         const now = await this.store.getAccount(userName);
-        if (!now || !(await this.justChosen(now, newPassword)))
+        if (!now || !(await this.justChosen(now, matchesHash)))
           return { ok: false, reason: 'changedMeanwhile' };
       }
     }
@@ -451,20 +454,30 @@ export class AccountManager implements AccountService {
     return until;
   }
 
-  /** Whether the candidate is the permanent password the user chose within the last few minutes. */
-  private async justChosen(account: AccountRecord, candidate: string): Promise<boolean> {
+  /**
+   * Whether the candidate is the permanent password the user chose within the last few minutes.
+   * `matchesHash` tells whether the candidate matches a stored hash.
+   */
+  private async justChosen(
+    account: AccountRecord,
+    matchesHash: (hash: string) => Promise<boolean>,
+  ): Promise<boolean> {
     const current = account.password;
     if (!current || current.temporary || !current.setAt) return false;
     const age = this.now() - Date.parse(current.setAt);
     if (!(age >= 0 && age <= SAME_PASSWORD_AGAIN_MS)) return false;
-    return verifySecret(candidate, current.hash);
+    return matchesHash(current.hash);
   }
 
-  private async recentlyUsed(account: AccountRecord, candidate: string): Promise<boolean> {
+  private async recentlyUsed(
+    account: AccountRecord,
+    candidate: string,
+    matchesHash: (hash: string) => Promise<boolean>,
+  ): Promise<boolean> {
     // Side by side rather than one after the other: each derivation waits for a libuv thread, and under load
     // five waits in a row made this one turn several seconds long.
     const current = account.password;
-    const checks = account.passwordHistory.map((hash) => verifySecret(candidate, hash));
+    const checks = account.passwordHistory.map(matchesHash);
     if (current?.temporary) checks.push(verifySecret(foldTemporary(candidate), current.hash));
     return (await Promise.all(checks)).some(Boolean);
   }
@@ -536,4 +549,17 @@ function pickRandom<T>(items: T[], count: number): T[] {
   const chosen: T[] = [];
   while (chosen.length < count && pool.length > 0) chosen.push(pool.splice(randomInt(pool.length), 1)[0]);
   return chosen;
+}
+
+/** `compute`, run once per distinct key: later calls with the same key share the first call's promise. */
+function onceEach<T>(compute: (key: string) => Promise<T>): (key: string) => Promise<T> {
+  const results = new Map<string, Promise<T>>();
+  return (key) => {
+    let result = results.get(key);
+    if (!result) {
+      result = compute(key);
+      results.set(key, result);
+    }
+    return result;
+  };
 }

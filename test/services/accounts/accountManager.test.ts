@@ -1,3 +1,4 @@
+import crypto from 'node:crypto';
 import { AccountManager } from '../../../src/services/accounts/accountManager';
 import type { AccountRecord, FailureKind } from '../../../src/services/accounts/accountStore';
 import { MemoryAuditLog } from '../../../src/services/accounts/auditLog';
@@ -320,5 +321,38 @@ describe('AccountManager when « oui » and « non » to saving new secret quest
     expect([committed, discarded, saved]).toEqual(
       committed === 'saved' ? ['saved', false, true] : ['discarded', true, false],
     );
+  });
+});
+
+describe('AccountManager when a second new password follows the first within minutes', () => {
+  it('derives the current password once, though it is both the one just chosen and the first of the history', async () => {
+    const clock = new FixedClock(CLOCK_START);
+    const catalogue = loadSecretQuestionCatalogue();
+    const store = new MemoryAccountStore(clock);
+    for (const record of await demoAccountRecords(clock, catalogue)) await store.seedAccount(record);
+    const accounts = new AccountManager({
+      store,
+      audit: new MemoryAuditLog(),
+      catalogue,
+      policy: new PasswordPolicy(),
+      clock,
+      logger: createLogger('silent'),
+    });
+    await expect(
+      accounts.changePassword(JULIE.userName, 'Montagne-Bleue-Velo-48', attemptFrom('first'), 'reset'),
+    ).resolves.toEqual({ ok: true });
+    const history = (await store.getAccount(JULIE.userName))!.passwordHistory.length;
+    clock.advance(60_000);
+
+    const scrypt = jest.spyOn(crypto, 'scrypt');
+    try {
+      await expect(
+        accounts.changePassword(JULIE.userName, 'Nouveau-Depart-Levis-93', attemptFrom('second'), 'reset'),
+      ).resolves.toEqual({ ok: true });
+      // Each entry of the history once (the current password among them), then the new password's own hash.
+      expect(scrypt).toHaveBeenCalledTimes(history + 1);
+    } finally {
+      scrypt.mockRestore();
+    }
   });
 });
