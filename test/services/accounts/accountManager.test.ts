@@ -14,6 +14,29 @@ import { attemptFrom, CLOCK_START, JULIE } from '../../helpers/accounts';
 
 jest.setTimeout(60_000);
 
+/**
+ * An AccountManager over a store seeded with the demo accounts; `makeStore` builds the store (a memory store
+ * unless a test needs one that holds or loses an answer).
+ */
+async function seededAccountManager<S extends MemoryAccountStore = MemoryAccountStore>(
+  makeStore: (clock: FixedClock) => S = (clock) => new MemoryAccountStore(clock) as S,
+) {
+  const clock = new FixedClock(CLOCK_START);
+  const catalogue = loadSecretQuestionCatalogue();
+  const store = makeStore(clock);
+  for (const record of await demoAccountRecords(clock, catalogue)) await store.seedAccount(record);
+  const audit = new MemoryAuditLog();
+  const accounts = new AccountManager({
+    store,
+    audit,
+    catalogue,
+    policy: new PasswordPolicy(),
+    clock,
+    logger: createLogger('silent'),
+  });
+  return { accounts, audit, catalogue, clock, store };
+}
+
 /** A store whose next failure count is applied but its answer lost, as when Redis's connection drops. */
 class AnswerLosingStore extends MemoryAccountStore {
   loseNextFailureAnswer = false;
@@ -30,19 +53,7 @@ class AnswerLosingStore extends MemoryAccountStore {
 
 describe('AccountManager when a failure is counted but its answer is lost', () => {
   it('locks the user name at the next attempt instead of allowing another round', async () => {
-    const clock = new FixedClock(CLOCK_START);
-    const catalogue = loadSecretQuestionCatalogue();
-    const store = new AnswerLosingStore(clock);
-    for (const record of await demoAccountRecords(clock, catalogue)) await store.seedAccount(record);
-    const audit = new MemoryAuditLog();
-    const accounts = new AccountManager({
-      store,
-      audit,
-      catalogue,
-      policy: new PasswordPolicy(),
-      clock,
-      logger: createLogger('silent'),
-    });
+    const { accounts, audit, store } = await seededAccountManager((clock) => new AnswerLosingStore(clock));
     const failRound = async (conversation: string) => {
       const start = await accounts.startChallenge(JULIE.userName, 'reset', attemptFrom(conversation));
       if (start.kind !== 'challenge') return start;
@@ -83,18 +94,7 @@ class GatedStore extends MemoryAccountStore {
 
 describe('AccountManager when the last answer of a round comes twice at once', () => {
   it('counts one failed round even when the slower answer is saved after the round ended', async () => {
-    const clock = new FixedClock(CLOCK_START);
-    const catalogue = loadSecretQuestionCatalogue();
-    const store = new GatedStore(clock);
-    for (const record of await demoAccountRecords(clock, catalogue)) await store.seedAccount(record);
-    const accounts = new AccountManager({
-      store,
-      audit: new MemoryAuditLog(),
-      catalogue,
-      policy: new PasswordPolicy(),
-      clock,
-      logger: createLogger('silent'),
-    });
+    const { accounts, store } = await seededAccountManager((clock) => new GatedStore(clock));
     const round = async (conversation: string) => {
       const start = await accounts.startChallenge(JULIE.userName, 'reset', attemptFrom(conversation));
       if (start.kind !== 'challenge') throw new Error(start.kind);
@@ -127,25 +127,8 @@ describe('AccountManager when the last answer of a round comes twice at once', (
 });
 
 describe('AccountManager when guesses are raced from many conversations at once', () => {
-  const setUp = async () => {
-    const clock = new FixedClock(CLOCK_START);
-    const catalogue = loadSecretQuestionCatalogue();
-    const store = new MemoryAccountStore(clock);
-    for (const record of await demoAccountRecords(clock, catalogue)) await store.seedAccount(record);
-    const audit = new MemoryAuditLog();
-    const accounts = new AccountManager({
-      store,
-      audit,
-      catalogue,
-      policy: new PasswordPolicy(),
-      clock,
-      logger: createLogger('silent'),
-    });
-    return { accounts, audit };
-  };
-
   it('checks no more than five passwords, and a right one raced after five wrong ones does not sign in', async () => {
-    const { accounts, audit } = await setUp();
+    const { accounts, audit } = await seededAccountManager();
     // Eleven wrong passwords and the right one, all sent before any is answered.
     const guesses = [...Array.from({ length: 11 }, (_, i) => `Mauvais-Essai-${i}`), 'Bureau-Levis-2026-Nord'];
     const outcomes = await Promise.all(
@@ -161,7 +144,7 @@ describe('AccountManager when guesses are raced from many conversations at once'
   });
 
   it('ends no more than three rounds of secret questions, and a right round raced after them does not pass', async () => {
-    const { accounts } = await setUp();
+    const { accounts } = await seededAccountManager();
     const rounds = [];
     for (let i = 0; i < 6; i += 1) {
       const start = await accounts.startChallenge(JULIE.userName, 'reset', attemptFrom(`round-${i}`));
@@ -185,19 +168,7 @@ describe('AccountManager when guesses are raced from many conversations at once'
 
 describe('AccountManager when the confirmation of new secret questions comes twice', () => {
   it('answers « saved » to both, and saves and audits them once', async () => {
-    const clock = new FixedClock(CLOCK_START);
-    const catalogue = loadSecretQuestionCatalogue();
-    const store = new MemoryAccountStore(clock);
-    for (const record of await demoAccountRecords(clock, catalogue)) await store.seedAccount(record);
-    const audit = new MemoryAuditLog();
-    const accounts = new AccountManager({
-      store,
-      audit,
-      catalogue,
-      policy: new PasswordPolicy(),
-      clock,
-      logger: createLogger('silent'),
-    });
+    const { accounts, audit, catalogue } = await seededAccountManager();
     const draftId = await accounts.startSecretQuestionDraft('CE100002');
     for (const id of catalogue.ids.slice(0, 8)) {
       expect(await accounts.addDraftAnswer(draftId, id, `Réponse ${id}`)).toBe('saved');
@@ -214,18 +185,7 @@ describe('AccountManager when the confirmation of new secret questions comes twi
 
 describe('AccountManager when one secret question is answered twice at once, differently', () => {
   it('keeps exactly one of the two answers and tells the other turn it changed nothing', async () => {
-    const clock = new FixedClock(CLOCK_START);
-    const catalogue = loadSecretQuestionCatalogue();
-    const store = new MemoryAccountStore(clock);
-    for (const record of await demoAccountRecords(clock, catalogue)) await store.seedAccount(record);
-    const accounts = new AccountManager({
-      store,
-      audit: new MemoryAuditLog(),
-      catalogue,
-      policy: new PasswordPolicy(),
-      clock,
-      logger: createLogger('silent'),
-    });
+    const { accounts, catalogue, store } = await seededAccountManager();
     const draftId = await accounts.startSecretQuestionDraft('CE100002');
     const questionId = catalogue.ids[0];
     const verdicts = await Promise.all([
@@ -242,18 +202,7 @@ describe('AccountManager when one secret question is answered twice at once, dif
 
 describe('AccountManager when a secret question of a round is answered twice at once, differently', () => {
   it('records one answer, refuses the other, and judges the round on the one recorded', async () => {
-    const clock = new FixedClock(CLOCK_START);
-    const catalogue = loadSecretQuestionCatalogue();
-    const store = new MemoryAccountStore(clock);
-    for (const record of await demoAccountRecords(clock, catalogue)) await store.seedAccount(record);
-    const accounts = new AccountManager({
-      store,
-      audit: new MemoryAuditLog(),
-      catalogue,
-      policy: new PasswordPolicy(),
-      clock,
-      logger: createLogger('silent'),
-    });
+    const { accounts } = await seededAccountManager();
     const start = await accounts.startChallenge(JULIE.userName, 'reset', attemptFrom('twice'));
     if (start.kind !== 'challenge') throw new Error(start.kind);
     const right = JULIE.answers[start.questionIds[0]];
@@ -272,18 +221,7 @@ describe('AccountManager when a secret question of a round is answered twice at 
 
 describe('AccountManager when two new passwords are sent at once', () => {
   it('saves one, tells the other it changed nothing, and the one saved is the one that signs in', async () => {
-    const clock = new FixedClock(CLOCK_START);
-    const catalogue = loadSecretQuestionCatalogue();
-    const store = new MemoryAccountStore(clock);
-    for (const record of await demoAccountRecords(clock, catalogue)) await store.seedAccount(record);
-    const accounts = new AccountManager({
-      store,
-      audit: new MemoryAuditLog(),
-      catalogue,
-      policy: new PasswordPolicy(),
-      clock,
-      logger: createLogger('silent'),
-    });
+    const { accounts } = await seededAccountManager();
     const passwords = ['Montagne-Bleue-Velo-48', 'Nouveau-Depart-Levis-93'];
     const verdicts = await Promise.all(
       passwords.map((p, i) => accounts.changePassword(JULIE.userName, p, attemptFrom(`new-${i}`), 'reset')),
@@ -299,18 +237,7 @@ describe('AccountManager when two new passwords are sent at once', () => {
 
 describe('AccountManager when « oui » and « non » to saving new secret questions come at once', () => {
   it('either saves them and refuses the discard, or discards them and saves nothing', async () => {
-    const clock = new FixedClock(CLOCK_START);
-    const catalogue = loadSecretQuestionCatalogue();
-    const store = new MemoryAccountStore(clock);
-    for (const record of await demoAccountRecords(clock, catalogue)) await store.seedAccount(record);
-    const accounts = new AccountManager({
-      store,
-      audit: new MemoryAuditLog(),
-      catalogue,
-      policy: new PasswordPolicy(),
-      clock,
-      logger: createLogger('silent'),
-    });
+    const { accounts, catalogue, store } = await seededAccountManager();
     const draftId = await accounts.startSecretQuestionDraft('CE100002');
     for (const id of catalogue.ids.slice(0, 8)) await accounts.addDraftAnswer(draftId, id, `Réponse ${id}`);
     const [committed, discarded] = await Promise.all([
@@ -326,18 +253,7 @@ describe('AccountManager when « oui » and « non » to saving new secret quest
 
 describe('AccountManager when a second new password follows the first within minutes', () => {
   it('derives the current password once, though it is both the one just chosen and the first of the history', async () => {
-    const clock = new FixedClock(CLOCK_START);
-    const catalogue = loadSecretQuestionCatalogue();
-    const store = new MemoryAccountStore(clock);
-    for (const record of await demoAccountRecords(clock, catalogue)) await store.seedAccount(record);
-    const accounts = new AccountManager({
-      store,
-      audit: new MemoryAuditLog(),
-      catalogue,
-      policy: new PasswordPolicy(),
-      clock,
-      logger: createLogger('silent'),
-    });
+    const { accounts, clock, store } = await seededAccountManager();
     await expect(
       accounts.changePassword(JULIE.userName, 'Montagne-Bleue-Velo-48', attemptFrom('first'), 'reset'),
     ).resolves.toEqual({ ok: true });
