@@ -1,5 +1,13 @@
 import { findUserName, looksLikeSecretAnswer, redactLine } from '../../src/services/escalation/redaction';
-import { type Activity, ConversationState, MemoryStorage, TestAdapter, UserState } from 'botbuilder';
+import {
+  type Activity,
+  type ConversationAccount,
+  ConversationState,
+  MemoryStorage,
+  TestAdapter,
+  type TurnContext,
+  UserState,
+} from 'botbuilder';
 import { leafOfState, markSensitiveTurn, TranscriptRecorder } from '../../src/escalation/transcriptRecorder';
 import { Messages } from '../../src/i18n';
 import { FixedClock } from '../../src/services/clock';
@@ -12,8 +20,21 @@ import { QUESTION_PICK_PROMPT } from '../../src/dialogs/accounts/questionPickPro
 import { keypressActivity, type KeypadKey } from '../../src/dialogs/shared/dtmf';
 import { createStateAccessors } from '../../src/state';
 import type { Application } from '../../src/index';
-import { DEMO_SECRETS, JULIE, julieAnswerFor, passwordCardValue } from '../helpers/accounts';
-import { createTestApp, TestClient, textOf } from '../helpers/bot';
+import { answerJulieRound, DEMO_SECRETS, JULIE, passwordCardValue } from '../helpers/accounts';
+import { type ClientOptions, createTestApp, TestClient, textOf } from '../helpers/bot';
+
+/** Monday 30 November 2026, 10:00 in Québec: the Centre is open and « agent » queues a request. */
+const OPEN = '2026-11-30T10:00:00-05:00';
+
+/** What a client heard: the replies' text and, on the phone, their speech. */
+const heard = (replies: Partial<Activity>[]) =>
+  `${textOf(replies)} ${replies.map((a) => a.speak ?? '').join(' ')}`;
+
+/** A bot of the test's own (Julie's failed rounds and lockouts stay in it) and one client of it. */
+async function ownClient(options: ClientOptions, clockNow = OPEN) {
+  const app = await createTestApp({ CLOCK_NOW: clockNow });
+  return { app, client: new TestClient(app, options) };
+}
 
 /** The escalation the client's last replies announced. */
 async function escalationOf(app: Application, text: string) {
@@ -176,26 +197,35 @@ function memoryRecorder(
     logger: { warn: (_obj, msg) => void options.warnings?.push(msg) },
     pendingWrites: options.pendingWrites ?? new PendingWrites(),
   });
-  return { state, store, recorder };
+  let key = '';
+  /** A test adapter whose turns run `logic` behind the recorder, from `template`'s channel and conversation. */
+  const adapterFor = (
+    logic: (context: TurnContext) => Promise<unknown> = async () => undefined,
+    template?: Partial<Activity>,
+  ) =>
+    new TestAdapter(async (context) => {
+      key = TranscriptRecorder.keyOf(context);
+      await logic(context);
+    }, template).use(recorder);
+  /** What the recorder kept of the last adapter's conversation. */
+  const lines = () => store.recent(key);
+  /** Makes `dialogId` the turn's active dialog, as while that question waits for its answer. */
+  const askedBy = async (context: TurnContext, dialogId: string) => {
+    await state.dialogState.set(context, { dialogStack: [{ id: dialogId, state: {} }] });
+    await state.conversationState.saveChanges(context);
+  };
+  return { state, store, recorder, adapterFor, lines, askedBy };
 }
 
 describe('TranscriptRecorder on its own', () => {
   it('withholds a turn a dialog marked sensitive, and keeps only text replies', async () => {
-    const { store, recorder } = memoryRecorder();
-    const adapter = new TestAdapter(async (context) => {
+    const { adapterFor, lines } = memoryRecorder();
+    const adapter = adapterFor(async (context) => {
       if (context.activity.text === 'mon code 4321') markSensitiveTurn(context);
       await context.sendActivity({ type: 'message', text: 'reçu', speak: '<speak>secret parlé</speak>' });
-    }).use(recorder);
-    let key = '';
-    adapter.use({
-      onTurn: async (context, next) => {
-        key = TranscriptRecorder.keyOf(context);
-        await next();
-      },
     });
     await adapter.send('bonjour').send('mon code 4321').startTest();
-    const lines = await store.recent(key);
-    expect(lines.map((l) => [l.from, l.text, l.withheld])).toEqual([
+    expect((await lines()).map((l) => [l.from, l.text, l.withheld])).toEqual([
       ['user', 'bonjour', undefined],
       ['bot', 'reçu', undefined],
       ['user', '', 'secret'],
@@ -206,41 +236,33 @@ describe('TranscriptRecorder on its own', () => {
 
 describe('TranscriptRecorder on the phone', () => {
   it('withholds each key of a NAM keyed one per message, which masking would keep whole', async () => {
-    const { state, store, recorder } = memoryRecorder();
-    let key = '';
-    const adapter = new TestAdapter(
-      async (context) => {
-        key = TranscriptRecorder.keyOf(context);
-        // The NAM question stays the active dialog, as while the caller keys the digits.
-        await state.dialogState.set(context, { dialogStack: [{ id: NAM_PROMPT, state: {} }] });
-        await state.conversationState.saveChanges(context);
-      },
-      { channelId: 'telephony', conversation: { id: 'call-1' } } as never,
-    ).use(recorder);
+    const { adapterFor, lines, askedBy } = memoryRecorder();
+    // The NAM question stays the active dialog, as while the caller keys the digits.
+    const adapter = adapterFor((context) => askedBy(context, NAM_PROMPT), {
+      channelId: 'telephony',
+      conversation: { id: 'call-1' } as ConversationAccount,
+    });
     await adapter.send('bonjour').startTest();
     for (const digit of '55081212') await adapter.send(keypressActivity(digit as KeypadKey)).startTest();
-    const lines = await store.recent(key);
-    expect(lines).toHaveLength(9);
-    expect(lines.slice(1).every((l) => l.withheld === 'secret' && l.text === '')).toBe(true);
+    const kept = await lines();
+    expect(kept).toHaveLength(9);
+    expect(kept.slice(1).every((l) => l.withheld === 'secret' && l.text === '')).toBe(true);
   });
 });
 
 describe('TranscriptRecorder on the phone, a NAM said in words at another question', () => {
   it('masks it to its last four, as at the NAM question', async () => {
-    const { store, recorder } = memoryRecorder();
-    let key = '';
-    const adapter = new TestAdapter(
-      async (context) => {
-        key = TranscriptRecorder.keyOf(context);
-      },
-      { channelId: 'telephony', conversation: { id: 'call-2' } } as never,
-    ).use(recorder);
+    const { adapterFor, lines } = memoryRecorder();
+    const adapter = adapterFor(undefined, {
+      channelId: 'telephony',
+      conversation: { id: 'call-2' } as ConversationAccount,
+    });
     await adapter.send('pour BOUM cinquante-cinq zéro huit douze douze humira').startTest();
     await adapter.send('le dossier de BOUM cinquante-cinq zéro huit douze douze').startTest();
     await adapter.send('je veux parler à un agent').startTest();
-    const lines = await store.recent(key);
-    expect(JSON.stringify(lines)).not.toMatch(/cinquante|BOUM/);
-    expect(lines.map((l) => l.text)).toEqual([
+    const kept = await lines();
+    expect(JSON.stringify(kept)).not.toMatch(/cinquante|BOUM/);
+    expect(kept.map((l) => l.text)).toEqual([
       'pour ********1212 humira',
       'le dossier de ********1212',
       'je veux parler à un agent',
@@ -250,25 +272,20 @@ describe('TranscriptRecorder on the phone, a NAM said in words at another questi
 
 describe('TranscriptRecorder while the next secret question is chosen', () => {
   it('withholds an answer typed where a question number is asked, keeps the number', async () => {
-    const { state, store, recorder } = memoryRecorder();
-    let key = '';
-    const adapter = new TestAdapter(
-      async (context) => {
-        key = TranscriptRecorder.keyOf(context);
-        await state.dialogState.set(context, { dialogStack: [{ id: QUESTION_PICK_PROMPT, state: {} }] });
-        await state.conversationState.saveChanges(context);
-      },
-      { channelId: 'webchat', conversation: { id: 'setup-1' } } as never,
-    ).use(recorder);
+    const { adapterFor, lines, askedBy } = memoryRecorder();
+    const adapter = adapterFor((context) => askedBy(context, QUESTION_PICK_PROMPT), {
+      channelId: 'webchat',
+      conversation: { id: 'setup-1' } as ConversationAccount,
+    });
     await adapter.send('bonjour').startTest();
     await adapter.send('Minou').startTest();
     // A year is a common secret answer; the list's numbers have one or two digits.
     await adapter.send('1985').startTest();
     await adapter.send('2').startTest();
-    const lines = await store.recent(key);
-    expect(JSON.stringify(lines)).not.toContain('Minou');
-    expect(JSON.stringify(lines)).not.toContain('1985');
-    expect(lines.slice(1).map((l) => [l.text, l.withheld])).toEqual([
+    const kept = await lines();
+    expect(JSON.stringify(kept)).not.toContain('Minou');
+    expect(JSON.stringify(kept)).not.toContain('1985');
+    expect(kept.slice(1).map((l) => [l.text, l.withheld])).toEqual([
       ['', 'secret'],
       ['', 'secret'],
       ['2', undefined],
@@ -301,18 +318,14 @@ describe('TranscriptRecorder and the reply', () => {
     store.failing = failing;
     const pendingWrites = new PendingWrites();
     const warnings: string[] = [];
-    const { recorder } = memoryRecorder({ store, pendingWrites, warnings });
-    let key = '';
-    const adapter = new TestAdapter(async (context) => {
-      key = TranscriptRecorder.keyOf(context);
-      await context.sendActivity('reçu');
-    }).use(recorder);
+    const { adapterFor, lines } = memoryRecorder({ store, pendingWrites, warnings });
+    const adapter = adapterFor((context) => context.sendActivity('reçu'));
     await adapter.send('bonjour').assertReply('reçu').startTest();
     expect(pendingWrites.size).toBe(1);
-    expect(await store.recent(key)).toEqual([]);
+    expect(await lines()).toEqual([]);
     store.release();
     await pendingWrites.settle();
-    expect(await store.recent(key)).toHaveLength(kept);
+    expect(await lines()).toHaveLength(kept);
     expect(warnings).toEqual(warned);
   });
 });
@@ -321,7 +334,7 @@ describe('TranscriptRecorder in the running bot', () => {
   let app: Application;
 
   beforeAll(async () => {
-    app = await createTestApp({ CLOCK_NOW: '2026-11-30T10:00:00-05:00' });
+    app = await createTestApp({ CLOCK_NOW: OPEN });
   });
 
   it('never keeps secret answers; says that something was withheld', async () => {
@@ -339,8 +352,7 @@ describe('TranscriptRecorder in the running bot', () => {
 
   it('withholds a secret answer typed where it asks whether to try other questions, keeps a yes or no', async () => {
     // Its own bot: the failed rounds count against Julie's account.
-    const ownApp = await createTestApp({ CLOCK_NOW: '2026-11-30T10:00:00-05:00' });
-    const client = new TestClient(ownApp);
+    const { app: ownApp, client } = await ownClient({});
     for (const input of ['bonjour', '1', '1', JULIE.userName]) await client.say(input);
     for (const wrong of ['pas sûr', 'aucune idée', 'je ne sais plus']) await client.say(wrong);
     // Asked « Voulez-vous réessayer avec trois autres questions? », the user keeps answering.
@@ -358,8 +370,7 @@ describe('TranscriptRecorder in the running bot', () => {
   });
 
   it('withholds a secret answer typed just after a round that said no, keeps a menu number', async () => {
-    const ownApp = await createTestApp({ CLOCK_NOW: '2026-11-30T10:00:00-05:00' });
-    const client = new TestClient(ownApp);
+    const { app: ownApp, client } = await ownClient({});
     for (const input of ['bonjour', '1', '1', JULIE.userName]) await client.say(input);
     for (const wrong of ['pas sûr', 'aucune idée', 'je ne sais plus']) await client.say(wrong);
     // « Voulez-vous réessayer? » « non »: the round is over, the menu is back, and the user remembers one.
@@ -372,23 +383,16 @@ describe('TranscriptRecorder in the running bot', () => {
   });
 
   it('withholds secret answers a caller says again once the round passed and the menu is back', async () => {
-    const ownApp = await createTestApp({ CLOCK_NOW: '2026-11-30T10:00:00-05:00' });
-    const client = new TestClient(ownApp, {
+    const { app: ownApp, client } = await ownClient({
       channelId: 'telephony',
       locale: 'fr-CA',
       conversationId: 'call-after-round',
     });
-    const said = (replies: Partial<Activity>[]) =>
-      `${textOf(replies)} ${replies.map((a) => a.speak ?? '').join(' ')}`;
     await client.say('1');
     await client.say('1');
-    let replies = await client.say('2100001#');
-    const given: string[] = [];
-    for (let round = 0; round < 3; round += 1) {
-      given.push(julieAnswerFor(said(replies)));
-      replies = await client.say(given[round]);
-    }
-    expect(said(replies)).toMatch(/mot de passe temporaire/);
+    const firstAsked = heard(await client.say('2100001#'));
+    const { given, last } = await answerJulieRound(firstAsked, async (t) => heard(await client.say(t)));
+    expect(last).toMatch(/mot de passe temporaire/);
     // The temporary password is dictated, then the menu; the caller repeats two of the answers just given.
     await client.say(given[0]);
     await client.say(given[2]);
@@ -537,21 +541,16 @@ describe('TranscriptRecorder: secrets said again later, and harmless messages ne
   }
 
   it('in French chat, never keeps the secret answers said again turns later, keeps « annuler », a sentence and a choice', async () => {
-    const ownApp = await createTestApp({ CLOCK_NOW: '2026-11-30T10:00:00-05:00' });
-    const client = new TestClient(ownApp, {
+    const { app: ownApp, client } = await ownClient({
       channelId: 'webchat',
       locale: 'fr-CA',
       conversationId: 'later-fr',
     });
     for (const input of ['bonjour', '1', '1']) await client.say(input);
-    let said = textOf(await client.say(JULIE.userName));
-    const given: string[] = [];
-    for (let round = 0; round < 3; round += 1) {
-      given.push(julieAnswerFor(said));
-      said = textOf(await client.say(given[round]));
-    }
+    const firstAsked = textOf(await client.say(JULIE.userName));
+    const { given, last } = await answerJulieRound(firstAsked, async (t) => textOf(await client.say(t)));
     // The round passed: the new password card is shown; the user leaves it.
-    expect(said).toMatch(/nouveau mot de passe/i);
+    expect(last).toMatch(/nouveau mot de passe/i);
     await client.say('annuler');
     await client.say('je ne comprends pas ce qui se passe ici');
     await client.say('2');
@@ -573,8 +572,7 @@ describe('TranscriptRecorder: secrets said again later, and harmless messages ne
   });
 
   it('in English chat, after the password card, keeps « help », « menu », a sentence and a choice, never the password said in words', async () => {
-    const ownApp = await createTestApp({ CLOCK_NOW: '2026-11-30T10:00:00-05:00' });
-    const client = new TestClient(ownApp, {
+    const { app: ownApp, client } = await ownClient({
       channelId: 'webchat',
       locale: 'en-CA',
       conversationId: 'card-en',
@@ -610,19 +608,17 @@ describe('TranscriptRecorder: secrets said again later, and harmless messages ne
   ] as const)(
     'on the phone in %s, never keeps an answer the caller says a third time or in a later turn, keeps « %s » and a choice',
     async (lang, help, before, issued, lead) => {
-      const ownApp = await createTestApp({ CLOCK_NOW: '2026-11-30T10:00:00-05:00' });
       const conversationId = `call-later-${lang}`;
-      const client = new TestClient(ownApp, { channelId: 'telephony', locale: 'fr-CA', conversationId });
-      const said = (replies: Partial<Activity>[]) =>
-        `${textOf(replies)} ${replies.map((a) => a.speak ?? '').join(' ')}`;
+      const { app: ownApp, client } = await ownClient({
+        channelId: 'telephony',
+        locale: 'fr-CA',
+        conversationId,
+      });
       for (const input of [...before, '1', '1']) await client.say(input);
-      let replies = await client.say('2100001#');
-      const given: string[] = [];
-      for (let round = 0; round < 3; round += 1) {
-        given.push(julieAnswerFor(said(replies), lang));
-        replies = await client.say(given[round]);
-      }
-      expect(said(replies)).toMatch(issued);
+      const firstAsked = heard(await client.say('2100001#'));
+      const say = async (t: string) => heard(await client.say(t));
+      const { given, last } = await answerJulieRound(firstAsked, say, lang);
+      expect(last).toMatch(issued);
       // Speech recognition writes the same answer as it hears it: in lower case this time.
       await client.say(given[0].toLowerCase());
       await client.say(help);
@@ -639,8 +635,7 @@ describe('TranscriptRecorder: secrets said again later, and harmless messages ne
   );
 
   it('in French chat, keeps « aide » where a secret question is asked, never a request for an agent that carries an answer', async () => {
-    const ownApp = await createTestApp({ CLOCK_NOW: '2026-11-30T10:00:00-05:00' });
-    const client = new TestClient(ownApp, {
+    const { app: ownApp, client } = await ownClient({
       channelId: 'webchat',
       locale: 'fr-CA',
       conversationId: 'ask-fr',
@@ -654,8 +649,7 @@ describe('TranscriptRecorder: secrets said again later, and harmless messages ne
   });
 
   it('in English chat, keeps « help » where it asks whether to try other questions, never a wrong answer typed again', async () => {
-    const ownApp = await createTestApp({ CLOCK_NOW: '2026-11-30T10:00:00-05:00' });
-    const client = new TestClient(ownApp, {
+    const { app: ownApp, client } = await ownClient({
       channelId: 'webchat',
       locale: 'en-CA',
       conversationId: 'retry-en',
@@ -682,19 +676,15 @@ describe('TranscriptRecorder: secrets said again later, and harmless messages ne
   ])(
     'in %s chat, never passes to the agent an answer repeated while waiting in the queue, passes the rest',
     async (locale, hello, lead, thanks) => {
-      const ownApp = await createTestApp({ CLOCK_NOW: '2026-11-30T10:00:00-05:00' });
-      const client = new TestClient(ownApp, {
+      const { app: ownApp, client } = await ownClient({
         channelId: 'webchat',
         locale,
         conversationId: `queue-${locale}`,
       });
       for (const input of [hello, '1', '1']) await client.say(input);
-      let said = textOf(await client.say(JULIE.userName));
-      const given: string[] = [];
-      for (let round = 0; round < 3; round += 1) {
-        given.push(julieAnswerFor(said, locale === 'en-CA' ? 'en' : 'fr'));
-        said = textOf(await client.say(given[round]));
-      }
+      const firstAsked = textOf(await client.say(JULIE.userName));
+      const say = async (t: string) => textOf(await client.say(t));
+      const { given } = await answerJulieRound(firstAsked, say, locale === 'en-CA' ? 'en' : 'fr');
       const escalation = await escalationOf(ownApp, textOf(await client.say('agent')));
       // Queued: the user's messages now wait for the agent, who reads them on taking the request.
       await client.say(given[0]);
@@ -709,19 +699,13 @@ describe('TranscriptRecorder: secrets said again later, and harmless messages ne
 
   it('never puts an answer typed earlier in the reason of a call-back request, which agents read', async () => {
     // Saturday: the Centre is closed, « agent » leads to a call-back request.
-    const closed = await createTestApp({ CLOCK_NOW: '2026-11-28T10:00:00-05:00' });
-    const client = new TestClient(closed, {
-      channelId: 'webchat',
-      locale: 'fr-CA',
-      conversationId: 'callback-fr',
-    });
+    const { app: closed, client } = await ownClient(
+      { channelId: 'webchat', locale: 'fr-CA', conversationId: 'callback-fr' },
+      '2026-11-28T10:00:00-05:00',
+    );
     for (const input of ['bonjour', '1', '1']) await client.say(input);
-    let said = textOf(await client.say(JULIE.userName));
-    const given: string[] = [];
-    for (let round = 0; round < 3; round += 1) {
-      given.push(julieAnswerFor(said));
-      said = textOf(await client.say(given[round]));
-    }
+    const firstAsked = textOf(await client.say(JULIE.userName));
+    const { given } = await answerJulieRound(firstAsked, async (t) => textOf(await client.say(t)));
     for (const input of ['agent', '2', 'oui', 'Julie Tremblay', '514 555 1234', '1']) await client.say(input);
     const readBack = textOf(await client.say(`ma réponse ${given[0]} est toujours refusée`));
     expect(readBack).toContain('Est-ce exact?');
@@ -736,8 +720,7 @@ describe('TranscriptRecorder: secrets said again later, and harmless messages ne
   });
 
   it('never quotes back a password typed earlier in words where a medication is asked, nor keeps it in the transcript', async () => {
-    const ownApp = await createTestApp({ CLOCK_NOW: '2026-11-30T10:00:00-05:00' });
-    const client = new TestClient(ownApp, {
+    const { app: ownApp, client } = await ownClient({
       channelId: 'webchat',
       locale: 'fr-CA',
       conversationId: 'echo-fr',
@@ -753,8 +736,7 @@ describe('TranscriptRecorder: secrets said again later, and harmless messages ne
   });
 
   it('in French chat, after a round and « aide » at the menu, still withholds an answer typed for the first time', async () => {
-    const ownApp = await createTestApp({ CLOCK_NOW: '2026-11-30T10:00:00-05:00' });
-    const client = new TestClient(ownApp, {
+    const { app: ownApp, client } = await ownClient({
       channelId: 'webchat',
       locale: 'fr-CA',
       conversationId: 'help-fr',
@@ -773,7 +755,7 @@ describe('TranscriptRecorder: secrets said again later, and harmless messages ne
 
   it('keeps no secret in the conversation state, only keyed fingerprints', async () => {
     const storage = new MemoryStorage();
-    const ownApp = await createTestApp({ CLOCK_NOW: '2026-11-30T10:00:00-05:00' }, { storage });
+    const ownApp = await createTestApp({ CLOCK_NOW: OPEN }, { storage });
     const client = new TestClient(ownApp, {
       channelId: 'webchat',
       locale: 'fr-CA',

@@ -52,8 +52,26 @@ export function julieAnswerFor(said: string, lang: 'fr' | 'en' = 'fr'): string {
  */
 export async function passJulieReset(say: (text: string) => Promise<string>): Promise<string[]> {
   const said = [await say("J'ai oublié mon mot de passe"), await say('CE100001')];
-  for (let round = 0; round < 3; round += 1) said.push(await say(julieAnswerFor(said[said.length - 1])));
-  return said;
+  const round = await answerJulieRound(said[1], say);
+  return [...said, ...round.replies];
+}
+
+/**
+ * Answers Julie's three secret questions through `say` (one turn; returns what the bot said, text or speech),
+ * the first of them asked in `firstAsked`; returns her answers and what the bot said after each.
+ */
+export async function answerJulieRound(
+  firstAsked: string,
+  say: (text: string) => Promise<string>,
+  lang: 'fr' | 'en' = 'fr',
+): Promise<{ given: string[]; replies: string[]; last: string }> {
+  const given: string[] = [];
+  const replies: string[] = [];
+  for (let round = 0; round < 3; round += 1) {
+    given.push(julieAnswerFor(replies[round - 1] ?? firstAsked, lang));
+    replies.push(await say(given[round]));
+  }
+  return { given, replies, last: replies[2] };
 }
 
 /** What Web Chat posts as `value` when a password card is submitted (no text, the inputs only). */
