@@ -80,4 +80,23 @@ describeWithChromium('the assistant in Microsoft 365 Agents Playground (Teams, h
       .waitFor({ timeout: 10_000 });
     await page.screenshot({ path: '/tmp/playground.png' });
   });
+
+  it('renders the markdown of a text reply as Teams does: bold, italics and a bulleted list, no asterisks', async () => {
+    await page
+      .getByRole('button', { name: /^4 – Demande d'accès/ })
+      .last()
+      .click();
+    // The introduction to form 4313: a title in bold, the service's name in italics, the form's sections listed.
+    const section = page.locator('li strong', { hasText: 'Section 2 – Utilisateur' }).last();
+    await section.waitFor({ timeout: 10_000 });
+    const message = section.locator('xpath=ancestor::*[.//p][1]');
+    await expect(message.locator('strong', { hasText: /formulaire 4313/ }).count()).resolves.toBeGreaterThan(
+      0,
+    );
+    await expect(
+      message.locator('em', { hasText: /Médicaments d.exception/ }).count(),
+    ).resolves.toBeGreaterThan(0);
+    await expect(message.locator('li').count()).resolves.toBe(2);
+    expect(await message.innerText()).not.toContain('**');
+  });
 });
