@@ -93,20 +93,37 @@ interface WorkerReply {
   failed?: boolean;
 }
 
-/** How long an estimate may take on the worker before the calling thread does it itself. */
-const WORKER_TIMEOUT_MS = 5000;
+/**
+ * How long the worker may go without answering, while estimates wait for it, before it is taken as stuck:
+ * it is stopped, and the waiting estimates are made on the calling thread. Measured from its last answer,
+ * not from each request: a worker working through a queue (many new passwords at once) is not stuck, and
+ * making its queued estimates on the event loop as well would hold every conversation when load is highest.
+ */
+const WORKER_STALL_MS = 5000;
+
+/** An estimate waiting for the worker, and which worker it was sent to. */
+interface PendingEstimate {
+  worker: Worker | undefined;
+  resolve: (reply: WorkerReply) => void;
+}
 
 /**
  * zxcvbn on a worker thread. Its dictionary matching takes up to about 100 ms for a long password with digits
  * (measured here), which on the event loop would hold every other conversation's turn for as long. The worker
- * starts on first use and does not keep the process alive; if it fails or does not answer, the estimate is
+ * starts on first use and does not keep the process alive; if it fails or stops answering, the estimate is
  * made on the calling thread rather than refused. Passwords cross to the worker in memory only.
  */
 export class WorkerStrengthEstimator implements StrengthEstimator {
   private worker: Worker | undefined;
   private nextId = 0;
-  private readonly pending = new Map<number, (reply: WorkerReply) => void>();
+  private readonly pending = new Map<number, PendingEstimate>();
   private readonly inline = new InlineStrengthEstimator();
+  /** When the worker last answered, or when it was last given work while idle. */
+  private lastProgressAt = 0;
+  private watchdog: NodeJS.Timeout | undefined;
+
+  /** @param stallMs how long the worker may go without answering while estimates wait (tests shorten it). */
+  constructor(private readonly stallMs = WORKER_STALL_MS) {}
 
   async estimate(password: string, userInputs: string[]): Promise<StrengthEstimate> {
     const reply = await this.ask(password, userInputs);
@@ -123,24 +140,50 @@ export class WorkerStrengthEstimator implements StrengthEstimator {
   private ask(password: string, userInputs: string[]): Promise<WorkerReply> {
     const id = this.nextId++;
     return new Promise((resolve) => {
-      const timer = setTimeout(() => this.settle({ id, failed: true }), WORKER_TIMEOUT_MS);
-      timer.unref();
-      this.pending.set(id, (reply) => {
-        clearTimeout(timer);
-        resolve(reply);
-      });
       try {
-        this.started().postMessage({ id, password, userInputs });
+        const worker = this.started();
+        if (![...this.pending.values()].some((p) => p.worker === worker)) this.lastProgressAt = Date.now();
+        this.pending.set(id, { worker, resolve });
+        worker.postMessage({ id, password, userInputs });
+        this.watch();
       } catch {
+        this.pending.set(id, { worker: undefined, resolve });
         this.settle({ id, failed: true });
       }
     });
   }
 
   private settle(reply: WorkerReply): void {
-    const resolve = this.pending.get(reply.id);
+    const waiting = this.pending.get(reply.id);
     this.pending.delete(reply.id);
-    resolve?.(reply);
+    waiting?.resolve(reply);
+  }
+
+  /** Fails, so that they are made on the calling thread, the estimates sent to `worker`. */
+  private failAll(worker: Worker): void {
+    for (const [id, waiting] of [...this.pending])
+      if (waiting.worker === worker) this.settle({ id, failed: true });
+  }
+
+  /** Checks, while estimates wait, that the worker keeps answering; stops it when it does not. */
+  private watch(): void {
+    if (this.watchdog) return;
+    this.watchdog = setInterval(
+      () => {
+        const worker = this.worker;
+        if (!worker || this.pending.size === 0) {
+          clearInterval(this.watchdog);
+          this.watchdog = undefined;
+          return;
+        }
+        if (Date.now() - this.lastProgressAt < this.stallMs) return;
+        this.worker = undefined;
+        this.failAll(worker);
+        void worker.terminate();
+      },
+      Math.max(5, Math.round(this.stallMs / 5)),
+    );
+    this.watchdog.unref();
   }
 
   private started(): Worker {
@@ -155,10 +198,13 @@ export class WorkerStrengthEstimator implements StrengthEstimator {
       },
     });
     worker.unref();
-    worker.on('message', (reply: WorkerReply) => this.settle(reply));
+    worker.on('message', (reply: WorkerReply) => {
+      if (this.worker === worker) this.lastProgressAt = Date.now();
+      this.settle(reply);
+    });
     const fail = () => {
       if (this.worker === worker) this.worker = undefined;
-      for (const id of [...this.pending.keys()]) this.settle({ id, failed: true });
+      this.failAll(worker);
     };
     worker.on('error', fail);
     worker.on('exit', fail);

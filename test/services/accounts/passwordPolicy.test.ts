@@ -144,4 +144,36 @@ describe('WorkerStrengthEstimator', () => {
     // Ten estimates (about 12 ms each here) on the calling thread would have let no timer run meanwhile.
     expect(ticks).toBeGreaterThan(10);
   });
+
+  it('leaves a queue longer than its stall limit to the worker, which is answering, not to the calling thread', async () => {
+    // Each of these takes tens of milliseconds; twenty queued wait far longer than the 400 ms limit in all.
+    const worker = new WorkerStrengthEstimator(400);
+    await worker.estimate('warm-up', []);
+    const inline = jest.spyOn(InlineStrengthEstimator.prototype, 'estimate');
+    try {
+      const started = Date.now();
+      const estimates = await Promise.all(
+        Array.from({ length: 20 }, (_, i) => worker.estimate(`Montagne-Kayak-${i}7-Hibou-62${i}`, [])),
+      );
+      expect(Date.now() - started).toBeGreaterThan(400);
+      expect(estimates.every((e) => e.score >= 0)).toBe(true);
+      expect(inline).not.toHaveBeenCalled();
+    } finally {
+      inline.mockRestore();
+      await worker.close();
+    }
+  });
+
+  it('stops a worker that does not answer within its stall limit and estimates on the calling thread', async () => {
+    const worker = new WorkerStrengthEstimator(5);
+    const inline = jest.spyOn(InlineStrengthEstimator.prototype, 'estimate');
+    try {
+      // Starting the worker and loading zxcvbn's dictionaries there takes far longer than 5 ms.
+      await expect(worker.estimate('azertyuiop12', [])).resolves.toMatchObject({ score: expect.any(Number) });
+      expect(inline).toHaveBeenCalledTimes(1);
+    } finally {
+      inline.mockRestore();
+    }
+    await worker.close();
+  });
 });
