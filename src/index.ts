@@ -45,6 +45,7 @@ import { defaultTransferNumber } from './dialogs/shared/callControl';
 import type { NoInputTimers, NoInputTimerStore } from './voice/noInputTimers';
 import { createVoiceLine } from './voice/voiceLine';
 import { TrackedConversationState, TrackedUserState } from './services/trackedState';
+import { FixedSealKey, RedisSharedSealKey, sealKeyFirst, type SealKeySource } from './services/sealKey';
 
 /**
  * How long shutdown waits for Redis to answer what was sent (pending writes, then the connection's close)
@@ -178,6 +179,26 @@ export async function buildApplication(
     });
   }
 
+  // The key that seals the NAM in conversation state: every instance, and every restart, must use the same one.
+  let sealKey: SealKeySource;
+  let sharedSealKey: RedisSharedSealKey | undefined;
+  if (config.stateSealKey) {
+    sealKey = new FixedSealKey(config.stateSealKey);
+  } else if (redisClient) {
+    const client = redisClient;
+    sharedSealKey = new RedisSharedSealKey(client, `${config.redisKeyPrefix}state-seal-key`);
+    sealKey = sharedSealKey;
+    // On every (re)connection: a Redis restarted empty gets the key back before conversations need it.
+    const shared = sharedSealKey;
+    client.on('ready', () => void shared.refresh().catch(() => undefined));
+    logger.warn(
+      'STATE_SEAL_KEY is not set: the instances share a random sealing key kept in Redis, next to the data it seals; set STATE_SEAL_KEY in production',
+    );
+  } else {
+    sealKey = new FixedSealKey();
+    logger.info('STATE_SEAL_KEY is not set: sealed conversation data lasts as long as this process');
+  }
+
   const guarded = new GuardedStorage(storage);
   const state = createStateAccessors(new TrackedConversationState(guarded), new TrackedUserState(guarded));
   const deps = createDialogDependencies({
@@ -234,7 +255,7 @@ export async function buildApplication(
   });
   const flows: FlowDialog[] = [accessRequest, ...createAccountFlows(deps, accountServices)];
   // After the flows it may need: it takes the accounts feature's `authenticate` dialog from this list.
-  const requestStatus = createRequestStatusSetup(config, logger, messages);
+  const requestStatus = createRequestStatusSetup(config, logger, messages, sealKey);
   requestStatus.audit = new AuditLogConsultationAudit(accountServices.audit);
   flows.push(createRequestStatusFlow(deps, requestStatus, flows));
   // Escalation to agents (issue 7): queue and agent hub in Redis when instances share it, else in memory.
@@ -257,12 +278,17 @@ export async function buildApplication(
       adapter.continueConversationAsync(config.microsoftApp.appId, reference, logic),
     runBot: (context) => bot.run(context),
     pendingWrites,
-    sealKey: config.stateSealKey,
+    sealKey,
   });
   flows.push(escalation.dialog);
   const bot = new RamqBot({
     ...voiceLine.botHooks,
-    turnMiddleware: [...(voiceLine.botHooks.turnMiddleware ?? []), escalation.recorder],
+    turnMiddleware: [
+      // First: the recorder and the dialogs need the key; until Redis gives it, the turn fails politely.
+      ...(sharedSealKey ? [sealKeyFirst(sharedSealKey)] : []),
+      ...(voiceLine.botHooks.turnMiddleware ?? []),
+      escalation.recorder,
+    ],
     turnInterceptor: escalation.hub,
     state,
     rootDialog: new RootDialog(deps, flows),
@@ -359,7 +385,14 @@ export async function buildApplication(
   };
 
   let localChat: { close(): void } | undefined;
-  const isReady = async () => warmed && (await pingStorage());
+  const isReady = async () =>
+    warmed &&
+    (await pingStorage()) &&
+    (!sharedSealKey ||
+      (await sharedSealKey.ensure().then(
+        () => true,
+        () => false,
+      )));
   const http = createBotServer({
     adapter,
     bot,

@@ -1,3 +1,4 @@
+import type { SealKeySource } from '../services/sealKey';
 import type { ConversationReference, TurnContext } from 'botbuilder';
 import { EscalationDialog } from '../dialogs/escalation/escalationDialog';
 import { FieldReader } from '../dialogs/escalation/fields';
@@ -50,7 +51,7 @@ export interface EscalationFeatureOptions {
   /** Where transcript writes go, so that a reply does not wait for them. */
   pendingWrites: PendingWrites;
   /** STATE_SEAL_KEY, which keys the fingerprints of secrets the transcript recorder keeps in state. */
-  sealKey?: Buffer;
+  sealKey?: SealKeySource;
 }
 
 /** The escalation feature's parts, wired by the composition root. */

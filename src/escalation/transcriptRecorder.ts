@@ -1,3 +1,4 @@
+import type { SealKeySource } from '../services/sealKey';
 import { ActivityTypes, type Activity, type Middleware, type TurnContext } from 'botbuilder';
 import type { DialogInstance, DialogState } from '../dialogs/shared/dialogLibrary';
 import { PASSWORD_CARD_PROMPT } from '../dialogs/accounts/passwordCardPrompt';
@@ -144,7 +145,7 @@ export interface TranscriptRecorderOptions {
    * STATE_SEAL_KEY: the secrets' fingerprints kept in conversation state are keyed with it, so that every
    * instance recognises them (see {@link SecretFingerprints}); random per process when absent.
    */
-  sealKey?: Buffer;
+  sealKey?: SealKeySource;
 }
 
 /** A user's line before it is dated. */

@@ -1,4 +1,5 @@
-import { createHmac, randomBytes } from 'node:crypto';
+import { createHmac } from 'node:crypto';
+import { FixedSealKey, type SealKeySource } from '../sealKey';
 import { MIN_ANSWER_LENGTH, normalizeAnswer } from '../accounts/answers';
 import { PASSWORD_MASK } from './redaction';
 
@@ -25,19 +26,28 @@ interface LineWord {
  * missed that the question was over, and a count of messages after the questions cannot know when.
  *
  * Only fingerprints are kept, in conversation state: an HMAC of the answer folded as the accounts compare
- * answers (case, accents and punctuation ignored), bound to the conversation, under a key that lives in the
- * process (derived from STATE_SEAL_KEY, shared by every instance, or random per process). Secret answers are
- * short and guessable, so a plain hash in state would give them away; without the key a fingerprint cannot be
- * tried against guesses, and the same answer has another fingerprint in another conversation.
+ * answers (case, accents and punctuation ignored), bound to the conversation, under a key derived from the
+ * sealing key, which every instance shares (see {@link SealKeySource}). Secret answers are short and
+ * guessable, so a plain hash in state would give them away; without the key a fingerprint cannot be tried
+ * against guesses, and the same answer has another fingerprint in another conversation.
  */
 export class SecretFingerprints {
-  private readonly key: Buffer;
+  private readonly sealKeys: SealKeySource;
+  /** The fingerprints' key, derived from the sealing key it was last derived from. */
+  private derived: { from: Buffer; key: Buffer } | undefined;
 
-  /** @param sealKey STATE_SEAL_KEY, from which this key is derived; random per process when absent. */
-  constructor(sealKey?: Buffer) {
-    this.key = sealKey
-      ? createHmac('sha256', sealKey).update('escalation transcript secret fingerprints').digest()
-      : randomBytes(32);
+  /** @param sealKey the sealing key (STATE_SEAL_KEY), from which this key is derived; random when absent. */
+  constructor(sealKey?: SealKeySource | Buffer) {
+    this.sealKeys = sealKey === undefined || Buffer.isBuffer(sealKey) ? new FixedSealKey(sealKey) : sealKey;
+  }
+
+  private key(): Buffer {
+    const sealKey = this.sealKeys.current();
+    if (this.derived?.from !== sealKey) {
+      const key = createHmac('sha256', sealKey).update('escalation transcript secret fingerprints').digest();
+      this.derived = { from: sealKey, key };
+    }
+    return this.derived.key;
   }
 
   /**
@@ -102,7 +112,7 @@ export class SecretFingerprints {
   }
 
   private fingerprint(words: string[], binding: string): string {
-    const mac = createHmac('sha256', this.key)
+    const mac = createHmac('sha256', this.key())
       .update(binding)
       .update('\u0000')
       .update(words.join(' '))

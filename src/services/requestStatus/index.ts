@@ -1,3 +1,4 @@
+import type { SealKeySource } from '../sealKey';
 import type { Config } from '../../config';
 import type { Messages } from '../../i18n';
 import { MedicationMatcher } from '../../nlu/medicationMatcher';
@@ -25,12 +26,14 @@ export interface RequestStatusSetup {
 /**
  * Builds the back end chosen by the configuration: the HTTP client when REQUESTS_API_URL is set, else the
  * embedded demo data when DEMO_DATA=true, else a service that reports itself unavailable (never "no request"
- * for a real person). Indexes the medication catalogue once.
+ * for a real person). Indexes the medication catalogue once. `sealKey` seals the NAM kept between turns
+ * (random when absent: tests, and memory storage, whose state dies with the process anyway).
  */
 export function createRequestStatusSetup(
-  config: Pick<Config, 'requestsApi' | 'demoData' | 'stateSealKey' | 'conversationIdleMinutes'>,
+  config: Pick<Config, 'requestsApi' | 'demoData' | 'conversationIdleMinutes'>,
   logger: Logger,
   messages: Messages,
+  sealKey?: SealKeySource,
 ): RequestStatusSetup {
   const { requestsApi } = config;
   let service: RequestStatusService;
@@ -52,13 +55,10 @@ export function createRequestStatusSetup(
     );
     service = new UnconfiguredRequestStatusService();
   }
-  if (!config.stateSealKey) {
-    logger.info('STATE_SEAL_KEY is not set: sealed conversation data lasts as long as this process');
-  }
   return {
     service,
     matcher: MedicationMatcher.fromMessages(loadMedicationCatalogue(), messages),
-    sealer: new Sealer(config.stateSealKey, config.conversationIdleMinutes * 60_000),
+    sealer: new Sealer(sealKey, config.conversationIdleMinutes * 60_000),
     audit: new LoggerConsultationAudit(logger),
   };
 }
