@@ -265,7 +265,7 @@ export interface Config {
     breakerCooldownMs: number;
     token?: string;
   };
-  /** Key sealing personal data kept in conversation state; random per process when unset. */
+  /** Key sealing personal data kept in conversation state; unset, see src/services/sealKey.ts. */
   stateSealKey?: Buffer;
   /** Escalation to agents (issue 7). */
   escalation: {

@@ -143,7 +143,7 @@ export interface TranscriptRecorderOptions {
   pendingWrites: PendingWrites;
   /**
    * STATE_SEAL_KEY: the secrets' fingerprints kept in conversation state are keyed with it, so that every
-   * instance recognises them (see {@link SecretFingerprints}); random per process when absent.
+   * instance recognises them (see {@link SecretFingerprints}); random when absent.
    */
   sealKey?: SealKeySource;
 }
