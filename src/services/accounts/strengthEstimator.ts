@@ -75,6 +75,7 @@ const zxcvbn = new ZxcvbnFactory({
   graphs: common.adjacencyGraphs,
   ...workerData.limits,
 });
+parentPort.postMessage({ ready: true });
 parentPort.on('message', ({ id, password, userInputs }) => {
   try {
     const { score, feedback } = zxcvbn.check(password, userInputs);
@@ -86,8 +87,10 @@ parentPort.on('message', ({ id, password, userInputs }) => {
 });
 `;
 
+/** The worker's answer to an estimate, or its word that zxcvbn is loaded (`ready`, no id). */
 interface WorkerReply {
-  id: number;
+  id?: number;
+  ready?: boolean;
   score?: number;
   hints?: string[];
   failed?: boolean;
@@ -100,6 +103,12 @@ interface WorkerReply {
  * making its queued estimates on the event loop as well would hold every conversation when load is highest.
  */
 const WORKER_STALL_MS = 5000;
+
+/**
+ * How long a new worker may take to load zxcvbn's dictionaries (about 0.4 s here, more on a busy machine)
+ * before it counts as stuck: its first estimates wait for that, not for a stuck worker.
+ */
+const WORKER_START_MS = 10_000;
 
 /** An estimate waiting for the worker, and which worker it was sent to. */
 interface PendingEstimate {
@@ -120,6 +129,8 @@ export class WorkerStrengthEstimator implements StrengthEstimator {
   private readonly inline = new InlineStrengthEstimator();
   /** When the worker last answered, or when it was last given work while idle. */
   private lastProgressAt = 0;
+  /** Whether the current worker has loaded zxcvbn. */
+  private workerReady = false;
   private watchdog: NodeJS.Timeout | undefined;
 
   /** @param stallMs how long the worker may go without answering while estimates wait (tests shorten it). */
@@ -148,21 +159,21 @@ export class WorkerStrengthEstimator implements StrengthEstimator {
         this.watch();
       } catch {
         this.pending.set(id, { worker: undefined, resolve });
-        this.settle({ id, failed: true });
+        this.settle(id, { failed: true });
       }
     });
   }
 
-  private settle(reply: WorkerReply): void {
-    const waiting = this.pending.get(reply.id);
-    this.pending.delete(reply.id);
+  private settle(id: number, reply: WorkerReply): void {
+    const waiting = this.pending.get(id);
+    this.pending.delete(id);
     waiting?.resolve(reply);
   }
 
   /** Fails, so that they are made on the calling thread, the estimates sent to `worker`. */
   private failAll(worker: Worker): void {
     for (const [id, waiting] of [...this.pending])
-      if (waiting.worker === worker) this.settle({ id, failed: true });
+      if (waiting.worker === worker) this.settle(id, { failed: true });
   }
 
   /** Checks, while estimates wait, that the worker keeps answering; stops it when it does not. */
@@ -176,7 +187,8 @@ export class WorkerStrengthEstimator implements StrengthEstimator {
           this.watchdog = undefined;
           return;
         }
-        if (Date.now() - this.lastProgressAt < this.stallMs) return;
+        const limit = this.workerReady ? this.stallMs : Math.max(this.stallMs, WORKER_START_MS);
+        if (Date.now() - this.lastProgressAt < limit) return;
         this.worker = undefined;
         this.failAll(worker);
         void worker.terminate();
@@ -198,9 +210,12 @@ export class WorkerStrengthEstimator implements StrengthEstimator {
       },
     });
     worker.unref();
+    this.workerReady = false;
     worker.on('message', (reply: WorkerReply) => {
-      if (this.worker === worker) this.lastProgressAt = Date.now();
-      this.settle(reply);
+      if (this.worker !== worker) return;
+      this.lastProgressAt = Date.now();
+      if (reply.ready) this.workerReady = true;
+      else if (reply.id !== undefined) this.settle(reply.id, reply);
     });
     const fail = () => {
       if (this.worker === worker) this.worker = undefined;
