@@ -185,12 +185,10 @@ export async function buildApplication(
   if (config.stateSealKey) {
     sealKey = new FixedSealKey(config.stateSealKey);
   } else if (redisClient) {
-    const client = redisClient;
-    sharedSealKey = new RedisSharedSealKey(client, `${config.redisKeyPrefix}state-seal-key`);
-    sealKey = sharedSealKey;
+    const shared = new RedisSharedSealKey(redisClient, `${config.redisKeyPrefix}state-seal-key`);
     // On every (re)connection: a Redis restarted empty gets the key back before conversations need it.
-    const shared = sharedSealKey;
-    client.on('ready', () => void shared.refresh().catch(() => undefined));
+    redisClient.on('ready', () => void shared.refresh().catch(() => undefined));
+    sealKey = sharedSealKey = shared;
     logger.warn(
       'STATE_SEAL_KEY is not set: the instances share a random sealing key kept in Redis, next to the data it seals; set STATE_SEAL_KEY in production',
     );
@@ -386,13 +384,7 @@ export async function buildApplication(
 
   let localChat: { close(): void } | undefined;
   const isReady = async () =>
-    warmed &&
-    (await pingStorage()) &&
-    (!sharedSealKey ||
-      (await sharedSealKey.ensure().then(
-        () => true,
-        () => false,
-      )));
+    warmed && (await pingStorage()) && (!sharedSealKey || (await sharedSealKey.available()));
   const http = createBotServer({
     adapter,
     bot,

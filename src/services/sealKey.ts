@@ -67,6 +67,14 @@ export class RedisSharedSealKey implements SealKeySource {
     return this.refresh();
   }
 
+  /** Whether the key is known, or can be read now (for readiness). */
+  available(): Promise<boolean> {
+    return this.ensure().then(
+      () => true,
+      () => false,
+    );
+  }
+
   /**
    * Reads the key again, as after a reconnection: a Redis restarted empty gets back the key this instance
    * holds (or, if another instance put one back first, this instance adopts that one).
