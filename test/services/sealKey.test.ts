@@ -61,7 +61,10 @@ describeWithRedis('RedisSharedSealKey', () => {
     const shared = new RedisSharedSealKey(flaky, `${redisKey}-flaky`);
     await expect(shared.ensure()).rejects.toBeInstanceOf(StorageUnavailableError);
     expect(() => new Sealer(shared, 60_000).seal('x', 'c')).toThrow(StorageUnavailableError);
+    // /readyz says 503 meanwhile.
+    await expect(shared.available()).resolves.toBe(false);
     down = false;
+    await expect(shared.available()).resolves.toBe(true);
     const key = await shared.ensure();
     expect(shared.current()).toEqual(key);
     expect(new Sealer(shared, 60_000).open(new Sealer(shared, 60_000).seal('x', 'c'), 'c')).toBe('x');
