@@ -94,10 +94,11 @@ export class QuestionPickPrompt extends Dialog<QuestionPickOptions> {
     else if (number !== undefined) {
       problem = { key: 'accounts:pick.outOfRange', vars: { number, highest: lastInList } };
     } else problem = { key: 'accounts:pick.notUnderstood', vars: { example } };
+    // From the second miss in a row, how to stop and how to reach a person, as every other question does.
     await this.show(
       context,
       state.options,
-      state.misses >= 2 ? [problem, 'accounts:pick.howToStop'] : [problem],
+      state.misses >= 2 ? [problem, 'accounts:pick.howToStop', 'accounts:contact.agentOffer'] : [problem],
     );
     return Dialog.EndOfTurn;
   }

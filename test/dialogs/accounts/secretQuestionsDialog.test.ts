@@ -155,6 +155,21 @@ describe('secretQuestions flow', () => {
       );
     });
 
+    it('offers an agent, besides « annuler », when the question chosen in the list is not understood twice in a row', async () => {
+      const { client: open } = await createAccountsBot();
+      const client = open();
+      await signedInAtTheList(client, lang);
+      const first = textOf(await client.say('😀'));
+      expect(first).toContain(say(lang, 'accounts:pick.notUnderstood', { example: 1 }));
+      expect(first).not.toContain(say(lang, 'accounts:contact.agentOffer'));
+      for (const miss of ['', '99']) {
+        const again = textOf(await client.say(miss));
+        expect(again).toContain(say(lang, 'accounts:pick.howToStop'));
+        expect(again).toContain(say(lang, 'accounts:contact.agentOffer'));
+        expect(again).toContain(say(lang, 'accounts:pick.ask', { position: 1, total: 8 }));
+      }
+    });
+
     it('offers an agent with every second answer refused in a row, instead of asking the same question forever', async () => {
       const { client: open, services } = await createAccountsBot();
       const client = open();
