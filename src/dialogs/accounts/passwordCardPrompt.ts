@@ -65,7 +65,8 @@ export class PasswordCardPrompt extends Dialog<PasswordCardPromptOptions> {
     if (activity.type !== 'message') return Dialog.EndOfTurn;
     const state = dc.activeDialog!.state as PasswordCardState;
     let submission: PasswordSubmission | undefined = readPasswordSubmission(activity.value, state.kind);
-    const typed = !submission && (activity.text ?? '').length > 0;
+    // Only spaces or line breaks are no password (none can be, under the policy): « rien reçu », not a try.
+    const typed = !submission && (activity.text ?? '').trim().length > 0;
     if (typed && state.kind === 'new') {
       // A new password is set only from the card's masked fields, typed twice: never from one visible line.
       await this.showAgain(dc.context, state, ['accounts:card.typedInClear', 'accounts:card.typedNotSaved']);

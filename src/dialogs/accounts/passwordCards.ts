@@ -86,7 +86,7 @@ export function readPasswordSubmission(
   // A client posting the inputs without the marker (an HTTP test driver) is accepted too.
   if (data[CARD_MARKER] !== undefined && data[CARD_MARKER] !== kind) return undefined;
   const password = data[PASSWORD_INPUT];
-  if (typeof password !== 'string' || password.length === 0) return undefined;
+  if (typeof password !== 'string' || password.trim().length === 0) return undefined;
   const confirmation = data[CONFIRMATION_INPUT];
   return typeof confirmation === 'string' ? { password, confirmation } : { password };
 }

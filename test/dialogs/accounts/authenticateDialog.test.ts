@@ -130,6 +130,25 @@ describe('authenticate flow', () => {
       expect(cardOf(again)).toBeDefined();
     });
 
+    it.each([
+      ['typed in the message box', { text: ' ' }],
+      ['typed as line breaks and tabs', { text: '\n\t ' }],
+      ['submitted in the card', { value: { accountsCard: 'current', password: '   ' } }],
+    ])('takes a password of spaces only (%s) for no password, not for a wrong one', async (_case, input) => {
+      const { client: open } = await createAccountsBot();
+      const client = open();
+      await startOnlineServicesOption(client, lang, PROBE);
+      await client.say(JULIE.userName);
+      for (let i = 0; i < 3; i += 1) {
+        const again = await client.say(input);
+        expect(textOf(again)).toContain(say(lang, 'accounts:card.empty'));
+        expect(textOf(again)).not.toContain(say(lang, 'accounts:auth.failed'));
+        expect(cardOf(again)).toBeDefined();
+      }
+      // Nothing was counted against the user: the real password still signs in, in the same card.
+      expect(textOf(await client.submitCard('current', JULIE.password))).toContain('PROBE:CE100001');
+    });
+
     it('keeps the session 15 minutes after the last message, and « déconnexion » / "log out" ends it', async () => {
       const { client: open, clock } = await createAccountsBot();
       const client = open();
