@@ -138,6 +138,21 @@ describe('redactLine on what a user wrote', () => {
     expect(redactLine(input)).toBe(expected);
   });
 
+  it.each([
+    ['the eight digits of a NAM, its letters sent alone before', '7262 0314', '****0314'],
+    ['the eight digits glued', '72620314', '****0314'],
+    ['the eight digits with a dash', '5508-1212', '****1212'],
+    ['the letters and the first digits, the rest to follow', 'GAGS 7262', '****7262'],
+    ['the letters and six digits', 'gags 7262 03', '******6203'],
+    ['a DIN whose digits are no NAM date kept', '02258595', '02258595'],
+    ['a date kept', '2026 1130', '2026 1130'],
+    ['a phone number kept', '418 643 8210', '418 643 8210'],
+    ['a word and a year kept', 'mars 2026', 'mars 2026'],
+    ['the letters alone kept', 'GAGS', 'GAGS'],
+  ])('masks a NAM split over two messages: %s', (_label, input, expected) => {
+    expect(redactLine(input, { spoken: true })).toBe(expected);
+  });
+
   it('keeps password-shaped words only when told to', () => {
     expect(redactLine('Bureau-Levis-2026-Nord', { passwords: false })).toBe('Bureau-Levis-2026-Nord');
   });
@@ -511,6 +526,17 @@ describe('TranscriptRecorder in the running bot', () => {
     expect(escalation.transcript.find((e) => e.from === 'user' && e.text.includes('1212'))?.text).toContain(
       '********1212',
     );
+  });
+
+  it('masks a NAM split over two messages at a menu, letters first, so that no two lines give it whole', async () => {
+    const client = new TestClient(app);
+    await client.say('bonjour');
+    await client.say('GAGS');
+    await client.say('7262 0314');
+    const escalation = await escalationOf(app, textOf(await client.say('agent')));
+    const dump = JSON.stringify(escalation);
+    expect(dump).not.toMatch(/7262\s*0314/);
+    expect(escalation.transcript.map((e) => e.text)).toEqual(expect.arrayContaining(['GAGS', '****0314']));
   });
 
   it.each(['test', 'webchat'])(

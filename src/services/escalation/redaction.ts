@@ -1,4 +1,4 @@
-import { maskNam, parseNam, redactNams, spokenDigitRuns } from '../../nlu/nam';
+import { checkNamDate, maskNam, parseNam, redactNams, spokenDigitRuns } from '../../nlu/nam';
 import { normalizeText } from '../../nlu/normalize';
 
 /** Longest line kept in a transcript; an agent needs the gist, not pasted documents. */
@@ -94,7 +94,7 @@ export function redactLine(
     .replace(SPACED_TEMPORARY_PASSWORD, (found) => (/\d/.test(found) ? PASSWORD_MASK : found));
   if (options.passwords !== false) line = redactPasswordLike(line);
   // What the typed-form search left may still hold a NAM said in words: that span keeps only its last four.
-  if (options.spoken && !options.nam) line = maskSpokenNam(line);
+  if (options.spoken && !options.nam) line = maskSpokenNam(maskNamPart(line));
   if (options.nam) {
     const parsed = parseNam(line);
     if (parsed.ok) line = parsed.nam.masked();
@@ -102,6 +102,24 @@ export function redactLine(
     else line = maskNam(line.replace(/\s+/g, ''));
   }
   return line.length > MAX_LINE_LENGTH ? `${line.slice(0, MAX_LINE_LENGTH - 1)}…` : line;
+}
+
+// Separators a NAM is typed with (« 7262 0314 », « 7262-0314 », « 7262.0314 »).
+const NAM_PART_SEPARATORS = /[\s.\-/]/g;
+
+/**
+ * A whole message that is a NAM's part only, which the message before or after may complete: its eight digits
+ * (« 7262 0314 », after « GAGS » alone) or its four letters with the first of its digits (« GAGS 7262 », before
+ * « 0314 »). Read one line at a time, the two would give the whole number; masked to their last four, they do
+ * not. Eight digits only when they read as a NAM's date (month 01–12 or 51–62, a day of that month), and the
+ * letters only with a month after them, so that a DIN, a date or a year is almost always kept as it was typed.
+ */
+function maskNamPart(line: string): string {
+  const compact = line.trim().replace(NAM_PART_SEPARATORS, '');
+  if (/^\d{8}$/.test(compact)) return checkNamDate(compact) ? line : maskNam(compact);
+  const started = /^[A-Za-z]{4}(\d{4,7})$/.exec(compact);
+  if (started && !checkNamDate(`${started[1].slice(0, 4)}01`)) return maskNam(compact);
+  return line;
 }
 
 /** How many of the bot's clean lines {@link redactBotLine} remembers before it starts again. */
