@@ -461,6 +461,11 @@ describe('TranscriptRecorder in the running bot', () => {
     ['after the user name, where it is asked', ['bonjour', '1', '2'], `CE100002 Bureau!Levis2026`],
     ['in words, where the user name is asked', ['bonjour', '1', '2'], 'Pharmacie Rimouski 2026'],
     ['in a sentence, anywhere', ['bonjour'], `mon mot de passe ${JULIE.password} ne marche plus`],
+    [
+      'in words in a sentence, anywhere',
+      ['bonjour'],
+      'mon mot de passe est Pharmacie Rimouski 2026, il bloque',
+    ],
   ])('never keeps a password typed %s', async (_label, before, typed) => {
     const client = new TestClient(app);
     for (const input of before) await client.say(input);

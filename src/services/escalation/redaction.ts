@@ -62,6 +62,37 @@ function redactPasswordLike(line: string): string {
   });
 }
 
+// « mon mot de passe est … », « mdp : … », "my password is …": what follows, to the end of the clause, is most
+// likely the password itself, even in plain words (« Pharmacie Rimouski 2026 »), which no shape gives away.
+const DECLARED_PASSWORD =
+  /\b((?:mots? de passe|mdp|password|passwd)(?:\s+(?:actuel|temporaire|provisoire|current|temporary|old|new))?\s*(?:est|était|c'est|c’est|serait|:|=|is|was)\s*)((?:[^.,;!?\n]|[.,;!?](?=[^\s.,;!?]))+?)(?=\s+(?:et|mais|qui|donc|car|and|but|which|so)\b|[.,;!?]+(?:\s|$)|\s*(?:\n|$))/giu;
+// What a user says of a password rather than the password (« est expiré », "is not working"): kept.
+const SAYS_OF_A_PASSWORD = new Set(
+  (
+    'expire expiree bloque bloquee barre barree verrouille verrouillee oublie perdu incorrect incorrecte ' +
+    'invalide errone erronee faux refuse refusee pas plus toujours encore trop deja echu change changee ' +
+    'reinitialise correct bon mauvais le la les un une celui celle quoi quel quelle inconnu valide ' +
+    'desactive suspendu different meme identique vide requis obligatoire sensible long court nouveau ' +
+    'expired locked blocked wrong invalid not no still too already forgotten lost changed reset right ' +
+    'the a an what which same empty required valid disabled suspended new case longer shorter'
+  ).split(' '),
+);
+
+/** Masks what a user declares to be a password (see {@link DECLARED_PASSWORD}), not what they say of it. */
+function redactDeclaredPassword(line: string): string {
+  if (!/passe|mdp|passw/i.test(line)) return line;
+  return line.replace(DECLARED_PASSWORD, (whole, lead: string, value: string) => {
+    const first = value.trim().split(/\s+/u)[0] ?? '';
+    const folded = first
+      .normalize('NFD')
+      .replace(/\p{M}/gu, '')
+      .toLowerCase()
+      .replace(/[^a-z]/g, '');
+    if (folded === '' ? value.trim() === PASSWORD_MASK : SAYS_OF_A_PASSWORD.has(folded)) return whole;
+    return `${lead}${PASSWORD_MASK}`;
+  });
+}
+
 /**
  * True for a short answer with a digit or a symbol and no user name: typed where the user name is asked, it
  * is most likely the password, even in several words (« Pharmacie Rimouski 2026 »). Sentences are not.
@@ -82,7 +113,8 @@ export function looksLikeSecretAnswer(text: string): boolean {
  * @param passwords hides every word shaped like a password (the default): what users write to an agent or
  *   the bot, and what the bot says back of it (« aucun médicament ne correspond à … »).
  * @param spoken the line is the user's own words, which speech recognition may have written as a NAM in words
- *   (« BOUM cinquante-cinq zéro huit douze douze »): when it reads as one, only its last four are kept.
+ *   (« BOUM cinquante-cinq zéro huit douze douze »): when it reads as one, only its last four are kept. What
+ *   the user declares to be a password (« mon mot de passe est … ») is hidden too.
  */
 export function redactLine(
   text: string,
@@ -93,7 +125,9 @@ export function redactLine(
     .replace(TEMPORARY_PASSWORD, PASSWORD_MASK)
     .replace(SPACED_TEMPORARY_PASSWORD, (found) => (/\d/.test(found) ? PASSWORD_MASK : found));
   if (options.passwords !== false) line = redactPasswordLike(line);
-  // What the typed-form search left may still hold a NAM said in words: that span keeps only its last four.
+  // The user's own words: what they declare to be a password (the bot's « est enregistré » is not one), and
+  // what the typed-form search left that may still hold a NAM said in words, which keeps only its last four.
+  if (options.spoken && options.passwords !== false) line = redactDeclaredPassword(line);
   if (options.spoken && !options.nam) line = maskSpokenNam(maskNamPart(line));
   if (options.nam) {
     const parsed = parseNam(line);

@@ -57,3 +57,38 @@ describe('redactBotLine', () => {
     expect(redactBotLine('Votre NAM GAGS72620314 est reçu.')).toBe('Votre NAM ********0314 est reçu.');
   });
 });
+
+describe('redactLine on what a user declares to be a password', () => {
+  it.each([
+    ['mon mot de passe est Pharmacie Rimouski 2026', 'mon mot de passe est ••••'],
+    ['mdp: Bureau Levis 2026 Nord', 'mdp: ••••'],
+    ["mon mot de passe c'est filou123, je crois", "mon mot de passe c'est ••••, je crois"],
+    ['Le mot de passe est Érable Sucré et ça ne marche pas', 'Le mot de passe est •••• et ça ne marche pas'],
+    ['mon mot de passe est Bureau.Levis, merci', 'mon mot de passe est ••••, merci'],
+    ['mon mot de passe est Pharmacie Rimouski 2026.', 'mon mot de passe est ••••.'],
+    ['my password is Pharmacie Rimouski 2026 and it fails', 'my password is •••• and it fails'],
+    ['password: sugar shack', 'password: ••••'],
+  ])('hides the password in « %s »', (typed, kept) => {
+    expect(redactLine(typed, { spoken: true })).toBe(kept);
+  });
+
+  it.each([
+    'mon mot de passe est expiré',
+    'mon mot de passe est bloqué depuis ce matin',
+    "mon mot de passe n'est plus valide",
+    'le mot de passe est trop long?',
+    'mot de passe oublié',
+    'Je veux changer mon mot de passe',
+    'my password is not working',
+    'my password is expired',
+  ])('keeps what is said of a password: « %s »', (typed) => {
+    expect(redactLine(typed, { spoken: true })).toBe(typed);
+  });
+
+  it.each(['Votre nouveau mot de passe est enregistré.', 'Your password is created.'])(
+    'leaves the bot’s own lines alone: « %s »',
+    (said) => {
+      expect(redactBotLine(said)).toBe(said);
+    },
+  );
+});
