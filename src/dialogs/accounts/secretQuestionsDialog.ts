@@ -20,7 +20,8 @@ import {
   type SecretAnswerPromptOptions,
 } from './secretAnswerPrompt';
 import { currentSession } from './session';
-import { YES_NO_PROMPT, YesNoPrompt, type YesNoPromptOptions } from './yesNoPrompt';
+import { YES_NO_PROMPT, YesNoPrompt, YesNoWords, type YesNoPromptOptions } from './yesNoPrompt';
+import { MIN_ANSWER_LENGTH, normalizeAnswer } from '../../services/accounts/answers';
 import { commitReplies } from '../../replyHold';
 import { ConcurrentTurnError } from '../../errors';
 
@@ -63,6 +64,9 @@ export class SecretQuestionsDialog extends FlowDialog<SecretQuestionsOptions> {
   /** What asks for another question where an answer is expected (« retour », « changer de question »). */
   private readonly anotherQuestionWords: ReadonlySet<string>;
 
+  /** The yes and no words, which are no secret answer. */
+  private readonly yesNoWords: YesNoWords;
+
   /**
    * @param authenticate - the sign-in dialog this flow begins when nobody is signed in. It is added to this
    * flow's own set, not only found through the parent at run time: « aide » or « English » reprompts the
@@ -80,6 +84,7 @@ export class SecretQuestionsDialog extends FlowDialog<SecretQuestionsOptions> {
         .map(normalizeText)
         .filter((w) => w.length > 0),
     );
+    this.yesNoWords = new YesNoWords(deps.responder.messages);
     this.addDialog(new QuestionPickPrompt(deps, accounts.catalogue, deps.lexicon));
     this.addDialog(new SecretAnswerPrompt(deps, accounts.catalogue));
     this.addDialog(new YesNoPrompt(deps));
@@ -170,8 +175,17 @@ export class SecretQuestionsDialog extends FlowDialog<SecretQuestionsOptions> {
       };
       return step.replaceDialog(CHOOSE, again);
     }
-    const verdict = await this.accounts.addDraftAnswer(options.draftId, questionId, step.result as string);
-    if (verdict === 'tooShort' || verdict === 'tooLong' || verdict === 'sameAsAnother') {
+    const answer = step.result as string;
+    // « oui », « non », "yes": anyone would guess it, and it reads as a reply to the bot wherever it is typed again.
+    const verdict = this.isYesOrNo(answer)
+      ? 'yesOrNo'
+      : await this.accounts.addDraftAnswer(options.draftId, questionId, answer);
+    if (
+      verdict === 'tooShort' ||
+      verdict === 'tooLong' ||
+      verdict === 'sameAsAnother' ||
+      verdict === 'yesOrNo'
+    ) {
       const refusals = (options.retry === questionId ? (options.refusals ?? 0) : 0) + 1;
       // Every second refusal in a row also says how to reach a person, as an empty answer does: never a loop.
       const lead: Part[] = [`accounts:setup.${verdict}`];
@@ -195,6 +209,13 @@ export class SecretQuestionsDialog extends FlowDialog<SecretQuestionsOptions> {
       ],
     };
     return step.replaceDialog(CHOOSE, next);
+  }
+
+  /** A yes or a no in words; a lone key (« 1 », « 2 ») is refused as too short instead. */
+  private isYesOrNo(answer: string): boolean {
+    return (
+      normalizeAnswer(answer).length >= MIN_ANSWER_LENGTH && this.yesNoWords.recognize(answer) !== undefined
+    );
   }
 
   private async confirm(step: WaterfallStepContext): Promise<DialogTurnResult> {

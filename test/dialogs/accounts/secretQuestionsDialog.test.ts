@@ -194,6 +194,25 @@ describe('secretQuestions flow', () => {
       expect(next).not.toContain(say(lang, 'accounts:contact.agentOffer'));
     });
 
+    it('refuses a yes or a no as an answer, says why, and asks the same question again', async () => {
+      const { client: open, services } = await createAccountsBot();
+      const client = open();
+      await signedInAtTheList(client, lang);
+      await client.say('1');
+      const first = services.catalogue.text(services.catalogue.ids[0], lang);
+      const refused = textOf(await client.say(lang === 'fr' ? 'Oui' : 'Yes'));
+      expect(refused).toContain(say(lang, 'accounts:setup.yesOrNo'));
+      expect(refused).toContain(first);
+      expect(refused).not.toContain(say(lang, 'accounts:contact.agentOffer'));
+      // Either language's words, whatever the conversation's: both are read as answers to the bot.
+      const twice = textOf(await client.say(lang === 'fr' ? 'no' : 'non merci'));
+      expect(twice).toContain(say(lang, 'accounts:setup.yesOrNo'));
+      expect(twice).toContain(say(lang, 'accounts:contact.agentOffer'));
+      expect(textOf(await client.say('Ouistiti'))).toContain(
+        say(lang, 'accounts:setup.answerKept', { count: 1, total: 8 }),
+      );
+    });
+
     it('refuses an answer already given to another question, says why, and asks the same question again', async () => {
       const { client: open, services } = await createAccountsBot();
       const client = open();
