@@ -1,4 +1,4 @@
-import { ActivityTypes, CloudAdapter, type Storage, TurnContext } from 'botbuilder';
+import { type Activity, ActivityTypes, CloudAdapter, type Storage, TurnContext } from 'botbuilder';
 import { RamqBot } from './bot';
 import { PendingWrites } from './pendingWrites';
 import { ConcurrentTurnError, userMessageKeyOf } from './errors';
@@ -15,9 +15,10 @@ import { RootDialog } from './dialogs/rootDialog';
 import { createRequestStatusFlow } from './dialogs/requestStatus/flow';
 import type { FlowDialog } from './dialogs/shared/flowDialog';
 import { phonesInline } from './dialogs/shared/contactInfo';
+import { LANGUAGE_KEY } from './dialogs/shared/responder';
 import { createDialogDependencies } from './dialogs/shared/dependencies';
 import { FLOW_TRACES_DROPPED } from './dialogs/shared/flowTrace';
-import { DEFAULT_LANGUAGE, Messages, REPLY_LOCALES } from './i18n';
+import { DEFAULT_LANGUAGE, LANGUAGES, Messages, REPLY_LOCALES } from './i18n';
 import { registerLocalChat } from './localChat';
 import { warmNumberRecognizers } from './nlu/numbers';
 import { createBotServer, type BotServer } from './server';
@@ -52,6 +53,9 @@ import { FixedSealKey, RedisSharedSealKey, sealKeyFirst, type SealKeySource } fr
  * before it drops the connection: a frozen Redis must not keep a SIGTERM waiting.
  */
 const REDIS_CLOSE_TIMEOUT_MS = 2_000;
+
+/** The locale key of the apology for a storage that cannot be reached. */
+const UNAVAILABLE_KEY = 'common:temporarilyUnavailable';
 
 /** How long the memory storage keeps a user who does not come back (user state: language, Teams link). */
 const USER_STATE_IDLE_MS = 24 * 60 * 60_000;
@@ -349,6 +353,25 @@ export async function buildApplication(
     },
   });
   adapter.use(new TeamsGate(config.teamsAllowedTenants, responder, centre, logger));
+  /**
+   * What the user is told of a failed turn, in the turn's language. When the storage could not be read, this
+   * process only knows the users it last saw choose English: anyone else may have chosen English on another
+   * instance, or before a restart, so the "temporarily unavailable" apology then comes in French and in English,
+   * in one message on screen and each in its own voice on the phone.
+   */
+  const errorReplies = (context: TurnContext, key: string): Array<Partial<Activity>> => {
+    const known = context.turnState.get(LANGUAGE_KEY) !== undefined;
+    const languages = known || key !== UNAVAILABLE_KEY ? [responder.language(context)] : LANGUAGES;
+    const replies = languages.flatMap((language) => {
+      if (!known) context.turnState.set(LANGUAGE_KEY, language);
+      const phones = phonesInline(responder.translator(context), centre);
+      return responder.replies(context, [{ key, vars: { phones } }]);
+    });
+    // Unknown it stays: the reply's locale is the default one.
+    if (!known) context.turnState.delete(LANGUAGE_KEY);
+    if (replies.length < 2 || responder.isVoice(context)) return replies;
+    return [{ ...replies[0], text: replies.map((r) => r.text).join('\n\n') }];
+  };
   adapter.onTurnError = async (context, error) => {
     logger.error(
       {
@@ -374,9 +397,7 @@ export async function buildApplication(
       return;
     }
     try {
-      const t = responder.translator(context);
-      const key = userMessageKeyOf(error);
-      await responder.send(context, [{ key, vars: { phones: phonesInline(t, centre) } }]);
+      await context.sendActivities(errorReplies(context, userMessageKeyOf(error)));
     } catch {
       // The channel itself may be what failed; nothing more can be said to the user.
     }
