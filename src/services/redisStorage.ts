@@ -120,15 +120,21 @@ const UNDO_SETTLE_MS = 250;
 export function repairOnceRedisAnswers(
   awaitReconnection: ((maxMs: number) => Promise<boolean>) | undefined,
   repair: () => Promise<unknown>,
-): void {
-  if (!awaitReconnection) return;
+): Promise<void> | undefined {
+  if (!awaitReconnection) return undefined;
   const run = async () => {
     if (!(await awaitReconnection(UNDO_WAIT_MS))) return;
     await new Promise((resolve) => setTimeout(resolve, UNDO_SETTLE_MS).unref());
     await repair();
   };
-  run().catch(() => undefined);
+  return run().catch(() => undefined);
 }
+
+/**
+ * How long a read of a key whose failed write is being undone waits for the undo: long enough for the undo to
+ * run once Redis answers again, short enough that a turn during the outage still gets its answer within 2 s.
+ */
+const READ_AFTER_UNDO_WAIT_MS = 750;
 
 const DEFAULT_OPERATION_TIMEOUT_MS = 3000;
 
@@ -153,6 +159,8 @@ export class RedisStorage implements Storage, TextStorage {
   private readonly ttlSeconds: ((key: string) => number | undefined) | undefined;
   private readonly operationTimeoutMs: number;
   private readonly awaitReconnection: ((maxMs: number) => Promise<boolean>) | undefined;
+  /** Undos of failed writes not run yet, by Redis key (see {@link undoIfLanded}). */
+  private readonly pendingUndos = new Map<string, Promise<void>>();
 
   constructor(options: RedisStorageOptions) {
     if (typeof options.keyPrefix !== 'string') {
@@ -312,9 +320,31 @@ export class RedisStorage implements Storage, TextStorage {
       const before = w.expectedETag === null ? '' : withETag(w.expectedETag, w.previousText);
       restored.push(eTags[i], before, this.ttlArgument(w.key));
     }
-    repairOnceRedisAnswers(this.awaitReconnection, () =>
+    const undo = repairOnceRedisAnswers(this.awaitReconnection, () =>
       this.bounded('write', this.client.eval(UNDO_IF_LANDED_LUA, { keys: redisKeys, arguments: restored })),
     );
+    if (!undo) return;
+    // Until it runs, the write may be there: a turn reading it (the user's retry, as soon as Redis is back)
+    // would go on from a step the user was told failed, and its save would then keep the undo from running.
+    for (const key of redisKeys) this.pendingUndos.set(key, undo);
+    void undo.finally(() => {
+      for (const key of redisKeys) if (this.pendingUndos.get(key) === undo) this.pendingUndos.delete(key);
+    });
+  }
+
+  /** Waits, a little at most, for the undos of failed writes to these keys (see {@link undoIfLanded}). */
+  private async afterPendingUndos(redisKeys: string[]): Promise<void> {
+    if (this.pendingUndos.size === 0) return;
+    const undos = redisKeys.map((k) => this.pendingUndos.get(k)).filter((u) => u !== undefined);
+    if (undos.length === 0) return;
+    let timer: NodeJS.Timeout | undefined;
+    await Promise.race([
+      Promise.all(undos),
+      new Promise((resolve) => {
+        timer = setTimeout(resolve, READ_AFTER_UNDO_WAIT_MS);
+      }),
+    ]);
+    clearTimeout(timer);
   }
 
   private ttlArgument(key: string): string {
@@ -353,6 +383,7 @@ export class RedisStorage implements Storage, TextStorage {
   /** One MGET of the keys, tried again once after a reconnection (see `awaitReconnection`). */
   private async readValues(keys: string[]): Promise<Array<string | null | undefined>> {
     const redisKeys = keys.map((k) => this.keyPrefix + k);
+    await this.afterPendingUndos(redisKeys);
     try {
       return await this.bounded('read', this.client.mGet(redisKeys));
     } catch (error) {

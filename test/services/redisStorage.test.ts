@@ -502,6 +502,37 @@ describeWithRedisServer('RedisStorage when Redis fails (throw-away redis-server)
     }
   });
 
+  it('reads what a failed write replaced, not that write, when read as soon as Redis answers again', async () => {
+    const stopWatching = watchForStalls(client, { probeEveryMs: 100, stallAfterMs: 400, logger });
+    try {
+      const storage = new RedisStorage({
+        client,
+        keyPrefix: 'undo-read:',
+        awaitReconnection: (maxMs) => whenReady(client, maxMs),
+      });
+      const first = await storage.writeText('k', '{"step":1}', null);
+      server.pause();
+      let write: Awaited<ReturnType<typeof timed>>;
+      try {
+        write = await timed(() =>
+          storage.writeTexts([
+            { key: 'k', text: '{"step":2}', expectedETag: first, previousText: '{"step":1}' },
+          ]),
+        );
+      } finally {
+        server.resume();
+      }
+      expect(write.error).toBeInstanceOf(Error);
+      await waitUntil(() => pingRedis(client, 200), 10_000);
+      // The user's retry, at once: it must find the step the user was told is still current.
+      const read = await timed(() => storage.readTexts(['k']));
+      expect(read.value).toEqual([{ eTag: first, text: '{"step":1}' }]);
+      expect(read.ms).toBeLessThan(1_000);
+    } finally {
+      stopWatching();
+    }
+  });
+
   it('bounds calls when the server stops answering without closing the connection', async () => {
     const storage = new RedisStorage({ client, keyPrefix: 'stall:', operationTimeoutMs: 500 });
     await storage.write({ k: { v: 1 } });
