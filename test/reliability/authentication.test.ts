@@ -141,6 +141,33 @@ describe('authentication with a Microsoft app id', () => {
       () => `Bearer ${sign(stranger.privateKey, 'trusted-key', claims())}`,
     ],
     ['a token naming an unpublished key', () => `Bearer ${sign(stranger.privateKey, 'other-key', claims())}`],
+    [
+      'an unsigned token (alg none)',
+      () => `Bearer ${b64url({ alg: 'none', typ: 'JWT', kid: 'trusted-key' })}.${b64url(claims())}.`,
+    ],
+    [
+      'a token signed with the public key as an HMAC secret (alg HS256)',
+      () => {
+        const header = b64url({ alg: 'HS256', typ: 'JWT', kid: 'trusted-key' });
+        const payload = b64url(claims());
+        const secret = trusted.publicKey.export({ type: 'spki', format: 'pem' });
+        const mac = crypto.createHmac('sha256', secret).update(`${header}.${payload}`).digest('base64url');
+        return `Bearer ${header}.${payload}.${mac}`;
+      },
+    ],
+    [
+      'a token not valid yet (nbf in an hour)',
+      () =>
+        `Bearer ${sign(trusted.privateKey, 'trusted-key', claims({ nbf: now() + 3600, exp: now() + 7200 }))}`,
+    ],
+    [
+      'a token issued for another serviceUrl',
+      () =>
+        `Bearer ${sign(trusted.privateKey, 'trusted-key', claims({ serviceurl: 'https://attacker.example/' }))}`,
+    ],
+    ['a token under another scheme', () => `Basic ${sign(trusted.privateKey, 'trusted-key', claims())}`],
+    // Beyond Node's 16 KiB of headers the request is refused before it is read (431).
+    ['a large token', () => `Bearer ${'a'.repeat(6_000)}.${'b'.repeat(6_000)}.c`],
   ])('refuses %s with 401', async (_name, header) => {
     expect(await post(header())).toBe(401);
   });
