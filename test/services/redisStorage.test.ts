@@ -470,12 +470,16 @@ describeWithRedisServer('RedisStorage when Redis fails (throw-away redis-server)
     }
   });
 
-  it('puts back what a write replaced when Redis applies it after reporting it failed (frozen server)', async () => {
+  /**
+   * A storage under a stall watch whose write of step 2 over step 1 was sent just before Redis froze: reported
+   * failed, it is applied once Redis answers again. Returns once Redis answers, with step 1's eTag.
+   */
+  async function writeFailedInFreeze(keyPrefix: string) {
     const stopWatching = watchForStalls(client, { probeEveryMs: 100, stallAfterMs: 400, logger });
     try {
       const storage = new RedisStorage({
         client,
-        keyPrefix: 'undo:',
+        keyPrefix,
         awaitReconnection: (maxMs) => whenReady(client, maxMs),
       });
       const first = await storage.writeText('k', '{"step":1}', null);
@@ -493,6 +497,16 @@ describeWithRedisServer('RedisStorage when Redis fails (throw-away redis-server)
       }
       expect(write.error).toBeInstanceOf(Error);
       await waitUntil(() => pingRedis(client, 200), 10_000);
+      return { storage, first, stopWatching };
+    } catch (error) {
+      stopWatching();
+      throw error;
+    }
+  }
+
+  it('puts back what a write replaced when Redis applies it after reporting it failed (frozen server)', async () => {
+    const { storage, first, stopWatching } = await writeFailedInFreeze('undo:');
+    try {
       // The caller was told the write failed: the state is as it was, eTag included, so its retry applies.
       await waitUntil(async () => (await storage.readTexts(['k']))[0]?.text === '{"step":1}', 3_000);
       expect((await storage.readTexts(['k']))[0]).toEqual({ eTag: first, text: '{"step":1}' });
@@ -503,27 +517,8 @@ describeWithRedisServer('RedisStorage when Redis fails (throw-away redis-server)
   });
 
   it('reads what a failed write replaced, not that write, when read as soon as Redis answers again', async () => {
-    const stopWatching = watchForStalls(client, { probeEveryMs: 100, stallAfterMs: 400, logger });
+    const { storage, first, stopWatching } = await writeFailedInFreeze('undo-read:');
     try {
-      const storage = new RedisStorage({
-        client,
-        keyPrefix: 'undo-read:',
-        awaitReconnection: (maxMs) => whenReady(client, maxMs),
-      });
-      const first = await storage.writeText('k', '{"step":1}', null);
-      server.pause();
-      let write: Awaited<ReturnType<typeof timed>>;
-      try {
-        write = await timed(() =>
-          storage.writeTexts([
-            { key: 'k', text: '{"step":2}', expectedETag: first, previousText: '{"step":1}' },
-          ]),
-        );
-      } finally {
-        server.resume();
-      }
-      expect(write.error).toBeInstanceOf(Error);
-      await waitUntil(() => pingRedis(client, 200), 10_000);
       // The user's retry, at once: it must find the step the user was told is still current.
       const read = await timed(() => storage.readTexts(['k']));
       expect(read.value).toEqual([{ eTag: first, text: '{"step":1}' }]);
