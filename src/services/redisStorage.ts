@@ -334,7 +334,6 @@ export class RedisStorage implements Storage, TextStorage {
 
   /** Waits, a little at most, for the undos of failed writes to these keys (see {@link undoIfLanded}). */
   private async afterPendingUndos(redisKeys: string[]): Promise<void> {
-    if (this.pendingUndos.size === 0) return;
     const undos = redisKeys.map((k) => this.pendingUndos.get(k)).filter((u) => u !== undefined);
     if (undos.length === 0) return;
     let timer: NodeJS.Timeout | undefined;
@@ -383,7 +382,8 @@ export class RedisStorage implements Storage, TextStorage {
   /** One MGET of the keys, tried again once after a reconnection (see `awaitReconnection`). */
   private async readValues(keys: string[]): Promise<Array<string | null | undefined>> {
     const redisKeys = keys.map((k) => this.keyPrefix + k);
-    await this.afterPendingUndos(redisKeys);
+    // Checked here, not in the callee: an await on every read of every turn for what is almost never there.
+    if (this.pendingUndos.size > 0) await this.afterPendingUndos(redisKeys);
     try {
       return await this.bounded('read', this.client.mGet(redisKeys));
     } catch (error) {
