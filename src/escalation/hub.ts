@@ -330,14 +330,17 @@ export class EscalationHub {
         await this.sendCallbackOffer(context, []);
         return true;
       }
-      if (text.trim()) {
+      const written = text.trim().length > 0;
+      if (written) {
         await store.addPending(escalation.id, {
           at: clock.now().toISOString(),
           text: userWordsForAgent(context, text),
         });
       }
       const position = (await store.position(escalation.id)) ?? 1;
-      await responder.send(context, [{ key: 'escalation:wait.kept', vars: { position } }]);
+      // A click on an earlier card, or an empty message: nothing is passed on, so « transmis » would be untrue.
+      const key = written ? 'escalation:wait.kept' : 'escalation:wait.stillWaiting';
+      await responder.send(context, [{ key, vars: { position } }]);
       return true;
     }
     // Accepted: by a built-in agent, relayed; by an external hub, the channel carries the conversation itself.

@@ -297,6 +297,13 @@ describe('escalation over HTTP during business hours (Monday 30 November 2026, 1
     await second('Il me faut un mot de passe temporaire, l’ancien était Bureau-Levis-2026-Nord');
     expect(connector.textTo('conv-wait-2', mark)).toContain('Votre message sera transmis');
     expect(connector.textTo('conv-wait-2', mark)).not.toContain('Que puis-je faire');
+    // A click on an earlier card passes nothing on, and is not told it does.
+    mark = connector.calls.length;
+    await second({ text: '', value: { menuChoice: '1' } });
+    expect(connector.textTo('conv-wait-2', mark)).toContain(
+      "Vous êtes toujours en position 2 dans la file d'attente",
+    );
+    expect(connector.textTo('conv-wait-2', mark)).not.toContain('transmis');
 
     mark = connector.calls.length;
     await first('annuler');
