@@ -396,6 +396,9 @@ export async function buildApplication(
     ) {
       return;
     }
+    // The channel could not be reached with a reply (after the connector's own retries, about 5 s): an apology
+    // would fail the same way, and keep the channel's request waiting as long again.
+    if (replyUndeliverable(context, error)) return;
     try {
       await context.sendActivities(errorReplies(context, userMessageKeyOf(error)));
     } catch {
@@ -529,4 +532,17 @@ if (require.main === module) {
     console.error(`The bot could not start: ${(error as Error)?.message ?? String(error)}`);
     process.exit(1);
   });
+}
+
+/** True when the error is a reply that could not be delivered to the conversation's channel (its serviceUrl). */
+function replyUndeliverable(context: TurnContext, error: unknown): boolean {
+  const serviceUrl = context.activity.serviceUrl;
+  const url = (error as { request?: { url?: unknown } } | undefined)?.request?.url;
+  return (
+    (error as Error | undefined)?.name === 'RestError' &&
+    typeof serviceUrl === 'string' &&
+    serviceUrl.length > 0 &&
+    typeof url === 'string' &&
+    url.startsWith(serviceUrl.replace(/\/+$/, ''))
+  );
 }

@@ -63,3 +63,41 @@ describe('stop()', () => {
     expect(timely).toBe(true);
   }, 15_000);
 });
+
+describe('a channel that cannot be reached with a reply', () => {
+  it('gives up after the connector’s retries of the reply, without trying an apology the same way', async () => {
+    // A serviceUrl whose every connection is dropped at once: each try of each send is one connection.
+    let connections = 0;
+    const channel = net.createServer((socket) => {
+      connections += 1;
+      socket.destroy();
+    });
+    await new Promise<void>((resolve) => channel.listen(0, '127.0.0.1', resolve));
+    const serviceUrl = `http://127.0.0.1:${(channel.address() as net.AddressInfo).port}/`;
+    const app = await createTestApp();
+    const url = await app.start();
+    try {
+      const started = Date.now();
+      const response = await fetch(`${url}/api/messages`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({
+          type: 'message',
+          channelId: 'webchat',
+          serviceUrl,
+          from: { id: 'u-unreachable' },
+          recipient: { id: 'bot' },
+          conversation: { id: 'c-unreachable' },
+          text: 'bonjour',
+        }),
+      });
+      expect(response.status).toBe(200);
+      // The welcome's send, tried four times (the connector's three retries), and nothing after it.
+      expect(connections).toBe(4);
+      expect(Date.now() - started).toBeLessThan(9_000);
+    } finally {
+      await app.stop();
+      channel.close();
+    }
+  }, 30_000);
+});
