@@ -65,7 +65,7 @@ function redactPasswordLike(line: string): string {
 // « mon mot de passe est … », « mdp : … », "my password is …": what follows, to the end of the clause, is most
 // likely the password itself, even in plain words (« Pharmacie Rimouski 2026 »), which no shape gives away.
 const DECLARED_PASSWORD =
-  /\b((?:mots? de passe|mdp|password|passwd)(?:\s+(?:actuel|temporaire|provisoire|current|temporary|old|new))?\s*(?:est|était|c'est|c’est|serait|:|=|is|was)\s*)((?:[^.,;!?\n]|[.,;!?](?=[^\s.,;!?]))+?)(?=\s+(?:et|mais|qui|donc|car|and|but|which|so)\b|[.,;!?]+(?:\s|$)|\s*(?:\n|$))/giu;
+  /\b((?:mots? de passe|mdp|password|passwd)(?:\s+(?:actuel|temporaire|provisoire|current|temporary|old|new))?\s*(?:(?:est|était|c'est|c’est|serait|is|was)(?!\p{L})|:|=)\s*)((?:[^.,;!?\n]|[.,;!?](?=[^\s.,;!?]))+?)(?=\s+(?:et|mais|qui|donc|car|and|but|which|so)\b|[.,;!?]+(?:\s|$)|\s*(?:\n|$))/giu;
 // What a user says of a password rather than the password (« est expiré », "is not working"): kept.
 const SAYS_OF_A_PASSWORD = new Set(
   (

@@ -81,6 +81,7 @@ describe('redactLine on what a user declares to be a password', () => {
     'Je veux changer mon mot de passe',
     'my password is not working',
     'my password is expired',
+    'le mot de passe estimé trop faible',
   ])('keeps what is said of a password: « %s »', (typed) => {
     expect(redactLine(typed, { spoken: true })).toBe(typed);
   });
