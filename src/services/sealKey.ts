@@ -31,6 +31,11 @@ export class FixedSealKey implements SealKeySource {
   }
 }
 
+/** `key` as a source: a given source as it is, 32 bytes as a fixed key, nothing as a random one. */
+export function sealKeySource(key?: SealKeySource | Buffer): SealKeySource {
+  return key === undefined || Buffer.isBuffer(key) ? new FixedSealKey(key) : key;
+}
+
 /** What {@link RedisSharedSealKey} needs of a Redis client. */
 export interface SealKeyRedis {
   set(key: string, value: string, options: { condition: 'NX' }): Promise<unknown>;

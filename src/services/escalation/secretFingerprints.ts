@@ -1,5 +1,5 @@
 import { createHmac } from 'node:crypto';
-import { FixedSealKey, type SealKeySource } from '../sealKey';
+import { sealKeySource, type SealKeySource } from '../sealKey';
 import { MIN_ANSWER_LENGTH, normalizeAnswer } from '../accounts/answers';
 import { PASSWORD_MASK } from './redaction';
 
@@ -38,7 +38,7 @@ export class SecretFingerprints {
 
   /** @param sealKey the sealing key (STATE_SEAL_KEY), from which this key is derived; random when absent. */
   constructor(sealKey?: SealKeySource | Buffer) {
-    this.sealKeys = sealKey === undefined || Buffer.isBuffer(sealKey) ? new FixedSealKey(sealKey) : sealKey;
+    this.sealKeys = sealKeySource(sealKey);
   }
 
   private key(): Buffer {

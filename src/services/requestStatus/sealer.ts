@@ -1,5 +1,5 @@
 import { createCipheriv, createDecipheriv, randomBytes } from 'node:crypto';
-import { FixedSealKey, type SealKeySource } from '../sealKey';
+import { sealKeySource, type SealKeySource } from '../sealKey';
 
 /**
  * Seals personal data that must survive a turn (the NAM, so that « réessayer » or « un autre médicament »
@@ -23,7 +23,7 @@ export class Sealer {
     private readonly ttlMs: number,
     private readonly now: () => number = Date.now,
   ) {
-    this.keys = key === undefined || Buffer.isBuffer(key) ? new FixedSealKey(key) : key;
+    this.keys = sealKeySource(key);
   }
 
   /** An opaque token for `value`, which opens only in the conversation `binding` until it expires. */
