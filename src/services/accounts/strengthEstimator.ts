@@ -133,8 +133,14 @@ export class WorkerStrengthEstimator implements StrengthEstimator {
   private workerReady = false;
   private watchdog: NodeJS.Timeout | undefined;
 
-  /** @param stallMs how long the worker may go without answering while estimates wait (tests shorten it). */
-  constructor(private readonly stallMs = WORKER_STALL_MS) {}
+  /**
+   * @param stallMs how long the worker may go without answering while estimates wait (tests shorten it).
+   * @param workerSource the worker's code (tests give one that is slow to start, or never answers).
+   */
+  constructor(
+    private readonly stallMs = WORKER_STALL_MS,
+    private readonly workerSource = WORKER_SOURCE,
+  ) {}
 
   async estimate(password: string, userInputs: string[]): Promise<StrengthEstimate> {
     const reply = await this.ask(password, userInputs);
@@ -200,7 +206,7 @@ export class WorkerStrengthEstimator implements StrengthEstimator {
 
   private started(): Worker {
     if (this.worker) return this.worker;
-    const worker = new Worker(WORKER_SOURCE, {
+    const worker = new Worker(this.workerSource, {
       eval: true,
       workerData: {
         core: require.resolve('@zxcvbn-ts/core'),
