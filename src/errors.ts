@@ -7,9 +7,12 @@ export abstract class DomainError extends Error {
   abstract readonly userMessageKey: string;
 }
 
+/** Locale key of the "temporarily unavailable" apology, with the Centre's numbers. */
+export const TEMPORARILY_UNAVAILABLE_KEY = 'common:temporarilyUnavailable';
+
 /** Conversation or user state could not be read or saved (Redis unreachable or timing out). */
 export class StorageUnavailableError extends DomainError {
-  readonly userMessageKey = 'common:temporarilyUnavailable';
+  readonly userMessageKey = TEMPORARILY_UNAVAILABLE_KEY;
   constructor(operation: string, cause?: unknown) {
     super(`storage ${operation} failed: ${(cause as Error)?.name ?? 'unknown'}`);
     this.name = 'StorageUnavailableError';
@@ -76,7 +79,7 @@ export function userMessageKeyOf(error: unknown): string {
   let current: unknown = error;
   for (let depth = 0; depth < 5 && current instanceof Error; depth += 1) {
     if (current instanceof DomainError) return current.userMessageKey;
-    if (REDIS_FAILURES.has(current.constructor?.name)) return 'common:temporarilyUnavailable';
+    if (REDIS_FAILURES.has(current.constructor?.name)) return TEMPORARILY_UNAVAILABLE_KEY;
     const wrapped = current as Error & { error?: unknown };
     current = wrapped.error instanceof Error ? wrapped.error : wrapped.cause;
   }

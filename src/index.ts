@@ -1,7 +1,7 @@
 import { type Activity, ActivityTypes, CloudAdapter, type Storage, TurnContext } from 'botbuilder';
 import { RamqBot } from './bot';
 import { PendingWrites } from './pendingWrites';
-import { ConcurrentTurnError, userMessageKeyOf } from './errors';
+import { ConcurrentTurnError, TEMPORARILY_UNAVAILABLE_KEY, userMessageKeyOf } from './errors';
 import { repliesCommitted } from './replyHold';
 import { GuardedStorage } from './services/guardedStorage';
 import { isLoopbackServiceUrl } from './services/inboundActivity';
@@ -53,9 +53,6 @@ import { FixedSealKey, RedisSharedSealKey, sealKeyFirst, type SealKeySource } fr
  * before it drops the connection: a frozen Redis must not keep a SIGTERM waiting.
  */
 const REDIS_CLOSE_TIMEOUT_MS = 2_000;
-
-/** The locale key of the apology for a storage that cannot be reached. */
-const UNAVAILABLE_KEY = 'common:temporarilyUnavailable';
 
 /** How long the memory storage keeps a user who does not come back (user state: language, Teams link). */
 const USER_STATE_IDLE_MS = 24 * 60 * 60_000;
@@ -361,7 +358,8 @@ export async function buildApplication(
    */
   const errorReplies = (context: TurnContext, key: string): Array<Partial<Activity>> => {
     const known = context.turnState.get(LANGUAGE_KEY) !== undefined;
-    const languages = known || key !== UNAVAILABLE_KEY ? [responder.language(context)] : LANGUAGES;
+    const languages =
+      known || key !== TEMPORARILY_UNAVAILABLE_KEY ? [responder.language(context)] : LANGUAGES;
     const replies = languages.flatMap((language) => {
       if (!known) context.turnState.set(LANGUAGE_KEY, language);
       const phones = phonesInline(responder.translator(context), centre);
