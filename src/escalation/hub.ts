@@ -393,12 +393,15 @@ export class EscalationHub {
       this.options.clock.now().toISOString(),
     );
     if (closed?.status === 'accepted' && closed.agent && closed.agent.id !== EXTERNAL_AGENT.id) {
-      // No session yet when the agent's accept is still on its way: the accept sees the close and tells them.
+      // Until the agent was shown the request, their accept is still on its way: it sees the close and tells
+      // them after showing it. Told from here as well, the agent could hear « l'utilisateur a quitté » first.
       const session = await this.options.store.agentSession(closed.agent.id);
       if (session?.escalationId === id && (await this.options.store.clearAgentSession(closed.agent.id, id))) {
-        await this.sendTo(session.agent.reference, session.agent.language, [
-          { key: 'escalation:agent.userLeft', vars: { id } },
-        ]);
+        if (closed.agentToldAcceptedAt) {
+          await this.sendTo(session.agent.reference, session.agent.language, [
+            { key: 'escalation:agent.userLeft', vars: { id } },
+          ]);
+        }
       }
     }
     this.options.logger.info({ event: 'escalation', action: 'userLeft', escalation: id }, 'escalation');
@@ -477,7 +480,7 @@ export class EscalationHub {
     switch (state) {
       case 'accepted': {
         const outcome = await store.accept(escalation.id, EXTERNAL_AGENT, now);
-        if (outcome.kind === 'accepted' && (await store.claimAcceptNotice(escalation.id, now)))
+        if (outcome.kind === 'accepted' && (await store.claimAcceptNotice(escalation.id, now, 'user')))
           await responder.send(context, ['escalation:external.accepted']);
         return;
       }
@@ -725,29 +728,46 @@ export class EscalationHub {
       userName: escalation.userName,
     });
     const pending = await store.pending(escalationId);
-    // The user may have left (« annuler ») between the accept and the session: their turn found no session to
-    // end. Then neither of them is told of the accept; whichever ends the session tells the agent the user left.
-    // Checked last, right before the user is told, so that a user who has left is not told an agent took it.
+    // The user may have left (« annuler ») since the accept: then neither of them is told of it. Until the
+    // agent's claim below, a user who leaves leaves the telling to this turn (see closeFromUserSide).
     const still = await store.get(escalationId);
     if (still?.status !== 'accepted' || still.agent?.id !== agent.id) {
-      if (await store.clearAgentSession(agent.id, escalationId)) {
-        await responder.send(context, [{ key: 'escalation:agent.userLeft', vars: { id: escalationId } }]);
-      }
+      await this.tellAgentUserLeft(context, agent, escalationId);
       return;
     }
     const t = responder.translator(context);
-    await context.sendActivity({
+    // Now, not when the turn's state is saved: the claim below must follow the agent's seeing it, and the
+    // accept stands whatever happens to this turn's state.
+    await sendImmediately(context, {
       type: ActivityTypes.Message,
       text: t('escalation:agent.accepted', { id: escalationId }),
       attachments: [sessionCard(t, escalation, pending, centre.timeZone)],
     });
-    // The user may also leave right after that check: then they were told they left the queue, and whoever
-    // closed it tells the agent. The store lets one of the two happen, never both.
-    if (!(await store.claimAcceptNotice(escalationId, clock.now().toISOString()))) return;
+    // Shown the request: from the claim on, whoever closes it tells the agent; closed before it, this turn does,
+    // so that « l'utilisateur a quitté » always comes after the request it is about.
+    if (!(await store.claimAcceptNotice(escalationId, clock.now().toISOString(), 'agent'))) {
+      await this.tellAgentUserLeft(context, agent, escalationId);
+      return;
+    }
+    // The user may also leave now: then they were told they left the queue, and the store lets one of the two
+    // happen, never both.
+    if (!(await store.claimAcceptNotice(escalationId, clock.now().toISOString(), 'user'))) return;
     await this.sendTo(escalation.userReference, escalation.language, [
       agent.name
         ? { key: 'escalation:session.acceptedBy', vars: { name: firstName(agent.name) } }
         : 'escalation:session.accepted',
+    ]);
+  }
+
+  /** The user left while the agent's accept was under way: the session is freed and the agent told, once. */
+  private async tellAgentUserLeft(
+    context: TurnContext,
+    agent: AgentRecord,
+    escalationId: string,
+  ): Promise<void> {
+    await this.options.store.clearAgentSession(agent.id, escalationId);
+    await this.options.responder.send(context, [
+      { key: 'escalation:agent.userLeft', vars: { id: escalationId } },
     ]);
   }
 

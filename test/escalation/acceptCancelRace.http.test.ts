@@ -88,9 +88,18 @@ async function race(
     expect({ ...story, left, ended }).toMatchObject({ left: !ended });
     expect({ ...story, told }).toMatchObject({ told: ended });
     if (left) {
-      // The agent: the request is not there any more (« n'est plus en attente », or the user left), once, and
-      // never that they have it.
-      expect({ ...story, accepted: count('Vous avez pris la demande') }).toMatchObject({ accepted: 0 });
+      // The agent: the request is not there any more (« n'est plus en attente », or the user left), once. The
+      // agent may first have been told they took it, when the user left between that message and the user's
+      // own notice (two bots make that window wide): then « L'utilisateur a quitté » comes after it.
+      const acceptedAt = toAgent.findIndex((line) => line.includes('Vous avez pris la demande'));
+      const leftAt = toAgent.findIndex((line) => line.includes("L'utilisateur a quitté"));
+      expect({ ...story, accepted: count('Vous avez pris la demande') }).toMatchObject({
+        accepted: acceptedAt < 0 ? 0 : 1,
+      });
+      if (acceptedAt >= 0)
+        expect({ ...story, userLeftAfterAccept: leftAt > acceptedAt }).toMatchObject({
+          userLeftAfterAccept: true,
+        });
       expect({
         ...story,
         over: count("n'est plus en attente") + count("L'utilisateur a quitté"),
@@ -127,6 +136,55 @@ describe('an agent’s accept and the user’s « annuler » at the same moment 
   it('tells the user and the agent one outcome each, whichever wins', async () => {
     const wins = await race(connector, bot.app, bot.post, bot.post);
     expect(wins.cancelWon + wins.acceptWon).toBe(ROUNDS);
+  });
+});
+
+describe('the user leaves while the agent is being shown the request they took (memory store)', () => {
+  const connector = new RecordingConnector();
+  let bot: Awaited<ReturnType<typeof startBot>>;
+
+  beforeAll(async () => {
+    await connector.start();
+    bot = await startBot(connector, {});
+  });
+
+  afterAll(async () => {
+    await bot.app.stop();
+    await connector.stop();
+  });
+
+  it('tells the agent the user left after the request, not before, and frees them', async () => {
+    await bot.post(agent({ text: 'aide agent' }));
+    const conversation = `conv-slow-card-${Date.now()}`;
+    await bot.post(user(conversation, 'agent'));
+    const id = /E-[A-Z2-9]{6}/.exec(connector.textTo(conversation))?.[0] as string;
+    const mark = connector.calls.length;
+
+    // The agent's channel is slow to take the request's card; the user cancels meanwhile.
+    const card = connector.holdNext((a) => a.text?.includes('Vous avez pris la demande') ?? false);
+    const accepting = bot.post(agent({ value: { escalationAction: 'accept', escalationId: id } }));
+    await card.arrived;
+    await bot.post(user(conversation, 'annuler'));
+    card.release();
+    await accepting;
+
+    const heard = connector
+      .textTo('a:julie', mark)
+      .split('\n')
+      .filter((line) => line.includes(id))
+      .map((line) =>
+        line.includes('Vous avez pris la demande')
+          ? 'accepted'
+          : line.includes("L'utilisateur a quitté")
+            ? 'userLeft'
+            : 'card',
+      )
+      .filter((said) => said !== 'card');
+    expect(heard).toEqual(['accepted', 'userLeft']);
+    const toUser = connector.textTo(conversation, mark);
+    expect(toUser).toContain("Vous avez quitté la file d'attente.");
+    expect(toUser).not.toContain('a pris votre demande');
+    expect(await bot.app.escalation.store.agentSession(AGENT)).toBeUndefined();
   });
 });
 

@@ -21,7 +21,28 @@ export class RecordingConnector {
   readonly calls: ConnectorCall[] = [];
   private readonly server = http.createServer((req, res) => this.handle(req, res));
   private counter = 0;
+  private held?: {
+    matches: (activity: Partial<Activity>) => boolean;
+    released: Promise<void>;
+    arrived: () => void;
+  };
   url = '';
+
+  /**
+   * Holds back the next message whose activity matches, as a slow channel would: it is neither recorded nor
+   * answered until `release` is called. `arrived` resolves once the bot has sent it.
+   */
+  holdNext(matches: (activity: Partial<Activity>) => boolean): {
+    arrived: Promise<void>;
+    release: () => void;
+  } {
+    let release = () => {};
+    const released = new Promise<void>((resolve) => (release = resolve));
+    let arrived = () => {};
+    const arrival = new Promise<void>((resolve) => (arrived = resolve));
+    this.held = { matches, released, arrived };
+    return { arrived: arrival, release };
+  }
 
   async start(): Promise<string> {
     await new Promise<void>((resolve) => this.server.listen(0, '127.0.0.1', resolve));
@@ -84,11 +105,22 @@ export class RecordingConnector {
         this.reply(res, match[2] ?? '');
         return;
       }
-      this.counter += 1;
-      const activityId = `act-${this.counter}`;
-      this.calls.push({ kind: 'send', conversationId, activityId, activity });
-      this.reply(res, activityId);
+      const held = this.held;
+      if (held?.matches(activity)) {
+        this.held = undefined;
+        held.arrived();
+        void held.released.then(() => this.recordSend(res, conversationId, activity));
+        return;
+      }
+      this.recordSend(res, conversationId, activity);
     });
+  }
+
+  private recordSend(res: http.ServerResponse, conversationId: string, activity: Partial<Activity>): void {
+    this.counter += 1;
+    const activityId = `act-${this.counter}`;
+    this.calls.push({ kind: 'send', conversationId, activityId, activity });
+    this.reply(res, activityId);
   }
 
   private reply(res: http.ServerResponse, id: string): void {

@@ -185,43 +185,56 @@ export function escalationStoreContract(make: () => Promise<EscalationStore>): v
       expect(await store.accept('E-NOPE22', { id: 'a' }, 'now')).toEqual({ kind: 'gone' });
     });
 
-    it('lets the user be told of an accept once, only while it is accepted, and says so to whoever closes it', async () => {
-      const [told, left] = [sampleEscalation(), sampleEscalation()];
-      await store.create(told);
-      await store.create(left);
-      expect(await store.claimAcceptNotice(told.id, 'at')).toBe(false);
-      await store.accept(told.id, { id: 'agent-a', name: 'Julie Agente' }, 'now');
-      expect(await store.claimAcceptNotice(told.id, 'at')).toBe(true);
-      expect(await store.claimAcceptNotice(told.id, 'again')).toBe(false);
-      expect(await store.close(told.id, 'userCancelled', 'now')).toMatchObject({
-        status: 'accepted',
-        agent: { id: 'agent-a' },
-        userToldAcceptedAt: 'at',
-      });
+    it.each([
+      ['user', 'userToldAcceptedAt'],
+      ['agent', 'agentToldAcceptedAt'],
+    ] as const)(
+      'lets the %s be told of an accept once, only while it is accepted, and says so to whoever closes it',
+      async (audience, field) => {
+        const [told, left] = [sampleEscalation(), sampleEscalation()];
+        await store.create(told);
+        await store.create(left);
+        expect(await store.claimAcceptNotice(told.id, 'at', audience)).toBe(false);
+        await store.accept(told.id, { id: 'agent-a', name: 'Julie Agente' }, 'now');
+        expect(await store.claimAcceptNotice(told.id, 'at', audience)).toBe(true);
+        expect(await store.claimAcceptNotice(told.id, 'again', audience)).toBe(false);
+        const closedTold = await store.close(told.id, 'userCancelled', 'now');
+        expect(closedTold).toMatchObject({ status: 'accepted', agent: { id: 'agent-a' }, [field]: 'at' });
+        // Each audience has its own notice: the other one was never claimed.
+        const otherField = field === 'userToldAcceptedAt' ? 'agentToldAcceptedAt' : 'userToldAcceptedAt';
+        expect(closedTold?.[otherField]).toBeUndefined();
 
-      await store.accept(left.id, { id: 'agent-b' }, 'now');
-      const closed = await store.close(left.id, 'userCancelled', 'now');
-      expect(closed).toMatchObject({ status: 'accepted', agent: { id: 'agent-b' } });
-      expect(closed?.userToldAcceptedAt).toBeUndefined();
-      expect(await store.claimAcceptNotice(left.id, 'at')).toBe(false);
-      expect(await store.claimAcceptNotice('E-NOPE22', 'at')).toBe(false);
-    });
+        await store.accept(left.id, { id: 'agent-b' }, 'now');
+        const closed = await store.close(left.id, 'userCancelled', 'now');
+        expect(closed).toMatchObject({ status: 'accepted', agent: { id: 'agent-b' } });
+        expect(closed?.[field]).toBeUndefined();
+        expect(await store.claimAcceptNotice(left.id, 'at', audience)).toBe(false);
+        expect(await store.claimAcceptNotice('E-NOPE22', 'at', audience)).toBe(false);
+      },
+    );
 
-    it('never both tells the user of an accept and lets them leave without knowing, when both happen at once', async () => {
-      for (let i = 0; i < 25; i += 1) {
-        const e = sampleEscalation();
-        await store.create(e);
-        await store.accept(e.id, { id: 'agent-a' }, 'now');
-        const [claimed, closed] = await Promise.all([
-          store.claimAcceptNotice(e.id, 'at'),
-          store.close(e.id, 'userCancelled', 'now'),
-        ]);
-        expect(closed?.status).toBe('accepted');
-        expect(closed?.agent?.id).toBe('agent-a');
-        // Told ⇔ the close sees it: the user who leaves hears « fin de la conversation » exactly when told.
-        expect(closed?.userToldAcceptedAt !== undefined).toBe(claimed);
-      }
-    });
+    it.each([
+      ['user', 'userToldAcceptedAt'],
+      ['agent', 'agentToldAcceptedAt'],
+    ] as const)(
+      'never both tells the %s of an accept and lets the user leave unseen, when both happen at once',
+      async (audience, field) => {
+        for (let i = 0; i < 25; i += 1) {
+          const e = sampleEscalation();
+          await store.create(e);
+          await store.accept(e.id, { id: 'agent-a' }, 'now');
+          const [claimed, closed] = await Promise.all([
+            store.claimAcceptNotice(e.id, 'at', audience),
+            store.close(e.id, 'userCancelled', 'now'),
+          ]);
+          expect(closed?.status).toBe('accepted');
+          expect(closed?.agent?.id).toBe('agent-a');
+          // Told ⇔ the close sees it: the user hears « fin de la conversation », the agent « l'utilisateur a
+          // quitté » from whoever closed, exactly when told.
+          expect(closed?.[field] !== undefined).toBe(claimed);
+        }
+      },
+    );
 
     it('times out and closes once, whoever asks first', async () => {
       const e = sampleEscalation();

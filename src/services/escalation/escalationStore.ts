@@ -1,5 +1,6 @@
 import type { ConversationReference } from 'botbuilder';
 import type {
+  AcceptNoticeAudience,
   AcceptOutcome,
   AgentIdentity,
   AgentRecord,
@@ -36,12 +37,13 @@ export interface EscalationStore {
   /** First accept wins: `waiting` → `accepted`. */
   accept(id: string, agent: AgentIdentity, at: string): Promise<AcceptOutcome>;
   /**
-   * The right to tell the user that an agent took the request: granted once, and only while the request is
-   * still accepted, in one step with that check. A user who leaves (« annuler ») at the same moment either
-   * closes it first, and is never told an agent took it, or finds `userToldAcceptedAt` on what
-   * {@link close} returns, and is told they ended the conversation rather than that they left the queue.
+   * Records that the user (`userToldAcceptedAt`) or the agent (`agentToldAcceptedAt`) is told an agent took the
+   * request: granted once each, and only while the request is still accepted, in one step with that check. A
+   * user who leaves (« annuler ») at the same moment either closes it first, and the claim fails, or finds the
+   * field on what {@link close} returns. So the user is told they ended the conversation rather than left the
+   * queue, and the agent, shown the request before their claim, hears that the user left from exactly one side.
    */
-  claimAcceptNotice(id: string, at: string): Promise<boolean>;
+  claimAcceptNotice(id: string, at: string, audience: AcceptNoticeAudience): Promise<boolean>;
   /** `waiting` → `timedOut`; true only for the caller that made the change. */
   timeOut(id: string, at: string): Promise<boolean>;
   /**
@@ -95,6 +97,12 @@ export interface EscalationStore {
   /** Cards whose `replaceAfter` is past, removed and handed out once. */
   takeDuePasswordCards(nowMs: number): Promise<PasswordCardRecord[]>;
 }
+
+/** The escalation's field that records each {@link EscalationStore.claimAcceptNotice}. */
+export const ACCEPT_NOTICE_FIELD = {
+  user: 'userToldAcceptedAt',
+  agent: 'agentToldAcceptedAt',
+} as const satisfies Record<AcceptNoticeAudience, keyof Escalation>;
 
 /** What {@link EscalationStore.create} did. */
 export type CreateOutcome =
@@ -205,10 +213,11 @@ export class MemoryEscalationStore implements EscalationStore {
     return { kind: 'accepted', escalation: copy(found) };
   }
 
-  async claimAcceptNotice(id: string, at: string): Promise<boolean> {
+  async claimAcceptNotice(id: string, at: string, audience: AcceptNoticeAudience): Promise<boolean> {
     const found = this.escalations.get(id);
-    if (!found || found.status !== 'accepted' || found.userToldAcceptedAt) return false;
-    found.userToldAcceptedAt = at;
+    const field = ACCEPT_NOTICE_FIELD[audience];
+    if (!found || found.status !== 'accepted' || found[field]) return false;
+    found[field] = at;
     return true;
   }
 

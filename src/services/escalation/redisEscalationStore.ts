@@ -4,6 +4,7 @@ import { writeMayHaveLanded } from '../../errors';
 import type { AppRedisClient } from '../redisClient';
 import { repairOnceRedisAnswers } from '../redisStorage';
 import {
+  ACCEPT_NOTICE_FIELD,
   conversationKeyOf,
   givesWayToNewRequest,
   MAX_PENDING,
@@ -12,6 +13,7 @@ import {
   type EscalationStore,
 } from './escalationStore';
 import type {
+  AcceptNoticeAudience,
   AcceptOutcome,
   AgentIdentity,
   AgentRecord,
@@ -96,10 +98,11 @@ redis.call('ZADD', KEYS[2], score, ARGV[1])
 return 1
 `;
 
-// Granted once, only while the escalation is accepted; CLOSE_LUA returns the field with the status it closed.
+// ARGV: when, and the field (userToldAcceptedAt or agentToldAcceptedAt). Granted once, only while the
+// escalation is accepted; CLOSE_LUA returns both fields with the status it closed.
 const CLAIM_ACCEPT_NOTICE_LUA = `
 if redis.call('HGET', KEYS[1], 'status') ~= 'accepted' then return 0 end
-return redis.call('HSETNX', KEYS[1], 'userToldAcceptedAt', ARGV[1])
+return redis.call('HSETNX', KEYS[1], ARGV[2], ARGV[1])
 `;
 
 const TIMEOUT_LUA = `
@@ -110,12 +113,14 @@ return 1
 `;
 
 // KEYS: escalation hash, queue, active set, pending list. Returns the status before closing, its agent and when
-// the user was told an agent took it ('' if none), or {'', '', ''} when it was already closed or never existed.
+// the user and the agent were told an agent took it ('' if not), or {'', '', '', ''} when it was already closed
+// or never existed.
 const CLOSE_LUA = `
 local status = redis.call('HGET', KEYS[1], 'status')
-if not status or status == 'closed' then return {'', '', ''} end
+if not status or status == 'closed' then return {'', '', '', ''} end
 local agent = redis.call('HGET', KEYS[1], 'agent') or ''
 local told = redis.call('HGET', KEYS[1], 'userToldAcceptedAt') or ''
+local agentTold = redis.call('HGET', KEYS[1], 'agentToldAcceptedAt') or ''
 
 redis.call('HSET', KEYS[1], 'status', 'closed', 'closedAt', ARGV[2], 'closeReason', ARGV[3])
 local conversation = redis.call('HGET', KEYS[1], 'conversationKey')
@@ -124,7 +129,7 @@ redis.call('ZREM', KEYS[2], ARGV[1])
 redis.call('ZREM', KEYS[3], ARGV[1])
 redis.call('EXPIRE', KEYS[1], tonumber(ARGV[4]))
 redis.call('EXPIRE', KEYS[4], tonumber(ARGV[4]))
-return {status, agent, told}
+return {status, agent, told, agentTold}
 `;
 
 // KEYS: the confirmation's key, the request, the pending set. ARGV: reference, JSON, due (epoch ms), TTL,
@@ -228,6 +233,7 @@ export class RedisEscalationStore implements EscalationStore {
       agent: _a,
       acceptedAt: _ac,
       userToldAcceptedAt: _u,
+      agentToldAcceptedAt: _g,
       closedAt: _c,
       closeReason: _r,
       ...data
@@ -325,23 +331,25 @@ export class RedisEscalationStore implements EscalationStore {
 
   async close(id: string, reason: CloseReason, at: string): Promise<Escalation | undefined> {
     const before = await this.get(id);
-    const [previous, agent, told] = (await this.client.eval(CLOSE_LUA, {
+    const [previous, agent, told, agentTold] = (await this.client.eval(CLOSE_LUA, {
       keys: [this.key(id), this.k('queue'), this.k('active'), this.pendingKey(id)],
       arguments: [id, at, reason, String(RETENTION_SECONDS)],
-    })) as [string, string, string];
+    })) as [string, string, string, string];
     if (!previous || !before) return undefined;
     // As the script saw them, not as read before it: an accept or its notice may have come in between.
     const closed: Escalation = { ...before, status: previous as EscalationStatus };
     if (agent) closed.agent = JSON.parse(agent) as AgentIdentity;
     if (told) closed.userToldAcceptedAt = told;
     else delete closed.userToldAcceptedAt;
+    if (agentTold) closed.agentToldAcceptedAt = agentTold;
+    else delete closed.agentToldAcceptedAt;
     return closed;
   }
 
-  async claimAcceptNotice(id: string, at: string): Promise<boolean> {
+  async claimAcceptNotice(id: string, at: string, audience: AcceptNoticeAudience): Promise<boolean> {
     const claimed = await this.client.eval(CLAIM_ACCEPT_NOTICE_LUA, {
       keys: [this.key(id)],
-      arguments: [at],
+      arguments: [at, ACCEPT_NOTICE_FIELD[audience]],
     });
     return Number(claimed) === 1;
   }
@@ -531,6 +539,7 @@ export class RedisEscalationStore implements EscalationStore {
     if (fields.agent) escalation.agent = JSON.parse(fields.agent) as AgentIdentity;
     if (fields.acceptedAt) escalation.acceptedAt = fields.acceptedAt;
     if (fields.userToldAcceptedAt) escalation.userToldAcceptedAt = fields.userToldAcceptedAt;
+    if (fields.agentToldAcceptedAt) escalation.agentToldAcceptedAt = fields.agentToldAcceptedAt;
     if (fields.closedAt) escalation.closedAt = fields.closedAt;
     if (fields.closeReason) escalation.closeReason = fields.closeReason as CloseReason;
     return escalation;

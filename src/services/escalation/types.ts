@@ -83,9 +83,14 @@ export interface Escalation {
   acceptedAt?: string;
   /** When the user was told that an agent took the request (see EscalationStore.claimAcceptNotice). */
   userToldAcceptedAt?: string;
+  /** When the agent who took it was shown the request (see EscalationStore.claimAcceptNotice). */
+  agentToldAcceptedAt?: string;
   closedAt?: string;
   closeReason?: CloseReason;
 }
+
+/** Who is told that an agent took a request: each is told once, and only while it is still accepted. */
+export type AcceptNoticeAudience = 'user' | 'agent';
 
 /** What the store returns when an agent accepts. */
 export type AcceptOutcome =

@@ -74,7 +74,9 @@ describeWithRedis('RedisEscalationStore', () => {
         // The notice a little later every other time, so that each side sometimes comes first.
         const pause = i % 2 === 0 ? 0 : Math.random() * 2;
         const [claimed, closed] = await Promise.all([
-          new Promise((r) => setTimeout(r, pause)).then(() => agentSide.claimAcceptNotice(e.id, 'at')),
+          new Promise((r) => setTimeout(r, pause)).then(() =>
+            agentSide.claimAcceptNotice(e.id, 'at', 'user'),
+          ),
           userSide.close(e.id, 'userCancelled', 'now'),
         ]);
         expect(closed?.userToldAcceptedAt !== undefined).toBe(claimed);
